@@ -1,0 +1,254 @@
+"""The ``psikg`` command: parse, call the library, format. Nothing else happens here.
+
+Exit codes: 0 success; 1 a failure (store, server, environment); 2 bad input or an unknown id
+(nothing was written).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import InputError, PsikgError
+
+__all__ = ["main", "cli"]
+
+FORMATS = ("table", "json", "csv")
+
+
+# Shared plumbing --------------------------------------------------------------------------------
+
+
+def to_plain(value):
+    """Dataclasses, tuples, sets and paths as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [to_plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def output_options(function):
+    """``--format table|json|csv`` on every command that prints results."""
+
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                  help="table for people, json or csv for scripts.")
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def emit(fmt: str, data, rows: list[dict] | None = None, columns: list[str] | None = None,
+         title: str | None = None) -> None:
+    """Print ``data`` as JSON, or ``rows`` as a table or CSV."""
+    if fmt == "json":
+        click.echo(json.dumps(to_plain(data), indent=2, ensure_ascii=False))
+        return
+    rows = [to_plain(r) for r in (rows if rows is not None else [data])]
+    columns = columns or (list(rows[0]) if rows else [])
+
+    def cell(value):
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        if isinstance(value, float):
+            return f"{value:.4f}" if fmt == "table" else repr(value)
+        return "" if value is None else str(value)
+
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([cell(row.get(c)) for c in columns])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*[cell(row.get(c)) for c in columns])
+    Console(width=max(100, Console().width)).print(table)
+
+
+def open_graph(ctx: click.Context):
+    """The API object for the store named by ``--store`` (opened once per command)."""
+    from . import api
+
+    obj = ctx.find_root().obj
+    if "graph" not in obj:
+        tracer = (lambda query, params: click.echo(f"[trace] {query} {params}", err=True)) if obj["trace"] else None
+        obj["graph"] = api.open(obj["store"], tracer=tracer)
+    return obj["graph"]
+
+
+def report_issues(issues, limit: int = 50) -> None:
+    for issue in issues[:limit]:
+        click.echo(f"{issue.severity}: {issue}", err=True)
+    if len(issues) > limit:
+        click.echo(f"... and {len(issues) - limit} more", err=True)
+
+
+class PsikgGroup(click.Group):
+    """Turns psikg's errors into messages and exit codes."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            report_issues(error.issues, limit=len(error.issues))
+            if error.truncated:
+                click.echo(f"... and {error.truncated} more", err=True)
+            click.echo(f"Error: {len(error.issues) + error.truncated} problem(s) in the input; "
+                       "nothing was written.", err=True)
+            ctx.exit(2)
+        except PsikgError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+# Commands ---------------------------------------------------------------------------------------
+
+
+@click.group(cls=PsikgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", type=click.Path(dir_okay=False), envvar="PSIKG_STORE",
+              help="The store: a file for the embedded store (default: per-user data folder), or a "
+                   "database URI. Also PSIKG_STORE.")
+@click.option("--trace", is_flag=True, help="Log every database query with its parameters.")
+@click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
+@click.version_option(package_name="psikg")
+@click.pass_context
+def cli(ctx, store, trace, verbose):
+    """psikg: a knowledge graph and matchmaking engine for public-service innovation transfer.
+
+    \b
+    Example:
+      psikg load && psikg stats
+    """
+    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"store": store, "trace": trace}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-bundled", is_flag=True, help="Do not load the bundled network data.")
+@click.option("--replace", is_flag=True, help="Start from an empty store instead of merging.")
+@click.pass_context
+def load(ctx, paths, no_bundled, replace):
+    """Load reference data, the bundled network and PATHS (folders of CSV files, or CSV files
+    named after their table) into the store, merging by id. All or nothing.
+
+    \b
+    Example:
+      psikg load my-data/            # bundled network plus my-data/*.csv
+      psikg load --replace --no-bundled my-data/
+    """
+    graph = open_graph(ctx)
+    with _status("Loading"):
+        report = graph.load(paths, bundled=not no_bundled, replace=replace)
+    report_issues(report.warnings)
+    click.echo(f"Loaded {report.rows} rows from {len(report.files)} source(s): "
+               f"{report.nodes} nodes ({report.nodes - report.nodes_before:+d}), "
+               f"{report.edges} links ({report.edges - report.edges_before:+d}).")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-bundled", is_flag=True, help="Check PATHS alone, without the bundled network.")
+@click.pass_context
+def validate(ctx, paths, no_bundled):
+    """Check PATHS exactly as `load` would, without writing anything.
+
+    \b
+    Example:
+      psikg validate my-data/
+    """
+    plan = open_graph(ctx).validate(paths, bundled=not no_bundled)
+    report_issues(plan.warnings)
+    click.echo(f"OK: {plan.rows} rows, {len(plan.warnings)} warning(s); nothing was written.")
+
+
+@cli.command()
+@output_options
+@click.pass_context
+def stats(ctx, fmt):
+    """Counts of everything in the knowledge graph.
+
+    \b
+    Example:
+      psikg stats --format json
+    """
+    result = open_graph(ctx).stats()
+    if fmt == "json":
+        emit(fmt, result.as_dict())
+    else:
+        emit(fmt, None, [{"what": k, "count": v} for k, v in result.counts.items()], ["what", "count"],
+             title="psikg knowledge graph")
+
+
+@cli.command()
+@click.argument("node_id")
+@output_options
+@click.pass_context
+def show(ctx, node_id, fmt):
+    """One node with its properties and its links, grouped by relation. NODE_ID is an id
+    (BGD, bgd-sdg-tracker, 16.6) or kind/id (practice/bgd-sdg-tracker).
+
+    \b
+    Example:
+      psikg show bgd-sdg-tracker
+    """
+    view = open_graph(ctx).show(node_id)
+    if fmt == "json":
+        emit(fmt, view)
+        return
+    rows = [{"field": k, "value": v} for k, v in view.properties.items()]
+    for relation, links in view.links.items():
+        for link in links:
+            rows.append({"field": relation, "value": f"{link.kind}/{link.id}  {link.label}"
+                         + (f"  {link.properties}" if link.properties else "")})
+    emit(fmt, None, rows, ["field", "value"], title=f"{view.kind}/{view.id}: {view.label}")
+
+
+class _status:
+    """A spinner on stderr while long work runs (silent when stderr is not a terminal)."""
+
+    def __init__(self, message: str):
+        self.message = message
+        self._status = None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status(self.message)
+            self._status.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self._status is not None:
+            self._status.__exit__(*exc)
+        return False
+
+
+def main() -> None:
+    cli(prog_name="psikg")
+
+
+if __name__ == "__main__":
+    main()

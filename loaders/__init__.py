@@ -1,0 +1,81 @@
+"""Turning inputs into graph batches: reference data, the bundled network, user files.
+
+:func:`prepare_load` reads and checks everything first and returns one batch; nothing is written
+unless the whole input is valid. Stores then apply the batch in one atomic write.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, InputIssue
+from ..graph.records import GraphBatch
+from .csv_folder import read_csv_path
+from .reference import reference_batch
+from .tables import Row, TableConverter
+
+__all__ = ["BUNDLED_DIR", "bundled_paths", "prepare_load", "LoadPlan"]
+
+log = logging.getLogger(__name__)
+
+BUNDLED_DIR = Path(__file__).resolve().parent / "bundled"
+MAX_ISSUES = 200
+
+
+def bundled_paths() -> list[Path]:
+    """The folders of the bundled network data, in a stable order."""
+    return sorted(p for p in BUNDLED_DIR.iterdir() if p.is_dir() and any(p.glob("*.csv")))
+
+
+@dataclass
+class LoadPlan:
+    """A checked load: the batch to apply and the warnings found on the way."""
+
+    batch: GraphBatch
+    warnings: list[InputIssue] = field(default_factory=list)
+    rows: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def read_tables(path: Path, issues: list[InputIssue]) -> dict[str, list[Row]]:
+    """Rows by table from one input path, by what the path is."""
+    if not path.exists():
+        issues.append(InputIssue(str(path), None, None, None, "an existing file or folder"))
+        return {}
+    if path.is_dir() or path.suffix.lower() == ".csv":
+        return read_csv_path(path, issues)
+    issues.append(InputIssue(str(path), None, None, path.suffix or path.name,
+                             "a folder of CSV files or a .csv file named after its table"))
+    return {}
+
+
+def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True) -> LoadPlan:
+    """Read, check and convert the reference data, the bundled data (unless ``bundled`` is
+    False) and ``paths``. Raises :class:`InputError` with every problem when anything is wrong."""
+    reference = reference_batch()
+    countries = {n.id: n.props for n in reference.nodes.values() if n.kind == "country"}
+    existing: dict[str, set[str]] = {}
+    for node in reference.nodes.values():
+        existing.setdefault(node.kind, set()).add(node.id)
+    if store is not None:
+        for kind in ("practice", "need", "transfer", "factor", "theme", "organization", "network", "event"):
+            existing.setdefault(kind, set()).update(store.ids(kind))
+
+    issues: list[InputIssue] = []
+    tables: dict[str, list[Row]] = {}
+    sources = (bundled_paths() if bundled else []) + [Path(p) for p in paths]
+    for path in sources:
+        for name, rows in read_tables(path, issues).items():
+            tables.setdefault(name, []).extend(rows)
+    converter = TableConverter(countries, existing.get("goal", set()), existing.get("target", set()),
+                               existing=existing)
+    batch = converter.convert(tables)
+    issues.extend(converter.issues)
+    errors = [i for i in issues if i.severity == "error"]
+    warnings = [i for i in issues if i.severity == "warning"]
+    if errors:
+        raise InputError(errors[:MAX_ISSUES], truncated=max(0, len(errors) - MAX_ISSUES))
+    reference.update(batch)
+    return LoadPlan(reference, warnings, sum(len(r) for r in tables.values()), [str(p) for p in sources])

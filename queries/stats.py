@@ -1,0 +1,36 @@
+"""Counts that summarise the graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Stats", "stats"]
+
+KIND_KEYS = {
+    "countries": "country", "practices": "practice", "success_factors": "factor", "themes": "theme",
+    "contexts": "context", "needs": "need", "transfers": "transfer", "organizations": "organization",
+    "networks": "network", "events": "event", "sdg_goals": "goal", "sdg_targets": "target",
+    "sdg_indicators": "indicator",
+}
+
+
+@dataclass(frozen=True)
+class Stats:
+    counts: dict[str, int]
+    links_by_type: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {**self.counts, "links_by_type": dict(self.links_by_type)}
+
+
+def stats(store) -> Stats:
+    """Nodes per kind, links per type, and a few facts about the network's coverage."""
+    raw = store.counts()
+    by_kind = raw["nodes_by_kind"]
+    counts = {key: by_kind.get(kind, 0) for key, kind in KIND_KEYS.items()}
+    catalog = store.catalog()
+    counts["un_members"] = sum(1 for c in catalog.countries.values() if c.un_member)
+    counts["exporter_countries"] = len({p.country for p in catalog.practices.values() if p.country})
+    counts["practice_factor_links"] = sum(len(p.factors) for p in catalog.practices.values())
+    counts["nodes"], counts["edges"] = raw["nodes"], raw["edges"]
+    return Stats(counts, raw["links_by_type"])
