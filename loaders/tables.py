@@ -278,7 +278,7 @@ class TableConverter:
         sources = self._sources(row)
         if not sources:
             self.error(row, "source", "", "a value (this column is required)")
-        if not country and not organization:
+        if not (row.cells.get("country") or "").strip() and not (row.cells.get("organization") or "").strip():
             self.error(row, "country", "", "a country, or an organization when the originator is not a country")
         props = {"title": title, "description": self.cell(row, "description"),
                  "year": self.cell(row, "year", parse_year),

@@ -1,0 +1,60 @@
+"""Shared fixtures: stores in temporary folders, the bundled graph loaded once per session, and
+the CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import psikg
+
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data"
+SHARED_REFERENCE = TESTS.parents[1] / "shared" / "reference"
+
+
+@pytest.fixture
+def store_path(tmp_path) -> Path:
+    return tmp_path / "store.psikg"
+
+
+@pytest.fixture
+def empty_graph(store_path):
+    """A new, empty embedded store."""
+    return psikg.open(store_path)
+
+
+@pytest.fixture(scope="session")
+def bundled_store_path(tmp_path_factory) -> Path:
+    """A store with the reference data and the bundled network, loaded once per session."""
+    path = tmp_path_factory.mktemp("bundled") / "store.psikg"
+    psikg.open(path).load()
+    return path
+
+
+@pytest.fixture
+def bundled_graph(bundled_store_path, tmp_path):
+    """A private copy of the bundled store, free to modify."""
+    copy = tmp_path / "bundled.psikg"
+    shutil.copy(bundled_store_path, copy)
+    return psikg.open(copy)
+
+
+@pytest.fixture(scope="session")
+def bundled_catalog(bundled_store_path):
+    return psikg.open(bundled_store_path).catalog
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def shared_reference() -> Path:
+    if not SHARED_REFERENCE.is_dir():
+        pytest.skip(f"reference copies not found at {SHARED_REFERENCE} (../shared/reference)")
+    return SHARED_REFERENCE
