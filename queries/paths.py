@@ -1,0 +1,164 @@
+"""Transfer paths: through which countries and partnerships a practice could travel from A to B.
+
+The k shortest simple paths from one country to another in the transfer network
+(:func:`queries.graphs.transfer_graph`: exporter -> importer for every transfer agreed,
+implementing, adopted or scaled, or with outcome success or partial). When there is none, the
+answer falls back to the undirected cooperation graph (countries linked by any transfer, a shared
+network or a shared event) and says so.
+
+Order: fewest hops first; paths with as many hops are ordered by their sequence of node ids,
+compared element by element (plain string order: ISO3 codes before lower-case organization ids).
+networkx's ``shortest_simple_paths`` yields paths by length but leaves ties in an order that
+depends on the graph's internals, so every path as short as the k-th is collected and sorted.
+
+Every hop lists every relation that links its two parties (:func:`queries.graphs.links_between`):
+the transfers between them (those running in the hop's direction first), then the networks and
+events both belong to.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..errors import UnknownIdError
+from ..graph.domain import Catalog
+from .graphs import Link, cooperation_graph, links_between, transfer_graph
+
+__all__ = ["Hop", "TransferPath", "Paths", "paths", "k_shortest_simple_paths"]
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path and every relation linking its two ends."""
+
+    source: str
+    target: str
+    via: tuple[Link, ...]
+
+    def as_dict(self) -> dict:
+        return {"from": self.source, "to": self.target, "via": [link.as_dict() for link in self.via]}
+
+
+@dataclass(frozen=True)
+class TransferPath:
+    """A path: ``kind`` is ``transfer`` (directed, over transfers that count) or ``cooperation``.
+
+    ``countries`` is the sequence of nodes: ISO3 codes, or organization ids where an
+    organization exported a practice.
+    """
+
+    kind: str
+    countries: tuple[str, ...]
+    hops: tuple[Hop, ...]
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "countries": list(self.countries),
+                "hops": [hop.as_dict() for hop in self.hops]}
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The answer: up to ``k`` paths, all of one kind; ``fallback`` is True when no transfer
+    path exists and the paths are cooperation paths."""
+
+    source: str
+    target: str
+    k: int
+    paths: tuple[TransferPath, ...]
+    fallback: bool
+    notes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {"from": self.source, "to": self.target, "k": self.k, "fallback": self.fallback,
+                "paths": [path.as_dict() for path in self.paths], "notes": list(self.notes)}
+
+    def rows(self) -> list[dict]:
+        """One row per hop, for tables and CSV."""
+        return [{"path": number, "kind": path.kind, "hop": step, "from": hop.source, "to": hop.target,
+                 "via": [link.describe() for link in hop.via]}
+                for number, path in enumerate(self.paths, 1)
+                for step, hop in enumerate(path.hops, 1)]
+
+
+def k_shortest_simple_paths(graph: nx.Graph, source: str, target: str, k: int) -> list[tuple[str, ...]]:
+    """The ``k`` shortest simple paths by hop count, ties ordered by node sequence.
+
+    Every path as short as the k-th one is enumerated before sorting, so the choice among ties
+    never depends on networkx's internal order.
+
+    >>> g = nx.DiGraph([("A", "C"), ("C", "D"), ("A", "B"), ("B", "D"), ("A", "D")])
+    >>> k_shortest_simple_paths(g, "A", "D", 2)
+    [('A', 'D'), ('A', 'B', 'D')]
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")
+    if source not in graph or target not in graph or source == target:
+        return []
+    found: list[tuple[str, ...]] = []
+    try:
+        for path in nx.shortest_simple_paths(graph, source, target):
+            if len(found) >= k and len(path) > len(found[k - 1]):
+                break
+            found.append(tuple(path))
+    except nx.NetworkXNoPath:
+        return []
+    return sorted(found, key=lambda path: (len(path), path))[:k]
+
+
+def _resolve(catalog: Catalog, text: str, graphs: tuple[nx.Graph, ...]) -> str:
+    """A country id (ISO3, any case, or an exact name) or an organization exporter's id."""
+    if text in catalog.countries or any(text in graph for graph in graphs):
+        return text
+    if text.upper() in catalog.countries:
+        return text.upper()
+    by_name = {country.name.casefold(): country.id for country in catalog.countries.values()}
+    if text.casefold() in by_name:
+        return by_name[text.casefold()]
+    known = sorted(catalog.countries) + sorted(by_name)
+    raise UnknownIdError("country", text, difflib.get_close_matches(text, known, n=3))
+
+
+def _build(catalog: Catalog, kind: str, sequence: tuple[str, ...]) -> TransferPath:
+    hops = tuple(Hop(a, b, links_between(catalog, a, b)) for a, b in zip(sequence, sequence[1:]))
+    return TransferPath(kind, sequence, hops)
+
+
+def paths(catalog: Catalog, from_country: str, to_country: str, k: int = 3) -> Paths:
+    """The ``k`` shortest transfer paths from one country to another, or cooperation paths.
+
+    Parameters
+    ----------
+    catalog : the graph's read model.
+    from_country, to_country : ISO3 codes (any case), exact country names, or the id of an
+        organization that exported a practice.
+    k : how many paths at most (ties at the k-th length are broken by node sequence).
+
+    Raises UnknownIdError for a country it does not know.
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")
+    transfers = transfer_graph(catalog)
+    cooperation = cooperation_graph(catalog)
+    source = _resolve(catalog, from_country, (transfers, cooperation))
+    target = _resolve(catalog, to_country, (transfers, cooperation))
+    if source == target:
+        return Paths(source, target, k, (), False, (f"{source} is both ends: there is no path to find",))
+
+    found = k_shortest_simple_paths(transfers, source, target, k)
+    if found:
+        notes = () if len(found) == k else (
+            f"only {len(found)} transfer path(s) from {source} to {target}",)
+        return Paths(source, target, k, tuple(_build(catalog, "transfer", p) for p in found), False, notes)
+
+    found = k_shortest_simple_paths(cooperation, source, target, k)
+    if found:
+        note = (f"no transfer path from {source} to {target} (transfers agreed, implementing, adopted "
+                "or scaled, or with outcome success or partial); these are paths in the cooperation "
+                "graph: any transfer, a shared network or a shared event")
+        return Paths(source, target, k, tuple(_build(catalog, "cooperation", p) for p in found), True,
+                     (note,))
+    return Paths(source, target, k, (), True,
+                 (f"{source} and {target} are not linked, not even in the cooperation graph",))
