@@ -18,6 +18,9 @@ __all__ = ["reference_batch", "ONTOLOGY_DIR", "DATA_DIR", "scheme_batch", "count
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 DATA_DIR = ONTOLOGY_DIR / "data"
 
+# Where country_converter's UN region disagrees with UNSD M49 (checked against the M49 overview).
+UNREGION_FIXES = {"NRU": "Micronesia"}
+
 
 def _csv(path: Path) -> list[dict[str, str]]:
     if not path.exists():
@@ -67,7 +70,7 @@ def country_records() -> dict[str, dict]:
             "lldc": iso3 in members.get("lldc", ()),
             "sids": iso3 in members.get("sids", ()),
         }
-        area = regions.get(coco.get("UNregion") or "")
+        area = regions.get(UNREGION_FIXES.get(iso3) or coco.get("UNregion") or "")
         chain = []
         while area is not None:
             chain.append(area)

@@ -1,0 +1,136 @@
+"""A synthetic network in the CSV input format, at any scale, for benchmarks and tests.
+
+The shapes imitate the real network: practices per country follow a Zipf-like law (a few
+countries export most), factors form a hierarchy under the bundled groups, contexts are dated and
+sometimes revised, needs name targets or whole goals, transfers carry statuses and outcomes.
+The same seed always gives the same files. Country ids are real ISO 3166 codes and SDG targets
+are real targets, so the output loads like any user data.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..ontology.model import ENUMS
+from .reference import country_records, scheme_batch, sdg_records, ONTOLOGY_DIR
+
+__all__ = ["Scale", "SCALES", "generate"]
+
+
+@dataclass(frozen=True)
+class Scale:
+    countries: int
+    practices: int
+    factors: int
+
+
+SCALES = {"S": Scale(50, 1_000, 100), "M": Scale(200, 10_000, 300), "L": Scale(200, 100_000, 500)}
+
+SOURCE = "https://w3id.org/psikg/synthetic"
+
+
+def _write(path: Path, columns: list[str], rows) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def generate(out: Path, countries: int, practices: int, factors: int, seed: int = 1) -> dict[str, int]:
+    """Write a synthetic dataset to ``out`` (a folder); returns the rows written per table."""
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    all_countries = sorted(iso3 for iso3, p in country_records().items() if p.get("un_member"))
+    chosen = sorted(rng.sample(all_countries, min(countries, len(all_countries))))
+    _, targets, _ = sdg_records()
+    target_ids = [t["target"] for t in targets]
+    themes = sorted(n.id for n in scheme_batch(ONTOLOGY_DIR / "themes.yaml", "theme", "themes").nodes.values())
+    groups = sorted(n.id for n in scheme_batch(ONTOLOGY_DIR / "success_factors.yaml", "factor", "factors").nodes.values())
+    written: dict[str, int] = {}
+
+    # Factors: a hierarchy under the bundled groups, up to three levels deep.
+    factor_ids: list[str] = []
+    factor_rows = []
+    for i in range(factors):
+        id_ = f"gf-{i:04d}"
+        broader = rng.choice(groups) if i < factors // 3 or not factor_ids else rng.choice(factor_ids[: max(1, i // 2)])
+        factor_rows.append((id_, f"Synthetic factor {i}", broader, f"Generated enabling condition number {i}."))
+        factor_ids.append(id_)
+    written["factors"] = _write(out / "factors.csv", ["id", "label", "broader", "description"], factor_rows)
+    usable_factors = factor_ids + groups
+
+    # Practices: Zipf-like number per country.
+    weights = [1.0 / (rank + 1) ** 1.1 for rank in range(len(chosen))]
+    exporters = rng.choices(chosen, weights=weights, k=practices)
+    practice_rows, factor_link_rows = [], []
+    for i, country in enumerate(exporters):
+        id_ = f"gp-{i:06d}"
+        practice_rows.append((
+            id_, f"Synthetic practice {i}", country, rng.randint(1995, 2024),
+            ";".join(rng.sample(themes, rng.randint(1, 2))), rng.choice(ENUMS["maturity"]),
+            ";".join(rng.sample(target_ids, rng.randint(1, 3))), SOURCE))
+        for factor in rng.sample(usable_factors, rng.randint(2, 8)):
+            factor_link_rows.append((id_, factor, "critical" if rng.random() < 0.4 else "supporting"))
+    written["practices"] = _write(out / "practices.csv", ["id", "title", "country", "year", "themes", "maturity",
+                                                          "sdg_targets", "source"], practice_rows)
+    written["practice_factors"] = _write(out / "practice_factors.csv", ["practice", "factor", "role"],
+                                         factor_link_rows)
+
+    # Contexts: each country states about a third of the factors, some revised later.
+    context_rows = []
+    for country in chosen:
+        for factor in rng.sample(usable_factors, max(1, len(usable_factors) // 3)):
+            year = rng.randint(2012, 2020)
+            context_rows.append((country, factor, str(year), "yes" if rng.random() < 0.7 else "no", SOURCE))
+            if rng.random() < 0.15:
+                context_rows.append((country, factor, str(year + rng.randint(1, 4)),
+                                     "yes" if rng.random() < 0.5 else "no", SOURCE))
+    written["contexts"] = _write(out / "contexts.csv", ["country", "factor", "as_of", "present", "source"],
+                                 context_rows)
+
+    # Needs: 0 to 5 per country, by target or by whole goal.
+    need_rows = []
+    for country in chosen:
+        for j in range(rng.randint(0, 5)):
+            if rng.random() < 0.2:
+                codes = str(rng.randint(1, 17))
+            else:
+                codes = ";".join(rng.sample(target_ids, rng.randint(1, 3)))
+            need_rows.append((f"gn-{country.lower()}-{j}", country, f"Synthetic need {j} of {country}", codes,
+                              rng.choice(ENUMS["priority"])))
+    written["needs"] = _write(out / "needs.csv", ["id", "country", "title", "sdg_targets", "priority"], need_rows)
+
+    # Transfers: about one practice in five travels, mostly within a few hops.
+    transfer_rows, seen = [], set()
+    for i in rng.sample(range(practices), practices // 5):
+        exporter = exporters[i]
+        importer = rng.choice(chosen)
+        if importer == exporter or (i, importer) in seen:
+            continue
+        seen.add((i, importer))
+        status = rng.choice(ENUMS["status"])
+        outcome = rng.choice(ENUMS["outcome"]) if status in ("adopted", "scaled", "stalled", "abandoned") else "unknown"
+        transfer_rows.append((f"gp-{i:06d}-to-{importer.lower()}", f"gp-{i:06d}", exporter, importer, status,
+                              outcome, rng.randint(2005, 2024), SOURCE))
+    written["transfers"] = _write(out / "transfers.csv", ["id", "practice", "exporter", "importer", "status",
+                                                          "outcome", "start_year", "source"], transfer_rows)
+
+    # A few networks and events linking the countries.
+    network_rows = [(f"gnet-{k}", f"Synthetic network {k}", ";".join(rng.sample(chosen, min(12, len(chosen)))), SOURCE)
+                    for k in range(max(1, len(chosen) // 20))]
+    written["networks"] = _write(out / "networks.csv", ["id", "name", "members", "source"], network_rows)
+    event_rows = []
+    for k in range(max(1, len(chosen) // 10)):
+        participants = rng.sample(chosen, min(10, len(chosen)))
+        event_rows.append((f"gev-{k}", f"Synthetic workshop {k}", participants[0], f"{2015 + k % 10}-06-01",
+                           ";".join(participants), rng.randint(5, 40), SOURCE))
+    written["events"] = _write(out / "events.csv", ["id", "name", "country", "start_date", "participants",
+                                                    "opportunities", "source"], event_rows)
+    return written
