@@ -40,6 +40,8 @@ class EmbeddedStore:
         self.path = Path(path)
         self._graph: nx.MultiDiGraph | None = None
         self._catalog = None
+        self._index = None
+        self._by_kind = None
 
     # Reading -------------------------------------------------------------------------------
 
@@ -69,20 +71,27 @@ class EmbeddedStore:
         return graph
 
     def nodes(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        for key, data in self.graph.nodes(data=True):
-            if data["kind"] == kind:
-                yield split_key(key)[1], data["props"]
+        if self._by_kind is None:
+            by_kind: dict[str, list] = defaultdict(list)
+            for key, data in self.graph.nodes(data=True):
+                by_kind[data["kind"]].append((split_key(key)[1], data["props"]))
+            self._by_kind = dict(by_kind)
+        return iter(self._by_kind.get(kind, ()))
 
     def links(self, kind: str, rel: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        graph = self.graph
-        for key, data in graph.nodes(data=True):
-            if data["kind"] != kind:
-                continue
-            source_id = split_key(key)[1]
-            for _, target, edge_key, edge in graph.out_edges(key, keys=True, data=True):
-                if edge_key == rel:
-                    target_kind, target_id = split_key(target)
-                    yield source_id, target_kind, target_id, edge["props"]
+        return iter(self._links_index().get((kind, rel), ()))
+
+    def _links_index(self) -> dict[tuple[str, str], list[tuple[str, str, str, dict[str, Any]]]]:
+        """Every link grouped by (source kind, relation), built in one pass and kept until a write."""
+        if self._index is None:
+            graph = self.graph
+            index: dict[tuple[str, str], list] = defaultdict(list)
+            kinds = dict(graph.nodes(data="kind"))
+            for source, target, rel, data in graph.edges(keys=True, data=True):
+                target_kind, target_id = split_key(target)
+                index[(kinds[source], rel)].append((split_key(source)[1], target_kind, target_id, data["props"]))
+            self._index = dict(index)
+        return self._index
 
     def node(self, kind: str, id_: str) -> dict[str, Any] | None:
         data = self.graph.nodes.get(node_key(kind, id_))
@@ -128,7 +137,7 @@ class EmbeddedStore:
             before = (graph.number_of_nodes(), graph.number_of_edges())
             _merge(graph, batch)
             self._write(graph)
-            self._graph, self._catalog = graph, None
+            self._graph, self._catalog, self._index, self._by_kind = graph, None, None, None
         after = (graph.number_of_nodes(), graph.number_of_edges())
         return ApplyResult(nodes_before=before[0], edges_before=before[1], nodes=after[0], edges=after[1])
 
@@ -167,7 +176,7 @@ class EmbeddedStore:
         log.info("wrote %s (%d nodes, %d links)", self.path, len(data["nodes"]), len(data["links"]))
 
     def close(self) -> None:
-        self._graph = self._catalog = None
+        self._graph = self._catalog = self._index = self._by_kind = None
 
 
 def _merge(graph: nx.MultiDiGraph, batch: GraphBatch) -> None:
