@@ -23,7 +23,7 @@ from ..graph.domain import Catalog, Transfer
 from .graphs import counts_as_transfer, node_kind
 from .rules import is_successful
 
-__all__ = ["DiffusionNode", "Diffusion", "diffusion", "render_tree"]
+__all__ = ["DiffusionNode", "Diffusion", "diffusion", "diffusion_from_country", "render_tree"]
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,19 @@ def diffusion(catalog: Catalog, practice_id: str) -> Diffusion:
     reached = sorted({t.importer for t in transfers if counts_as_transfer(t) and t.importer != origin})
     return Diffusion(practice.id, practice.title, origin, len(transfers), tuple(reached),
                      tuple(freeze(root) for root in roots), tuple(notes))
+
+
+def diffusion_from_country(catalog: Catalog, country: str) -> tuple[Diffusion, ...]:
+    """The diffusion tree of every practice originating in ``country`` (ISO3, any case), by id.
+
+    Raises UnknownIdError when the country is unknown or has no practice.
+    """
+    code = country if country in catalog.countries else country.upper()
+    practices = catalog.practices_by_country.get(code, ())
+    if not practices:
+        known = sorted(catalog.practices_by_country)
+        raise UnknownIdError("country with practices", country, difflib.get_close_matches(code, known, n=3))
+    return tuple(diffusion(catalog, practice.id) for practice in practices)
 
 
 def _describe(node: DiffusionNode) -> str:

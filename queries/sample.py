@@ -15,6 +15,10 @@ when n is small).
 
 >>> is_small(9), is_small(10)
 (True, False)
+>>> small_note("transfers", 3)
+'only 3 transfers (fewer than 10): treat the figures as anecdotes, not estimates'
+>>> small_note("transfers", 0)
+'no transfers: there is nothing to compute the figures from'
 """
 
 from __future__ import annotations
@@ -31,5 +35,7 @@ def is_small(n: int) -> bool:
 
 def small_note(what: str, n: int) -> str:
     """The note that goes with a figure from too few observations."""
+    if n == 0:
+        return f"no {what}: there is nothing to compute the figures from"
     return (f"only {n} {what} (fewer than {SMALL_N}): treat the figures as anecdotes, "
             "not estimates")

@@ -6,7 +6,7 @@ import pytest
 
 from psikg.errors import UnknownIdError
 from psikg.graph.domain import Catalog, Country, Organization, Practice, Transfer
-from psikg.queries.diffusion import diffusion, render_tree
+from psikg.queries.diffusion import diffusion, diffusion_from_country, render_tree
 
 NAMES = {"BGD": "Bangladesh", "PER": "Peru", "SOM": "Somalia", "ECU": "Ecuador", "BOL": "Bolivia",
          "NPL": "Nepal", "FJI": "Fiji"}
@@ -118,3 +118,11 @@ def test_unknown_practice():
     with pytest.raises(UnknownIdError) as error:
         diffusion(make_catalog([]), "trackr")
     assert error.value.suggestions == ("tracker",)
+
+
+def test_every_practice_of_a_country():
+    catalog = make_catalog(TRANSFERS)
+    assert [d.practice for d in diffusion_from_country(catalog, "npl")] == ["other"]
+    assert diffusion_from_country(catalog, "BGD")[0] == diffusion(catalog, "tracker")
+    with pytest.raises(UnknownIdError):
+        diffusion_from_country(catalog, "PER")  # a country without practices of its own
