@@ -75,6 +75,49 @@ class Psikg:
     def show(self, id_: str) -> NodeView:
         return show(self.store, id_)
 
+    # Transfer paths and research analytics (queries/paths.py, diffusion.py, factors.py, gaps.py,
+    # network.py; imported on first use) --------------------------------------------------
+
+    def paths(self, from_country: str, to_country: str, k: int = 3):
+        """The k shortest transfer paths between two countries, else cooperation paths
+        (:class:`psikg.queries.paths.Paths`)."""
+        from .queries.paths import paths
+
+        return paths(self.catalog, from_country, to_country, k)
+
+    def diffusion(self, practice_id: str):
+        """The diffusion tree of a practice (:class:`psikg.queries.diffusion.Diffusion`)."""
+        from .queries.diffusion import diffusion
+
+        return diffusion(self.catalog, practice_id)
+
+    def diffusion_from_country(self, country: str):
+        """The diffusion tree of every practice originating in a country."""
+        from .queries.diffusion import diffusion_from_country
+
+        return diffusion_from_country(self.catalog, country)
+
+    def factors(self):
+        """Success-factor analysis over transfers with outcome success or failure
+        (:class:`psikg.queries.factors.FactorAnalysis`)."""
+        from .queries.factors import factor_analysis
+
+        return factor_analysis(self.catalog)
+
+    def gaps(self, country: str | None = None, region: str | None = None, group: str | None = None):
+        """SDG targets in demand with no practice and supply with no demand, for one country,
+        M49 region or group (LDC, LLDC, SIDS), or everywhere (:class:`psikg.queries.gaps.Gaps`)."""
+        from .queries.gaps import gaps
+
+        return gaps(self.catalog, country=country, region=region, group=group)
+
+    def network(self):
+        """Leading exporters and importers, brokers and communities
+        (:class:`psikg.queries.network.NetworkAnalytics`)."""
+        from .queries.network import network_analytics
+
+        return network_analytics(self.catalog)
+
     def close(self) -> None:
         self.store.close()
 
