@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import InputError, InputIssue
 from ..graph.records import GraphBatch
 from .csv_folder import read_csv_path
+from .curation import is_curation_path, read_curation_path
 from .reference import reference_batch
 from .tables import Row, TableConverter
 
@@ -44,10 +45,13 @@ def read_tables(path: Path, issues: list[InputIssue]) -> dict[str, list[Row]]:
     if not path.exists():
         issues.append(InputIssue(str(path), None, None, None, "an existing file or folder"))
         return {}
+    if is_curation_path(path):  # .xlsx workbooks, YAML / JSON records, or folders holding them
+        return read_curation_path(path, issues)
     if path.is_dir() or path.suffix.lower() == ".csv":
         return read_csv_path(path, issues)
     issues.append(InputIssue(str(path), None, None, path.suffix or path.name,
-                             "a folder of CSV files or a .csv file named after its table"))
+                             "a folder of CSV files, a .csv file named after its table, an .xlsx "
+                             "workbook, or YAML / JSON records"))
     return {}
 
 
@@ -65,7 +69,9 @@ def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True) ->
 
     issues: list[InputIssue] = []
     tables: dict[str, list[Row]] = {}
-    sources = (bundled_paths() if bundled else []) + [Path(p) for p in paths]
+    sources = bundled_paths() if bundled else []
+    already = {p.resolve() for p in sources}
+    sources += [Path(p) for p in paths if Path(p).resolve() not in already]  # a bundled folder counts once
     for path in sources:
         for name, rows in read_tables(path, issues).items():
             tables.setdefault(name, []).extend(rows)
