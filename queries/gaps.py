@@ -142,7 +142,8 @@ def _scope(catalog: Catalog, country, region, group) -> tuple[dict, frozenset[st
         raise UnknownIdError("region", value, difflib.get_close_matches(value, sorted(set(regions.values())), n=3))
     wanted = value.casefold()
     members = frozenset(c.id for c in catalog.countries.values()
-                        if wanted in {(a or "").casefold() for a in (c.region, c.subregion, c.intermediate_region)})
+                        if wanted in {(area or "").casefold()
+                                      for area in (c.region, c.subregion, c.intermediate_region)})
     return {"region": regions[wanted]}, members
 
 

@@ -1,8 +1,8 @@
 """Network analytics: who exports, who imports, who brokers, which communities form.
 
-* **Exporters / importers**: parties ranked by successful transfers out / in
+* **Exporters / importers**: every party with a transfer out / in, ranked by successful ones
   (:func:`queries.rules.is_successful`: outcome success, or status adopted or scaled), then by all
-  their transfers, then by id. Domestic transfers (exporter = importer) are left out.
+  its transfers, then by id. Domestic transfers (exporter = importer) are left out.
 * **Brokers**: betweenness centrality (``networkx.betweenness_centrality``, exact, normalized,
   unweighted: the edge weight counts relations, it is not a distance) in the cooperation graph of
   :func:`queries.graphs.cooperation_graph` with facilitator organizations as nodes. Only parties
@@ -126,9 +126,11 @@ def _ranking(catalog: Catalog, transfers, side: str, other: str) -> tuple[Ranked
         all_by_party[party] += 1
         if is_successful(transfer):
             successful[party].append(transfer)
-    ranked = [Ranked(party, node_kind(catalog, party), _name(catalog, party), len(found), all_by_party[party],
-                     len({t.practice for t in found}), len({getattr(t, other) for t in found}))
-              for party, found in successful.items()]
+    ranked = []
+    for party, count in all_by_party.items():
+        found = successful.get(party, [])
+        ranked.append(Ranked(party, node_kind(catalog, party), _name(catalog, party), len(found), count,
+                             len({t.practice for t in found}), len({getattr(t, other) for t in found})))
     ranked.sort(key=lambda r: (-r.successful, -r.transfers, r.party))
     return tuple(ranked)
 

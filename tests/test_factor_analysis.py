@@ -95,7 +95,8 @@ def test_maturity_view():
     assert (maturity.mature_n, maturity.early_n, maturity.small_sample) == (2, 2, True)
     rows = {row.factor: row for row in maturity.factors}
     assert (rows["champion"].mature_with, rows["champion"].early_with) == (2, 0)
-    assert (rows["champion"].mature_share, rows["champion"].early_share, rows["champion"].ratio) == (1.0, 0.0, None)
+    champion = rows["champion"]
+    assert (champion.mature_share, champion.early_share, champion.ratio) == (1.0, 0.0, None)
     assert rows["champion"].p_value == pytest.approx(scipy_p([[2, 0], [0, 2]]), abs=1e-12)
     assert (rows["digital-id"].mature_with, rows["digital-id"].early_with) == (1, 0)
     assert rows["digital-id"].p_value == pytest.approx(scipy_p([[1, 1], [0, 2]]), abs=1e-12)

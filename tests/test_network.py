@@ -33,7 +33,7 @@ def test_exporters_and_importers():
     assert [(r.party, r.kind, r.successful, r.transfers, r.practices, r.partners) for r in result.exporters] == [
         ("BGD", "country", 2, 3, 2, 2), ("SGP", "country", 1, 2, 1, 1), ("oecd", "organization", 1, 1, 1, 1)]
     assert [(r.party, r.successful, r.transfers) for r in result.importers] == [
-        ("PER", 1, 2), ("BTN", 1, 1), ("SOM", 1, 1), ("UGA", 1, 1)]
+        ("PER", 1, 2), ("BTN", 1, 1), ("SOM", 1, 1), ("UGA", 1, 1), ("NPL", 0, 1)]
     assert result.exporters[0].name == "Name BGD"
 
 
