@@ -370,9 +370,16 @@ def success_factors(ctx, maturity, fmt):
                    f"{view.early_n} prototype or pilot practices")
         _notes(fmt, view.notes)
         return
-    emit(fmt, None, [effect.as_dict() for effect in result.factors],
-         ["factor", "label", "with_n", "with_success", "without_n", "without_success", "rate_with",
-          "rate_without", "lift", "p_value", "small_sample"],
+    rows = [effect.as_dict() for effect in result.factors]
+    if fmt == "csv":
+        columns = ["factor", "label", "with_n", "with_success", "without_n", "without_success", "rate_with",
+                   "rate_without", "lift", "p_value", "small_sample"]
+    else:  # what fits on a screen; the rates follow from the counts
+        headers = {"factor": "factor", "with_n": "with n", "with_success": "with ok", "without_n": "without n",
+                   "without_success": "without ok", "lift": "lift", "p_value": "p", "small_sample": "small n"}
+        rows = [{header: row[key] for key, header in headers.items()} for row in rows]
+        columns = list(headers.values())
+    emit(fmt, None, rows, columns,
          title=f"Success factors over n = {result.n} transfers ({result.successes} successes)")
     _notes(fmt, result.notes)
 
