@@ -365,7 +365,8 @@ def success_factors(ctx, maturity, fmt):
     if maturity:
         view = result.maturity
         emit(fmt, None, [row.as_dict() for row in view.factors],
-             ["factor", "label", "mature_with", "early_with", "mature_share", "early_share", "ratio", "p_value"],
+             ["factor"] + (["label"] if fmt == "csv" else [])
+             + ["mature_with", "early_with", "mature_share", "early_share", "ratio", "p_value"],
              title=f"Success factors by maturity: {view.mature_n} scaled or institutionalized, "
                    f"{view.early_n} prototype or pilot practices")
         _notes(fmt, view.notes)
