@@ -372,6 +372,11 @@ class TableConverter:
         if exporter and importer and exporter == ("country", importer):
             self.error(row, "importer", importer, "a country other than the exporter")
             return
+        if practice and importer and (node_key(*practice), "country", node_key("country", importer)) in self.batch.links:
+            self.error(row, "importer", importer,
+                       "a country other than the practice's own country (a practice is not imported "
+                       "into the country it comes from)")
+            return
         if id_ is None or None in (practice, exporter, importer, props["status"]):
             return
         key = self.batch.add_node("transfer", id_, props).key
