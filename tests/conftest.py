@@ -58,3 +58,7 @@ def shared_reference() -> Path:
     if not SHARED_REFERENCE.is_dir():
         pytest.skip(f"reference copies not found at {SHARED_REFERENCE} (../shared/reference)")
     return SHARED_REFERENCE
+
+
+# Graph databases: a FalkorDB server for the session, Neo4j where NEO4J_URI is set.
+from .graphdb_fixtures import any_store, database_store, database_uri, falkordb_server, falkordb_uri, neo4j_uri  # noqa: E402,F401

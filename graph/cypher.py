@@ -1,0 +1,244 @@
+"""Every Cypher statement psikg sends to a graph database, in one place.
+
+All statements are parameterized and write in batches (``UNWIND $rows AS row``). Labels,
+relationship types and property names that appear in the query text come from the model's
+allow-list (:func:`psikg.ontology.model.pg_labels`, :func:`~psikg.ontology.model.pg_relationship_types`
+and the kinds' property names), never from input: the helpers below raise ``ValueError`` for
+anything else.
+
+The mapping: a node of kind ``k`` has the single label ``KINDS[k].label`` and the property ``id``
+(the psikg id) plus its properties (strings, numbers, booleans and lists of strings); a link is a
+relationship of type ``Relation.pg_type`` carrying the link's properties as plain properties (the
+``role``, ``note`` and ``sources`` of HAS_FACTOR). A relationship type is unique among the
+relations of one kind, so ``(source label, type)`` gives the relation name back.
+
+The Cypher here is the subset Neo4j 5 and FalkorDB share. The few differences live in
+:class:`Dialect` (schema creation and how a read-only query is sent), and in
+:data:`WRITE_CLAUSES` / :func:`check_read_only`, which guard ``psikg cypher``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import PsikgError
+from ..ontology.model import KINDS, pg_labels, pg_relationship_types
+
+__all__ = [
+    "LABELS", "KIND_OF_LABEL", "RELATION_OF", "label", "rel_type", "property_name",
+    "Dialect", "NEO4J", "FALKORDB",
+    "merge_nodes", "replace_nodes", "remove_properties", "delete_nodes", "delete_links",
+    "delete_link_pairs", "merge_links", "merge_link_single", "wipe_label", "read_nodes",
+    "read_ids", "read_existing_ids", "read_links", "read_node", "read_neighbours",
+    "count_nodes", "count_links", "ReadOnlyError", "check_read_only",
+]
+
+# The allow-list, generated from the model ------------------------------------------------------
+
+LABELS: dict[str, str] = {k.name: k.label for k in KINDS.values()}
+KIND_OF_LABEL: dict[str, str] = {k.label: k.name for k in KINDS.values()}
+_REL_TYPES: dict[tuple[str, str], str] = {(k.name, r.name): r.pg_type for k in KINDS.values() for r in k.relations}
+#: ``(source label, relationship type) -> relation name``.
+RELATION_OF: dict[tuple[str, str], str] = {(KINDS[k].label, t): r for (k, r), t in _REL_TYPES.items()}
+_PROPERTIES: dict[str, frozenset[str]] = {
+    k.name: frozenset(p.name for p in k.properties) for k in KINDS.values()}
+
+assert len(RELATION_OF) == len(_REL_TYPES), "a relationship type repeats within one kind"
+assert set(LABELS.values()) == pg_labels() and set(_REL_TYPES.values()) == pg_relationship_types()
+
+
+def label(kind: str) -> str:
+    """The label of a kind; ``ValueError`` for anything not in the model."""
+    try:
+        found = LABELS[kind]
+    except KeyError:
+        raise ValueError(f"unknown kind {kind!r}; known: {', '.join(LABELS)}") from None
+    assert found in pg_labels()
+    return found
+
+
+def rel_type(kind: str, rel: str) -> str:
+    """The relationship type of relation ``rel`` of ``kind``."""
+    try:
+        return _REL_TYPES[(kind, rel)]
+    except KeyError:
+        raise ValueError(f"unknown relation {kind}.{rel}") from None
+
+
+def property_name(kind: str, name: str) -> str:
+    """A node property name that may appear in query text (only ``REMOVE`` needs one)."""
+    if name not in _PROPERTIES.get(kind, ()):
+        raise ValueError(f"{kind} has no property {name!r} in the model")
+    return name
+
+
+# Dialects ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between the databases psikg writes to.
+
+    ``schema`` makes ids unique (Neo4j 5: a uniqueness constraint per label, which also indexes
+    ``id``) or at least indexed (FalkorDB: ``CREATE INDEX FOR (n:L) ON (n.id)``, which fails with
+    "already indexed" when run twice, so ``schema_exists_error`` names the message to ignore).
+    Read-only queries go through a read transaction on Neo4j and ``GRAPH.RO_QUERY`` on FalkorDB.
+    """
+
+    name: str
+    schema_template: str
+    schema_exists_error: str | None
+
+    def schema(self) -> list[str]:
+        return [self.schema_template.format(label=label(k), name=k) for k in sorted(LABELS)]
+
+
+NEO4J = Dialect(
+    "neo4j",
+    "CREATE CONSTRAINT psikg_{name}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE",
+    None,
+)
+FALKORDB = Dialect("falkordb", "CREATE INDEX FOR (n:{label}) ON (n.id)", "already indexed")
+
+
+# Writes --------------------------------------------------------------------------------------------
+
+
+def merge_nodes(kind: str) -> str:
+    """Create or update nodes: ``$rows`` = ``[{id, props}]``; given properties replace stored ones.
+
+    Properties to delete are not sent as null (FalkorDB removes the wrong properties when one map
+    holds several nulls): see :func:`remove_properties`.
+    """
+    return f"UNWIND $rows AS row MERGE (n:{label(kind)} {{id: row.id}}) SET n += row.props"
+
+
+def replace_nodes(kind: str) -> str:
+    """Create or overwrite nodes (the push): ``$rows`` = ``[{id, props}]``, ``props`` holds ``id``."""
+    return f"UNWIND $rows AS row MERGE (n:{label(kind)} {{id: row.id}}) SET n = row.props"
+
+
+def remove_properties(kind: str, names) -> str:
+    """Remove the properties ``names`` from the nodes ``$ids``."""
+    removed = ", ".join(f"n.`{property_name(kind, name)}`" for name in sorted(names))
+    return f"UNWIND $ids AS id MATCH (n:{label(kind)} {{id: id}}) REMOVE {removed}"
+
+
+def delete_nodes(kind: str) -> str:
+    return f"UNWIND $ids AS id MATCH (n:{label(kind)} {{id: id}}) DETACH DELETE n"
+
+
+def delete_links(kind: str, rel: str) -> str:
+    """Delete every ``rel`` link of the source nodes ``$ids`` (an owned relation is replaced)."""
+    return f"UNWIND $ids AS id MATCH (s:{label(kind)} {{id: id}})-[r:{rel_type(kind, rel)}]->() DELETE r"
+
+
+def delete_link_pairs(kind: str, rel: str, target_kind: str) -> str:
+    """Delete the links ``$rows`` = ``[{source, target}]``."""
+    return (f"UNWIND $rows AS row MATCH (s:{label(kind)} {{id: row.source}})"
+            f"-[r:{rel_type(kind, rel)}]->(t:{label(target_kind)} {{id: row.target}}) DELETE r")
+
+
+def merge_links(kind: str, rel: str, target_kind: str) -> str:
+    """Create links ``$rows`` = ``[{source, target, props}]``; their properties are replaced."""
+    return (f"UNWIND $rows AS row MATCH (s:{label(kind)} {{id: row.source}}) "
+            f"MATCH (t:{label(target_kind)} {{id: row.target}}) "
+            f"MERGE (s)-[r:{rel_type(kind, rel)}]->(t) SET r = row.props")
+
+
+def merge_link_single(kind: str, rel: str, target_kind: str) -> str:
+    """One link per query (``$source``, ``$target``, ``$props``): the row-by-row baseline of the
+    push benchmark, never used by psikg itself."""
+    return (f"MATCH (s:{label(kind)} {{id: $source}}) MATCH (t:{label(target_kind)} {{id: $target}}) "
+            f"MERGE (s)-[r:{rel_type(kind, rel)}]->(t) SET r = $props")
+
+
+def wipe_label(kind: str) -> str:
+    """Delete up to ``$limit`` nodes of a kind with their links; run until it returns 0."""
+    return f"MATCH (n:{label(kind)}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+
+
+# Reads ---------------------------------------------------------------------------------------------
+
+
+def read_nodes(kind: str) -> str:
+    return f"MATCH (n:{label(kind)}) RETURN n.id AS id, properties(n) AS props"
+
+
+def read_ids(kind: str) -> str:
+    return f"MATCH (n:{label(kind)}) RETURN n.id AS id"
+
+
+def read_existing_ids(kind: str) -> str:
+    """Which of ``$ids`` exist as nodes of ``kind``."""
+    return f"UNWIND $ids AS id MATCH (n:{label(kind)} {{id: id}}) RETURN n.id AS id"
+
+
+def read_links(kind: str, rel: str) -> str:
+    return (f"MATCH (s:{label(kind)})-[r:{rel_type(kind, rel)}]->(t) "
+            "RETURN s.id AS source, labels(t) AS labels, t.id AS target, properties(r) AS props")
+
+
+def read_node(kind: str) -> str:
+    return f"MATCH (n:{label(kind)} {{id: $id}}) RETURN properties(n) AS props"
+
+
+def read_neighbours(kind: str) -> str:
+    """Links of the node ``$id`` in both directions, with the other end's labels."""
+    node = f"(n:{label(kind)} {{id: $id}})"
+    columns = "type(r) AS type, labels(m) AS labels, m.id AS id, properties(r) AS props"
+    return (f"MATCH {node}-[r]->(m) RETURN 'out' AS direction, {columns} "
+            f"UNION ALL MATCH {node}<-[r]-(m) RETURN 'in' AS direction, {columns}")
+
+
+def count_nodes() -> str:
+    return "MATCH (n) RETURN labels(n) AS labels, count(*) AS count"
+
+
+def count_links() -> str:
+    return "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count"
+
+
+# Ad-hoc queries (psikg cypher) ---------------------------------------------------------------------
+
+
+class ReadOnlyError(PsikgError):
+    """A query given to ``psikg cypher`` would write."""
+
+    exit_code = 2
+
+
+#: Clauses that write. ``CALL`` is checked separately: only the procedures in
+#: :data:`READ_PROCEDURES` are allowed.
+WRITE_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "LOAD", "FOREACH",
+                 "ALTER", "RENAME", "GRANT", "DENY", "REVOKE", "START", "STOP", "TERMINATE")
+#: Procedures ``psikg cypher`` may call (prefixes): schema listings and read-only algorithms.
+READ_PROCEDURES = ("db.labels", "db.relationshiptypes", "db.propertykeys", "db.indexes", "db.constraints",
+                   "db.schema.", "dbms.components", "dbms.procedures", "dbms.functions", "algo.")
+
+_STRIP = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`|//[^\n]*|/\*.*?\*/""", re.S)
+_CLAUSE = re.compile(r"(?<![\w.$])(" + "|".join(WRITE_CLAUSES) + r")(?![\w$])", re.I)
+_CALL = re.compile(r"(?<![\w.$])CALL\s*(\{|[\w.]+)", re.I)
+_IN_TRANSACTIONS = re.compile(r"(?<![\w.$])IN\s+TRANSACTIONS(?![\w$])", re.I)
+
+
+def check_read_only(query: str) -> None:
+    """Refuse a query that writes (a :class:`ReadOnlyError` naming the clause).
+
+    String literals, quoted names and comments are ignored, so ``WHERE n.title CONTAINS 'set'``
+    passes. This is the first guard; the stores also run the query read-only (Neo4j read
+    transaction, FalkorDB ``GRAPH.RO_QUERY``).
+    """
+    text = _STRIP.sub(" ", query)
+    found = _CLAUSE.search(text)
+    if found:
+        raise ReadOnlyError(f"psikg cypher runs read-only queries; {found.group(1).upper()} writes. "
+                            "Write through psikg load or psikg push.")
+    if _IN_TRANSACTIONS.search(text):
+        raise ReadOnlyError("psikg cypher runs read-only queries; CALL { } IN TRANSACTIONS is for writes.")
+    for call in _CALL.finditer(text):
+        target = call.group(1)
+        if target != "{" and not target.lower().startswith(READ_PROCEDURES):
+            raise ReadOnlyError(f"psikg cypher runs read-only queries; the procedure {target} is not on "
+                                f"its list of read-only procedures ({', '.join(READ_PROCEDURES)}).")

@@ -1,0 +1,339 @@
+"""The Store protocol over an openCypher graph database (Neo4j 5, FalkorDB).
+
+:class:`CypherStore` holds everything the two databases share: how a :class:`GraphBatch` becomes
+batched statements with the embedded store's merge semantics, and how the bulk reads come back as
+the same plain values. A backend subclass only runs statements (``_read``, ``_write``,
+``_read_only``) and knows its :class:`~psikg.graph.cypher.Dialect`. The statements themselves are in
+:mod:`psikg.graph.cypher`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from typing import Any, Iterable, Iterator
+
+from ..errors import StoreError
+from ..ontology.model import KINDS, RELATIONS
+from . import cypher
+from .records import GraphBatch, split_key
+from .store import ApplyResult
+
+__all__ = ["CypherStore", "Step", "chunks", "node_row", "link_props", "open_database"]
+
+log = logging.getLogger(__name__)
+
+#: A statement and its parameters.
+Step = tuple[str, dict[str, Any]]
+
+DEFAULT_BATCH_SIZE = 1000
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), max(1, size)):
+        yield items[start:start + size]
+
+
+def _value(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _is_removal(value) -> bool:
+    return value is None or value == [] or value == ()
+
+
+def node_row(id_: str, props: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A node as a ``{id, props}`` row (no nulls, tuples as lists) and the names to remove."""
+    kept = {name: _value(value) for name, value in props.items() if not _is_removal(value)}
+    removed = [name for name, value in props.items() if _is_removal(value)]
+    return {"id": id_, "props": kept}, removed
+
+
+def link_props(props: dict[str, Any]) -> dict[str, Any]:
+    """Link properties as a database stores them: no nulls, tuples as lists."""
+    return {name: _value(value) for name, value in props.items() if value is not None}
+
+
+def _plain_props(props, drop_id: bool = True) -> dict[str, Any]:
+    found = dict(props or {})
+    if drop_id:
+        found.pop("id", None)
+    return found
+
+
+class CypherStore:
+    """Shared implementation of the Store protocol for Cypher databases."""
+
+    capabilities = frozenset({"persistent", "cypher"})
+    dialect: cypher.Dialect = cypher.FALKORDB
+
+    def __init__(self, *, tracer=None, batch_size: int = DEFAULT_BATCH_SIZE):
+        self.tracer = tracer
+        self.batch_size = batch_size
+        self._catalog = None
+        self._schema_ready = False
+
+    # What a backend provides -----------------------------------------------------------------
+
+    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
+        """Run a read statement; the rows as lists in column order."""
+        raise NotImplementedError
+
+    def _write(self, steps: list[Step]) -> None:
+        """Run write statements, in one transaction where the database has them."""
+        raise NotImplementedError
+
+    def _read_only(self, query: str, params: dict[str, Any] | None) -> tuple[list[str], list[list[Any]]]:
+        """Run an ad-hoc query so that the database refuses writes; columns and plain rows."""
+        raise NotImplementedError
+
+    def _trace(self, query: str, params: dict[str, Any] | None) -> None:
+        if self.tracer is not None:
+            self.tracer(query, params or {})
+
+    def close(self) -> None:
+        self._catalog = None
+
+    def describe(self) -> str:
+        """Where the store is, for messages (no password)."""
+        return self.dialect.name
+
+    # Schema and housekeeping -----------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Uniqueness constraints (Neo4j) or indexes (FalkorDB) on ``id`` for every label."""
+        for statement in self.dialect.schema():
+            try:
+                self._write([(statement, {})])
+            except Exception as error:  # noqa: BLE001 - the dialect names the one error to ignore
+                if self.dialect.schema_exists_error and self.dialect.schema_exists_error in str(error):
+                    continue
+                raise StoreError(f"cannot create the schema on {self.describe()}: {error}") from error
+        self._schema_ready = True
+
+    def wipe(self) -> int:
+        """Delete every psikg node and link (nodes of other labels are left alone)."""
+        deleted = 0
+        for kind in KINDS:
+            while True:
+                rows = self._write_returning(cypher.wipe_label(kind), {"limit": 10_000})
+                count = rows[0][0] if rows else 0
+                deleted += count
+                if not count:
+                    break
+        self._catalog = None
+        return deleted
+
+    def _wiped(self) -> None:
+        self._catalog = None
+        self._schema_ready = False
+
+    def _write_returning(self, query: str, params: dict[str, Any]) -> list[list[Any]]:
+        """A write statement whose rows are needed (the wipe's count)."""
+        raise NotImplementedError
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def nodes(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        for id_, props in self._read(cypher.read_nodes(kind)):
+            yield id_, _plain_props(props)
+
+    def ids(self, kind: str) -> set[str]:
+        return {row[0] for row in self._read(cypher.read_ids(kind))}
+
+    def links(self, kind: str, rel: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        for source, labels, target, props in self._read(cypher.read_links(kind, rel)):
+            target_kind = self._kind_of(labels)
+            if target_kind is not None:
+                yield source, target_kind, target, _plain_props(props, drop_id=False)
+
+    def node(self, kind: str, id_: str) -> dict[str, Any] | None:
+        rows = self._read(cypher.read_node(kind), {"id": id_})
+        return _plain_props(rows[0][0]) if rows else None
+
+    def neighbours(self, kind: str, id_: str) -> list[tuple[str, str, str, str, dict[str, Any]]]:
+        found = []
+        own_label = cypher.label(kind)
+        for direction, type_, labels, other_id, props in self._read(cypher.read_neighbours(kind), {"id": id_}):
+            other_kind = self._kind_of(labels)
+            if other_kind is None:
+                continue
+            source_label = own_label if direction == "out" else cypher.label(other_kind)
+            rel = cypher.RELATION_OF.get((source_label, type_))
+            if rel is not None:
+                found.append((direction, rel, other_kind, other_id, _plain_props(props, drop_id=False)))
+        return sorted(found, key=lambda f: (f[0], f[1], f[2], f[3]))
+
+    def counts(self) -> dict[str, Any]:
+        by_kind: Counter = Counter()
+        for labels, count in self._read(cypher.count_nodes()):
+            kind = self._kind_of(labels)
+            if kind is not None:
+                by_kind[kind] += count
+        allowed = {type_ for _, type_ in cypher.RELATION_OF}
+        by_type = Counter({type_: count for type_, count in self._read(cypher.count_links())
+                           if type_ in allowed and count})
+        return {"nodes_by_kind": dict(sorted(by_kind.items())), "links_by_type": dict(sorted(by_type.items())),
+                "nodes": sum(by_kind.values()), "edges": sum(by_type.values())}
+
+    def catalog(self):
+        if self._catalog is None:
+            from .domain import catalog_from_store
+
+            self._catalog = catalog_from_store(self)
+        return self._catalog
+
+    def exists(self) -> bool:
+        """True when the database holds psikg nodes."""
+        return self.counts()["nodes"] > 0
+
+    @staticmethod
+    def _kind_of(labels) -> str | None:
+        for found in labels or ():
+            kind = cypher.KIND_OF_LABEL.get(found)
+            if kind is not None:
+                return kind
+        return None
+
+    # Ad-hoc queries --------------------------------------------------------------------------
+
+    def cypher(self, query: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
+        """Run a read-only Cypher query; its columns and rows as plain values (nodes and
+        relationships become dicts). Writes are refused (:class:`~psikg.graph.cypher.ReadOnlyError`)."""
+        cypher.check_read_only(query)
+        return self._read_only(query, params)
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def apply(self, batch: GraphBatch, *, replace: bool = False) -> ApplyResult:
+        """Merge a batch with the embedded store's semantics (see :mod:`psikg.graph.records`)."""
+        before = self.counts()
+        steps = self.plan(batch, check_ends=not replace)
+        if replace:
+            self.wipe()
+        if not self._schema_ready:
+            self.ensure_schema()
+        self._write(steps)
+        self._catalog = None
+        after = self.counts()
+        return ApplyResult(nodes_before=before["nodes"], edges_before=before["edges"],
+                           nodes=after["nodes"], edges=after["edges"])
+
+    def plan(self, batch: GraphBatch, *, check_ends: bool = True) -> list[Step]:
+        """The statements that merge ``batch``: nodes, removed properties, owned relations
+        cleared, links; each batched by ``batch_size`` rows."""
+        self._validate(batch, check_ends=check_ends)
+        steps: list[Step] = []
+        rows_by_kind: dict[str, list[dict]] = defaultdict(list)
+        removals: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+        for node in batch.nodes.values():
+            row, removed = node_row(node.id, node.props)
+            rows_by_kind[node.kind].append(row)
+            if removed:
+                removals[(node.kind, tuple(sorted(removed)))].append(node.id)
+        for kind in sorted(rows_by_kind):
+            for rows in chunks(rows_by_kind[kind], self.batch_size):
+                steps.append((cypher.merge_nodes(kind), {"rows": rows}))
+        for (kind, names), ids in sorted(removals.items()):
+            for part in chunks(ids, self.batch_size):
+                steps.append((cypher.remove_properties(kind, names), {"ids": part}))
+        owned: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for source, rel in sorted(batch.owned):
+            kind, id_ = split_key(source)
+            owned[(kind, rel)].append(id_)
+        for (kind, rel), ids in sorted(owned.items()):
+            for part in chunks(ids, self.batch_size):
+                steps.append((cypher.delete_links(kind, rel), {"ids": part}))
+        links: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for link in batch.links.values():
+            kind, source = split_key(link.source)
+            target_kind, target = split_key(link.target)
+            links[(kind, link.rel, target_kind)].append(
+                {"source": source, "target": target, "props": link_props(link.prop_dict())})
+        for (kind, rel, target_kind), rows in sorted(links.items()):
+            for part in chunks(rows, self.batch_size):
+                steps.append((cypher.merge_links(kind, rel, target_kind), {"rows": part}))
+        return steps
+
+    def _validate(self, batch: GraphBatch, *, check_ends: bool) -> None:
+        """Refuse what the database would silently drop: unknown kinds or relations, and links
+        whose ends are neither in the batch nor in the database (the embedded store's rule)."""
+        for node in batch.nodes.values():
+            if node.kind not in KINDS:
+                raise StoreError(f"node {node.key}: unknown kind {node.kind!r}")
+            for name in node.props:
+                if name == "id":
+                    raise StoreError(f"node {node.key}: 'id' is reserved for the psikg id")
+        for source, rel in batch.owned:
+            kind = split_key(source)[0]
+            if f"{kind}.{rel}" not in RELATIONS:
+                raise StoreError(f"{source}: unknown relation {kind}.{rel}")
+        missing: dict[str, set[str]] = defaultdict(set)
+        for link in batch.links.values():
+            for end in (link.source, link.target):
+                if split_key(end)[0] not in KINDS:
+                    raise StoreError(f"link {link.source} -{link.rel}-> {link.target}: unknown kind in {end}")
+                if end not in batch.nodes:
+                    missing[split_key(end)[0]].add(split_key(end)[1])
+        for kind, ids in sorted(missing.items()):
+            found = set()
+            if check_ends:
+                for part in chunks(sorted(ids), self.batch_size):
+                    found.update(row[0] for row in self._read(cypher.read_existing_ids(kind), {"ids": part}))
+            absent = sorted(ids - found)
+            if absent:
+                raise StoreError(f"links point to {kind}/{absent[0]}, which is not in the graph"
+                                 + (f" (and {len(absent) - 1} more)" if len(absent) > 1 else ""))
+
+    # The push's writes (each call is one transaction) --------------------------------------------
+
+    def write_nodes(self, kind: str, rows: list[tuple[str, dict[str, Any]]]) -> int:
+        """Create or overwrite nodes so that each holds exactly the given properties."""
+        payload = []
+        for id_, props in rows:
+            row, _ = node_row(id_, props)
+            row["props"]["id"] = id_
+            payload.append(row)
+        self._write([(cypher.replace_nodes(kind), {"rows": payload})])
+        self._catalog = None
+        return len(payload)
+
+    def write_links(self, kind: str, rel: str, rows: Iterable[tuple[str, str, str, dict[str, Any]]]) -> int:
+        """Create or update links ``(source id, target kind, target id, props)``."""
+        grouped: dict[str, list[dict]] = defaultdict(list)
+        for source, target_kind, target, props in rows:
+            grouped[target_kind].append({"source": source, "target": target, "props": link_props(props)})
+        self._write([(cypher.merge_links(kind, rel, target_kind), {"rows": part})
+                     for target_kind, part in sorted(grouped.items())])
+        self._catalog = None
+        return sum(len(part) for part in grouped.values())
+
+    def delete_nodes(self, kind: str, ids: list[str]) -> None:
+        self._write([(cypher.delete_nodes(kind), {"ids": part}) for part in chunks(ids, self.batch_size)])
+        self._catalog = None
+
+    def delete_links(self, kind: str, rel: str, pairs: list[tuple[str, str, str]]) -> None:
+        """Delete links given as ``(source id, target kind, target id)``."""
+        grouped: dict[str, list[dict]] = defaultdict(list)
+        for source, target_kind, target in pairs:
+            grouped[target_kind].append({"source": source, "target": target})
+        self._write([(cypher.delete_link_pairs(kind, rel, target_kind), {"rows": part})
+                     for target_kind, rows in sorted(grouped.items()) for part in chunks(rows, self.batch_size)])
+        self._catalog = None
+
+
+def open_database(uri: str, *, user: str | None = None, password: str | None = None,
+                  database: str | None = None, tracer=None) -> CypherStore:
+    """Connect to the graph database at ``uri`` (``bolt://``, ``neo4j://``, ``neo4j+s://``,
+    ``falkor://host:port/graph`` or ``redis://host:port/graph``)."""
+    scheme = uri.split("://", 1)[0] if "://" in uri else ""
+    if scheme in ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"):
+        from .neo4j_store import Neo4jStore
+
+        return Neo4jStore.connect(uri, user=user, password=password, database=database, tracer=tracer)
+    if scheme in ("falkor", "falkordb", "redis"):
+        from .falkordb_store import FalkorDBStore
+
+        return FalkorDBStore.connect(uri, user=user, password=password, graph=database, tracer=tracer)
+    raise StoreError(f"{uri!r} is not a graph database URI; expected bolt://, neo4j://, neo4j+s://, "
+                     "falkor://host:port/graph or redis://host:port/graph")
