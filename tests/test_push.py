@@ -1,0 +1,210 @@
+"""psikg push and psikg cypher against the graph databases (issue 6)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import psikg
+from psikg.cli import cli
+from psikg.graph.cypher import ReadOnlyError, check_read_only
+from psikg.graph.cypher_store import open_database
+from psikg.graph.push import push
+from psikg.graph.records import GraphBatch
+
+MINIMAL = "tests/data/minimal"
+
+
+class Interrupted(Exception):
+    pass
+
+
+def interrupt_after(batches: int):
+    seen = {"n": 0}
+
+    def progress(what, advance, total):
+        if advance:
+            seen["n"] += 1
+            if seen["n"] >= batches:
+                raise Interrupted(what)
+
+    return progress
+
+
+def test_push_copies_everything_and_twice_changes_nothing(bundled_store_path, database_uri):
+    source = psikg.open(bundled_store_path).store
+    target = open_database(database_uri)
+    first = push(source, target, batch_size=200)
+    assert first.complete and first.counts == source.counts()
+    assert first.nodes_written == source.counts()["nodes"]
+    assert first.relationships_written == source.counts()["edges"]
+    second = push(source, target, batch_size=200)
+    assert second.complete and second.counts == first.counts
+    assert (second.nodes_deleted, second.relationships_deleted) == (0, 0)
+    assert target.catalog() == source.catalog()
+    target.close()
+
+
+def test_interrupted_push_completes_when_run_again(bundled_store_path, database_uri):
+    source = psikg.open(bundled_store_path).store
+    target = open_database(database_uri)
+    with pytest.raises(Interrupted):
+        push(source, target, batch_size=100, progress=interrupt_after(7))
+    partial = target.counts()
+    assert 0 < partial["nodes"] < source.counts()["nodes"]
+    with pytest.raises(Interrupted):  # interrupted again, among the relationships this time
+        push(source, target, batch_size=100, progress=interrupt_after(16))
+    assert target.counts()["edges"] < source.counts()["edges"]
+    report = push(source, target, batch_size=100)
+    assert report.complete
+    assert target.counts() == source.counts()
+    assert target.catalog() == source.catalog()
+    target.close()
+
+
+def test_push_removes_what_the_source_no_longer_has(bundled_graph, database_uri):
+    target = open_database(database_uri)
+    push(bundled_graph.store, target)
+    practice = next(iter(sorted(bundled_graph.store.ids("practice"))))
+    change = GraphBatch()
+    change.add_node("practice", practice, {"description": None, "title": "Renamed"})
+    change.own(f"practice/{practice}", "factors")  # every success factor link of it goes
+    bundled_graph.store.apply(change)
+    report = push(bundled_graph.store, target)
+    assert report.complete and report.relationships_deleted > 0
+    assert target.node("practice", practice) == bundled_graph.store.node("practice", practice)
+    assert target.catalog() == bundled_graph.store.catalog()
+    # A smaller graph replaces the larger one entirely.
+    small = psikg.open(bundled_graph.store.path.with_name("small.psikg"))
+    small.load([MINIMAL], bundled=False)
+    report = push(small.store, target)
+    assert report.complete and report.nodes_deleted > 0
+    assert target.catalog() == small.catalog
+    target.close()
+
+
+def test_push_with_wipe(bundled_store_path, database_uri, tmp_path):
+    source = psikg.open(bundled_store_path).store
+    target = open_database(database_uri)
+    push(source, target)
+    small = psikg.open(tmp_path / "small.psikg")
+    small.load([MINIMAL], bundled=False)
+    report = push(small.store, target, wipe=True)
+    assert report.complete and (report.nodes_deleted, report.relationships_deleted) == (0, 0)
+    assert target.counts() == small.store.counts()
+    target.close()
+
+
+def test_cli_push_then_queries_on_the_database(runner, bundled_store_path, falkordb_uri):
+    first = runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", falkordb_uri,
+                                "--batch-size", "300", "--format", "json"])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.output)
+    assert report["complete"] and report["batches"] > 1
+    again = runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", falkordb_uri])
+    assert again.exit_code == 0, again.output
+    assert f"holds {report['counts']['nodes']} nodes" in again.output
+    on_db = runner.invoke(cli, ["--store", falkordb_uri, "stats", "--format", "json"])
+    on_file = runner.invoke(cli, ["--store", str(bundled_store_path), "stats", "--format", "json"])
+    assert on_db.exit_code == 0, on_db.output
+    assert json.loads(on_db.output) == json.loads(on_file.output)
+    shown_db = runner.invoke(cli, ["--store", falkordb_uri, "show", "BGD", "--format", "json"])
+    shown_file = runner.invoke(cli, ["--store", str(bundled_store_path), "show", "BGD", "--format", "json"])
+    assert shown_db.exit_code == 0, shown_db.output
+    assert json.loads(shown_db.output) == json.loads(shown_file.output)
+
+
+def test_cli_push_trace_and_graph_option(runner, bundled_store_path, falkordb_server, tmp_path):
+    host, port = falkordb_server
+    small = tmp_path / "small.psikg"
+    assert runner.invoke(cli, ["--store", str(small), "load", "--no-bundled", MINIMAL]).exit_code == 0
+    done = runner.invoke(cli, ["--store", str(small), "--trace", "push", "--to", f"falkor://{host}:{port}",
+                               "--database", "psikg-option-test", "--wipe"])
+    assert done.exit_code == 0, done.output
+    assert "[trace] UNWIND $rows AS row MERGE" in done.output
+    assert f"falkor://{host}:{port}/psikg-option-test" in done.output
+
+
+def test_cli_push_to_an_unreachable_database(runner, bundled_store_path):
+    done = runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", "falkor://127.0.0.1:1/x"])
+    assert done.exit_code == 1
+    assert "cannot reach FalkorDB" in done.output
+
+
+# psikg cypher ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", [
+    "CREATE (n:Country {id: 'XXX'})",
+    "MATCH (n:Country) SET n.name = 'x'",
+    "MERGE (n:Country {id: 'XXX'})",
+    "MATCH (n) DETACH DELETE n",
+    "MATCH (n) delete n",
+    "MATCH (n:Country) REMOVE n.name",
+    "DROP INDEX ON :Country(id)",
+    "LOAD CSV FROM 'file:///x.csv' AS row RETURN row",
+    "MATCH (n) FOREACH (x IN [1] | SET n.y = x)",
+    "CALL db.createLabel('X')",
+    "CALL apoc.periodic.iterate('MATCH (n) RETURN n', 'DELETE n', {})",
+    "MATCH (n) CALL { WITH n RETURN n AS m } IN TRANSACTIONS RETURN m",
+])
+def test_write_queries_are_refused(query):
+    with pytest.raises(ReadOnlyError):
+        check_read_only(query)
+
+
+@pytest.mark.parametrize("query", [
+    "MATCH (n:Practice) WHERE n.title CONTAINS 'set' RETURN n.id",
+    "MATCH (n:Practice) WHERE n.description =~ \".*CREATE.*\" RETURN n.`create`",
+    "MATCH (n:Country) RETURN n.set, n.id // DELETE everything",
+    "/* MERGE */ MATCH (n) RETURN count(n) AS created",
+    "CALL db.labels()",
+    "CALL db.indexes() YIELD label RETURN label",
+])
+def test_read_queries_pass(query):
+    check_read_only(query)
+
+
+def test_cli_cypher_on_falkordb(runner, bundled_store_path, falkordb_uri):
+    assert runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", falkordb_uri]).exit_code == 0
+    query = ("MATCH (p:Practice)-[:ORIGINATES_IN]->(c:Country {id: $iso3}) "
+             "RETURN p.id AS practice, c.name AS country ORDER BY practice")
+    done = runner.invoke(cli, ["--store", falkordb_uri, "cypher", query, "-p", "iso3=BGD", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    rows = json.loads(done.output)
+    catalog = psikg.open(bundled_store_path).catalog
+    assert [r["practice"] for r in rows] == sorted(p.id for p in catalog.practices.values() if p.country == "BGD")
+    as_csv = runner.invoke(cli, ["--store", falkordb_uri, "cypher", "MATCH (n:Country {id: 'BGD'}) RETURN n",
+                                 "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    assert as_csv.output.splitlines()[0] == "n" and '"labels": [""Country""]'.replace('""', '"') in \
+        as_csv.output.replace('""', '"')
+    table = runner.invoke(cli, ["--store", falkordb_uri, "cypher", "MATCH (n:SDGGoal) RETURN count(n) AS goals"])
+    assert table.exit_code == 0 and "17" in table.output
+
+
+def test_cli_cypher_refuses_writes_with_exit_2(runner, falkordb_uri):
+    done = runner.invoke(cli, ["--store", falkordb_uri, "cypher", "CREATE (n:Country {id: 'XXX'})"])
+    assert done.exit_code == 2
+    assert "read-only" in done.output and "CREATE" in done.output
+    assert open_database(falkordb_uri).counts()["nodes"] == 0
+
+
+def test_database_refuses_writes_that_slip_through(falkordb_uri):
+    """The second guard: FalkorDB's GRAPH.RO_QUERY (Neo4j: a read transaction)."""
+    from psikg.errors import StoreError
+
+    store = open_database(falkordb_uri)
+    batch = GraphBatch()
+    batch.add_node("country", "BGD", {"name": "Bangladesh"})
+    store.apply(batch)
+    with pytest.raises(StoreError, match="read-only"):
+        store._read_only("CREATE (n:Country {id: 'XXX'})", None)
+    assert store.counts()["nodes"] == 1
+
+
+def test_cli_cypher_on_the_embedded_store_explains(runner, bundled_store_path):
+    done = runner.invoke(cli, ["--store", str(bundled_store_path), "cypher", "MATCH (n) RETURN count(n)"])
+    assert done.exit_code == 1
+    assert "Cypher needs a graph database" in done.output
