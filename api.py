@@ -35,6 +35,7 @@ class LoadReport:
     rows: int
     files: list[str] = field(default_factory=list)
     warnings: list[InputIssue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what official files and mapped catalogues gave
 
 
 class Psikg:
@@ -50,18 +51,20 @@ class Psikg:
 
     # Loading -----------------------------------------------------------------------------
 
-    def validate(self, paths=(), *, bundled: bool = True) -> LoadPlan:
+    def validate(self, paths=(), *, bundled: bool = True, mapping=None) -> LoadPlan:
         """Check inputs as :meth:`load` would, without writing. Raises InputError."""
-        return prepare_load([Path(p) for p in paths], store=self._existing_store(), bundled=bundled)
+        return prepare_load([Path(p) for p in paths], store=self._existing_store(), bundled=bundled,
+                            mapping=mapping)
 
-    def load(self, paths=(), *, bundled: bool = True, replace: bool = False) -> LoadReport:
+    def load(self, paths=(), *, bundled: bool = True, replace: bool = False, mapping=None) -> LoadReport:
         """Load reference data, the bundled network (unless ``bundled`` is False) and ``paths``,
-        merging by id; ``replace`` starts from an empty store. All or nothing."""
+        merging by id; ``replace`` starts from an empty store. All or nothing. ``mapping`` (a mapping
+        file or a shipped mapping's name) reads CSV files among ``paths`` as external catalogues."""
         plan = prepare_load([Path(p) for p in paths], store=None if replace else self._existing_store(),
-                            bundled=bundled)
+                            bundled=bundled, mapping=mapping)
         result = self.store.apply(plan.batch, replace=replace)
         return LoadReport(result["nodes_before"], result["edges_before"], result["nodes"], result["edges"],
-                          plan.rows, plan.files, plan.warnings)
+                          plan.rows, plan.files, plan.warnings, plan.notes)
 
     def _existing_store(self):
         exists = getattr(self.store, "exists", None)

@@ -39,11 +39,14 @@ class InputIssue:
     expected: str
     suggestion: str | None = None
     severity: str = "error"  # or "warning"
+    cell: str | None = None  # the spreadsheet cell (``C5``) when the input is a workbook
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"
+        if self.cell:
+            where += f", cell {self.cell}"
         if self.field:
             where += f", column {self.field!r}"
         found = "" if self.value is None else f": found {_shorten(self.value)!r}"

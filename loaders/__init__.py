@@ -13,7 +13,9 @@ from pathlib import Path
 from ..errors import InputError, InputIssue
 from ..graph.records import GraphBatch
 from .csv_folder import read_csv_path
+from .checks import suspicious
 from .curation import is_curation_path, read_curation_path
+from .imports import one_issue_per_cell, read_special
 from .reference import reference_batch
 from .tables import Row, TableConverter
 
@@ -38,6 +40,7 @@ class LoadPlan:
     warnings: list[InputIssue] = field(default_factory=list)
     rows: int = 0
     files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what official files and mapped catalogues gave
 
 
 def read_tables(path: Path, issues: list[InputIssue]) -> dict[str, list[Row]]:
@@ -55,9 +58,13 @@ def read_tables(path: Path, issues: list[InputIssue]) -> dict[str, list[Row]]:
     return {}
 
 
-def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True) -> LoadPlan:
+def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True, mapping=None) -> LoadPlan:
     """Read, check and convert the reference data, the bundled data (unless ``bundled`` is
-    False) and ``paths``. Raises :class:`InputError` with every problem when anything is wrong."""
+    False) and ``paths``. Raises :class:`InputError` with every problem when anything is wrong.
+
+    Official reference files among ``paths`` are recognised by their content (loaders/official.py);
+    with ``mapping`` (a mapping file or a shipped mapping's name) CSV files among ``paths`` are
+    external catalogues read through it (loaders/mapping.py)."""
     reference = reference_batch()
     countries = {n.id: n.props for n in reference.nodes.values() if n.kind == "country"}
     existing: dict[str, set[str]] = {}
@@ -72,16 +79,28 @@ def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True) ->
     sources = bundled_paths() if bundled else []
     already = {p.resolve() for p in sources}
     sources += [Path(p) for p in paths if Path(p).resolve() not in already]  # a bundled folder counts once
+    imports = []
     for path in sources:
+        special = read_special(path, issues, reference, None if path.resolve() in already else mapping)
+        if special is not None:  # an official reference file, or a catalogue read through a mapping
+            imports.append(special)
+            for name, rows in special.tables.items():
+                tables.setdefault(name, []).extend(rows)
+            continue
         for name, rows in read_tables(path, issues).items():
             tables.setdefault(name, []).extend(rows)
     converter = TableConverter(countries, existing.get("goal", set()), existing.get("target", set()),
                                existing=existing)
     batch = converter.convert(tables)
     issues.extend(converter.issues)
+    issues.extend(suspicious(batch, store, converter.defined.get("transfer")))
+    issues = one_issue_per_cell(issues)
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity == "warning"]
     if errors:
         raise InputError(errors[:MAX_ISSUES], truncated=max(0, len(errors) - MAX_ISSUES))
     reference.update(batch)
-    return LoadPlan(reference, warnings, sum(len(r) for r in tables.values()), [str(p) for p in sources])
+    for special in imports:
+        reference.update(special.batch)
+    return LoadPlan(reference, warnings, sum(len(r) for r in tables.values()), [str(p) for p in sources],
+                    [special.summary for special in imports])

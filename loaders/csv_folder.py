@@ -88,8 +88,8 @@ def read_csv_text(file: Path | str, data: bytes, table_name: str, issues: list[I
     try:
         for cells in reader:
             line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
+            if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+                continue  # an empty row, or a comment such as a template's example row
             if len(cells) > len(header):
                 problem(line, None, ",".join(cells[len(header):]),
                         f"{len(header)} cells like the header (a value with a comma needs quotes)")

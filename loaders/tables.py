@@ -63,6 +63,12 @@ class Row:
     file: str
     line: int
     cells: dict[str, str]
+    columns: dict[str, str] | None = None  # column name -> spreadsheet column letter (workbooks)
+
+    def cell_ref(self, column: str | None) -> str | None:
+        """The spreadsheet cell of ``column`` in this row (``C5``), when the row comes from a sheet."""
+        letter = (self.columns or {}).get(column or "")
+        return f"{letter}{self.line}" if letter else None
 
 
 @dataclass
@@ -86,7 +92,7 @@ class TableConverter:
     def error(self, row: Row | None, field_: str | None, value: str | None, expected: str,
               suggestion: str | None = None, severity: str = "error") -> None:
         self.issues.append(InputIssue(row.file if row else "?", row.line if row else None, field_, value,
-                                      expected, suggestion, severity))
+                                      expected, suggestion, severity, row.cell_ref(field_) if row else None))
 
     @property
     def errors(self) -> list[InputIssue]:
