@@ -238,7 +238,8 @@ def _import_wb_class(path: Path, sheet_name: str, issues: list[InputIssue], coun
     header = [str(c).strip() if c is not None else "" for c in rows[header_at]]
     column = {name: header.index(name) for name in ("Economy", "Code", "Region", "Income group",
                                                        "Lending category") if name in header}
-    counts = {"economies": 0, "classified": 0, "unclassified": 0, "skipped (not ISO 3166)": 0}
+    counts = {"economies": 0, "with an income group": 0, "unclassified": 0, "countries updated": 0,
+              "skipped (not ISO 3166)": 0}
     for offset, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         cells = {name: (str(row[i]).strip() if i < len(row) and row[i] is not None else "")
                  for name, i in column.items()}
@@ -247,6 +248,8 @@ def _import_wb_class(path: Path, sheet_name: str, issues: list[InputIssue], coun
         if not cells.get("Region"):
             continue  # an aggregate (region or income group) listed below the economies
         counts["economies"] += 1
+        income = cells.get("Income group") or None
+        counts["with an income group" if income else "unclassified"] += 1
         code = cells["Code"].upper()
         if code not in countries:
             issues.append(InputIssue(label, offset, "Code", code,
@@ -254,8 +257,7 @@ def _import_wb_class(path: Path, sheet_name: str, issues: list[InputIssue], coun
                                      "without an ISO 3166 country (skipped)", severity="warning"))
             counts["skipped (not ISO 3166)"] += 1
             continue
-        income = cells.get("Income group") or None
-        counts["classified" if income else "unclassified"] += 1
+        counts["countries updated"] += 1
         imported.batch.add_node("country", code, {"income_group": income,
                                                   "lending_category": cells.get("Lending category") or None,
                                                   "income_as_of": fiscal_year})
@@ -290,8 +292,9 @@ def _import_kos(path: Path, issues: list[InputIssue], reference: GraphBatch) -> 
             node = reference.nodes.get(node_key(kind, id_))
             if node is None:
                 issues.append(InputIssue(str(path), None, kind, f"{id_} ({', '.join(sorted(compact))})",
-                                         f"a {kind} of the SDG framework shipped with psikg; this KOS concept "
-                                         "is not in it (e.g. an indicator deleted in the 2020 review): skipped",
+                                         f"{'an' if kind == 'indicator' else 'a'} {kind} of the SDG framework shipped with psikg; this KOS "
+                                         "concept is not in it (e.g. an indicator deleted or renumbered in the "
+                                         "2020 review): skipped",
                                          severity="warning"))
                 continue
             labels = {f"{node.props['title']}@en"} if node.props.get("title") else set()
@@ -379,5 +382,6 @@ def _import_egdi(path: Path, layout: dict, issues: list[InputIssue], countries: 
                 "note": f"UN E-Government Survey {year}: {index_name} {round(value, 4)} "
                         f"({'>=' if present else '<'} {EGDI_THRESHOLD})"}))
     imported.tables["contexts"] = statements
-    imported.counts = {"year": year, **counts}
+    imported.kind = f"{EGDI} {year}"
+    imported.counts = counts
     return imported

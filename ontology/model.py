@@ -114,6 +114,9 @@ LABEL = _p("label", "str", "skos:prefLabel", "Preferred label.", required=True)
 NAME = _p("name", "str", "schema:name", "Name.", required=True)
 DEFINITION = _p("definition", "text", "skos:definition", "Definition.")
 DESCRIPTION = _p("description", "text", "dcterms:description", "What it is.")
+KOS_LABELS = _p("labels", "str", "psikg:multilingualLabel",
+                "Labels in every language of the UN SDG KOS, each written text@lang (set by loading the KOS dump).",
+                many=True)
 
 KINDS: dict[str, Kind] = {
     k.name: k
@@ -240,13 +243,14 @@ KINDS: dict[str, Kind] = {
             properties=(
                 _p("title", "str", "skos:prefLabel", "Official English title.", required=True),
                 _p("short_title", "str", "skos:altLabel", "Short name."),
+                KOS_LABELS,
             ),
             extra_classes=("skos:Concept",),
         ),
         Kind(
             "target", "SDGTarget", "sdgo:Target",
             "An SDG target (UN SDG KOS).",
-            properties=(_p("title", "str", "skos:prefLabel", "Official English text.", required=True),),
+            properties=(_p("title", "str", "skos:prefLabel", "Official English text.", required=True), KOS_LABELS),
             relations=(_r("goal", "TARGET_OF", "goal", "skos:broader", "The goal of the target.", many=False),),
             extra_classes=("skos:Concept",),
         ),
@@ -256,6 +260,7 @@ KINDS: dict[str, Kind] = {
             properties=(
                 _p("codes", "str", "skos:notation", "Compact codes under which it is listed.", many=True),
                 _p("title", "str", "skos:prefLabel", "English title.", required=True),
+                KOS_LABELS,
             ),
             relations=(_r("targets", "INDICATOR_OF", "target", "skos:broader", "Targets it measures."),),
             extra_classes=("skos:Concept",),
