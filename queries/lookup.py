@@ -1,0 +1,75 @@
+"""Finding what a query is asked about, with helpful errors, and the order of SDG codes.
+
+Every query that takes an id resolves it here, so an unknown id always fails the same way: an
+:class:`~psikg.errors.UnknownIdError` naming the kind and the nearest known ids (difflib).
+
+>>> sorted(["16.10", "1.a", "16.6", "1.2", "16.a"], key=sdg_key)
+['1.2', '1.a', '16.6', '16.10', '16.a']
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ..errors import UnknownIdError
+from ..graph.domain import Catalog, Country, Event, Need, Practice
+
+__all__ = ["practice_of", "country_of", "event_of", "need_of", "nearest", "sdg_key"]
+
+
+def nearest(text: str, known, n: int = 5) -> list[str]:
+    """The known ids closest to ``text`` (case-insensitive), best first."""
+    known = list(known)
+    by_folded: dict[str, str] = {}
+    for id_ in known:
+        by_folded.setdefault(str(id_).casefold(), id_)
+    found = difflib.get_close_matches(text.casefold(), list(by_folded), n=n, cutoff=0.5)
+    return [by_folded[f] for f in found]
+
+
+def practice_of(catalog: Catalog, practice_id: str) -> Practice:
+    """The practice with this id (exact, else case-insensitive)."""
+    found = catalog.practices.get(practice_id) or catalog.practices.get(practice_id.strip().lower())
+    if found is None:
+        raise UnknownIdError("practice", practice_id, nearest(practice_id, catalog.practices))
+    return found
+
+
+def country_of(catalog: Catalog, text: str) -> Country:
+    """A country by ISO3 (any case), ISO2 or exact name (any case)."""
+    key = text.strip()
+    found = catalog.countries.get(key) or catalog.countries.get(key.upper())
+    if found is None:
+        folded = key.casefold()
+        for country in catalog.countries.values():
+            if folded == country.name.casefold() or (country.iso2 and folded == country.iso2.casefold()):
+                found = country
+                break
+    if found is None:
+        names = {c.name: c.id for c in catalog.countries.values()}
+        suggestions = nearest(key, list(catalog.countries) + list(names), n=5)
+        raise UnknownIdError("country", text, [names.get(s, s) for s in dict.fromkeys(suggestions)])
+    return found
+
+
+def event_of(catalog: Catalog, event_id: str) -> Event:
+    found = catalog.events.get(event_id) or catalog.events.get(event_id.strip().lower())
+    if found is None:
+        raise UnknownIdError("event", event_id, nearest(event_id, catalog.events))
+    return found
+
+
+def need_of(catalog: Catalog, need_id: str) -> Need:
+    found = catalog.needs.get(need_id) or catalog.needs.get(need_id.strip().lower())
+    if found is None:
+        raise UnknownIdError("need", need_id, nearest(need_id, catalog.needs))
+    return found
+
+
+def sdg_key(code: str) -> tuple:
+    """Sort key for SDG goal and target codes: ``1.2`` < ``1.a`` < ``16.6`` < ``16.10``."""
+    parts = str(code).split(".")
+    key: list[tuple[int, int, str]] = []
+    for part in parts:
+        key.append((0, int(part), "") if part.isdigit() else (1, 0, part))
+    return tuple(key)
