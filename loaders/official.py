@@ -347,7 +347,7 @@ def _import_egdi(path: Path, layout: dict, issues: list[InputIssue], countries: 
     source = f"{EGDI_SOURCE}; https://publicadministration.un.org/egovkb/en-us/Reports/UN-E-Government-Survey-{year}"
     statements: list[Row] = []
     seen: dict[str, int] = {}
-    counts = {"countries": 0, "statements": 0, "present": 0, "absent": 0}
+    counts = {"countries": 0, "without values": 0, "statements": 0, "present": 0, "absent": 0}
     for line, row in rows:
         written = (row.get(by_role.get("iso3", "")) or row.get(by_role["name"]) or "").strip()
         try:
@@ -362,6 +362,8 @@ def _import_egdi(path: Path, layout: dict, issues: list[InputIssue], countries: 
             continue
         seen[iso3] = line
         counts["countries"] += 1
+        if not any((row.get(by_role[role]) or "").strip() for role in EGDI_FACTORS):
+            counts["without values"] += 1
         for role, (factor, index_name) in EGDI_FACTORS.items():
             text = (row.get(by_role[role]) or "").strip()
             if not text:
