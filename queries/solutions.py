@@ -1,0 +1,251 @@
+"""Proven practices for a need: the demand side of matchmaking.
+
+For a need N of country C (or every need of C), every practice P not from C that is *relevant*
+(it meets at least one of N's SDG asks or themes) is scored as
+
+* ``sdg_fit`` = asks of N that P meets / asks of N. Each SDG target of N is one ask, met when P
+  serves that target; each SDG goal of N is one ask, met when P serves any target of that goal
+  (a need tagged with a goal asks for progress on the goal, not for all of its targets). 0 when
+  N names no targets or goals.
+* ``theme_fit`` = themes of N that P covers / themes of N; P covers a theme when it has it or a
+  narrower one. 0 when N has no themes.
+* ``factor_fit`` and ``evidence``: C's fit for P exactly as in :func:`psikg.queries.match.match`
+  (the same scoring function: weighted satisfied success factors, successful transfers nearby).
+* ``score`` = 0.3·sdg_fit + 0.2·theme_fit + 0.4·factor_fit + 0.1·evidence
+  (:class:`SolutionWeights`). Half of the score says whether P answers the need (targets and
+  themes), four tenths whether C's context can carry it, one tenth whether it has travelled
+  to a country like C before.
+
+Order: score descending, then factor_fit descending, then practice id and need id ascending
+(scores within 1e-9 equal). Practices C is already engaged with (a transfer agreed, implementing,
+adopted or scaled to C) are listed apart in :attr:`Solutions.engaged`; those with only an
+opportunity, a stalled or an abandoned transfer to C stay, flagged as in ``match``
+(``opportunity``, ``stalled``, ``abandoned``, ``no-context``); ``no-factors`` flags a practice
+without success factors, whose factor_fit is 0 for want of data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from ..graph.domain import Catalog, Need, Practice
+from . import rules
+from .lookup import country_of, need_of, sdg_key
+from .match import STATUS_ORDER, EvidenceTransfer, FactorCheck, Scorer, Weights, ranked
+
+__all__ = ["SolutionWeights", "DEFAULT_SOLUTION_WEIGHTS", "Solution", "PracticeEngagement", "Solutions",
+           "solutions"]
+
+
+@dataclass(frozen=True)
+class SolutionWeights:
+    """Weights of the four components of a solution score (see the module docstring).
+
+    >>> SolutionWeights.parse("sdg=0.5,theme=0.5,factor=0,evidence=0")
+    SolutionWeights(sdg=0.5, theme=0.5, factor=0.0, evidence=0.0)
+    """
+
+    sdg: float = 0.3
+    theme: float = 0.2
+    factor: float = 0.4
+    evidence: float = 0.1
+
+    def __post_init__(self):
+        for name in ("sdg", "theme", "factor", "evidence"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise ValueError(f"weight {name} must be a finite number >= 0, not {value!r}")
+
+    @classmethod
+    def parse(cls, text: str) -> "SolutionWeights":
+        """Weights from ``sdg=0.3,theme=0.2,factor=0.4,evidence=0.1``; omitted ones keep defaults."""
+        values: dict[str, float] = {}
+        for part in (p.strip() for p in text.split(",")):
+            if not part:
+                continue
+            name, sep, value = part.partition("=")
+            name = name.strip()
+            if not sep or name not in ("sdg", "theme", "factor", "evidence"):
+                raise ValueError(f"expected name=value with name sdg, theme, factor or evidence, not {part!r}")
+            try:
+                values[name] = float(value)
+            except ValueError:
+                raise ValueError(f"weight {name} must be a number, not {value.strip()!r}") from None
+        return cls(**values)
+
+
+DEFAULT_SOLUTION_WEIGHTS = SolutionWeights()
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A practice that answers a need, with its score and the reasons for it.
+
+    ``matching_targets`` are P's targets that meet the need's asks (``matching_goals`` the goal
+    asks met); ``matching_themes`` the need's themes P covers.
+    """
+
+    need: str
+    practice: str
+    exporter: str | None
+    score: float
+    sdg_fit: float
+    theme_fit: float
+    factor_fit: float
+    evidence: float
+    matching_targets: tuple[str, ...]
+    matching_goals: tuple[str, ...]
+    matching_themes: tuple[str, ...]
+    shared_factors: tuple[FactorCheck, ...]
+    missing_factors: tuple[FactorCheck, ...]
+    evidence_transfers: tuple[EvidenceTransfer, ...]
+    flags: tuple[str, ...] = ()
+
+    def row(self) -> dict:
+        """A flat row for tables and CSV."""
+        return {
+            "need": self.need, "practice": self.practice, "exporter": self.exporter, "score": self.score,
+            "sdg_fit": self.sdg_fit, "theme_fit": self.theme_fit, "factor_fit": self.factor_fit,
+            "evidence": self.evidence, "matching_targets": list(self.matching_targets + self.matching_goals),
+            "matching_themes": list(self.matching_themes),
+            "shared_factors": [f.factor for f in self.shared_factors],
+            "missing_factors": [f.factor for f in self.missing_factors],
+            "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True)
+class PracticeEngagement:
+    """A practice the country is already engaged with."""
+
+    practice: str
+    status: str
+    transfer: str
+
+
+@dataclass(frozen=True)
+class Solutions:
+    """The answer of :func:`solutions`."""
+
+    country: str
+    needs: tuple[str, ...]
+    solutions: tuple[Solution, ...]
+    engaged: tuple[PracticeEngagement, ...]
+    warnings: tuple[str, ...] = ()
+    weights: SolutionWeights = DEFAULT_SOLUTION_WEIGHTS
+
+    def as_dict(self) -> dict:
+        return {"country": self.country, "needs": list(self.needs), "weights": asdict(self.weights),
+                "solutions": [asdict(s) for s in self.solutions],
+                "engaged": [asdict(e) for e in self.engaged], "warnings": list(self.warnings)}
+
+
+def _theme_ancestors(catalog: Catalog, theme: str) -> tuple[str, ...]:
+    chain: list[str] = []
+    current: str | None = theme
+    while current is not None and current not in chain:
+        chain.append(current)
+        found = catalog.themes.get(current)
+        current = found.broader if found else None
+    return tuple(chain)
+
+
+def _goal_of(catalog: Catalog, target: str) -> str:
+    found = catalog.targets.get(target)
+    return found.goal if found is not None and found.goal else target.split(".", 1)[0]
+
+
+def _relevance(catalog: Catalog, need: Need, practice: Practice, covered_themes: set[str]):
+    """(sdg_fit, theme_fit, matching targets, matching goals, matching themes) of P for N."""
+    practice_targets = set(practice.targets)
+    target_asks = sorted(set(need.targets), key=sdg_key)
+    goal_asks = sorted(set(need.goals), key=sdg_key)
+    met_targets = [t for t in target_asks if t in practice_targets]
+    met_goals = [g for g in goal_asks if any(_goal_of(catalog, t) == g for t in practice_targets)]
+    asks = len(target_asks) + len(goal_asks)
+    sdg_fit = (len(met_targets) + len(met_goals)) / asks if asks else 0.0
+    matching_targets = sorted({t for t in practice_targets
+                               if t in met_targets or _goal_of(catalog, t) in met_goals}, key=sdg_key)
+    need_themes = sorted(set(need.themes))
+    met_themes = [h for h in need_themes if h in covered_themes]
+    theme_fit = len(met_themes) / len(need_themes) if need_themes else 0.0
+    return sdg_fit, theme_fit, tuple(matching_targets), tuple(met_goals), tuple(met_themes)
+
+
+def solutions(catalog: Catalog, need_id: str | None = None, country: str | None = None,
+              top: int | None = None, weights: SolutionWeights = DEFAULT_SOLUTION_WEIGHTS) -> Solutions:
+    """Practices that answer a need, or every need of a country, best first, each explained.
+
+    Parameters
+    ----------
+    catalog : the graph's read model.
+    need_id : the need (its country is the importer). Give this or ``country``.
+    country : ISO3 code or name: answer every need of this country.
+    top : keep only the first ``top`` solutions (None: all).
+    weights : weights of sdg_fit, theme_fit, factor_fit and evidence.
+
+    Raises UnknownIdError for an unknown need or country, ValueError when neither (or a need of
+    another country) is given.
+    """
+    if top is not None and top < 0:
+        raise ValueError(f"top must be at least 0, not {top}")
+    warnings: list[str] = []
+    if need_id is not None:
+        need = need_of(catalog, need_id)
+        if country is not None and country_of(catalog, country).id != need.country:
+            raise ValueError(f"need {need.id} belongs to {need.country}, not {country}")
+        importer, needs = need.country, (need,)
+    elif country is not None:
+        importer = country_of(catalog, country).id
+        needs = catalog.needs_by_country.get(importer, ())
+        if not needs:
+            warnings.append(f"{importer} has expressed no needs: there is nothing to answer")
+    else:
+        raise ValueError("give a need id or a country")
+    for need in needs:
+        if not (need.targets or need.goals or need.themes):
+            warnings.append(f"need {need.id} names no SDG targets, goals or themes: no practice can match it")
+
+    engaged: dict[str, PracticeEngagement] = {}
+    flags_of: dict[str, list[str]] = {}
+    for transfer in sorted(catalog.transfers.values(), key=lambda t: t.id):
+        if transfer.importer != importer:
+            continue
+        if rules.is_engaged(transfer):
+            known = engaged.get(transfer.practice)
+            if known is None or STATUS_ORDER.index(transfer.status) > STATUS_ORDER.index(known.status):
+                engaged[transfer.practice] = PracticeEngagement(transfer.practice, transfer.status, transfer.id)
+        elif transfer.status in ("opportunity", "stalled", "abandoned"):
+            flags_of.setdefault(transfer.practice, []).append(transfer.status)
+
+    found: list[Solution] = []
+    match_weights = Weights(factor=weights.factor, sdg=0.0, evidence=weights.evidence)
+    for practice in sorted(catalog.practices.values(), key=lambda p: p.id):
+        if practice.country == importer or practice.id in engaged:
+            continue
+        covered = {a for theme in practice.themes for a in _theme_ancestors(catalog, theme)}
+        relevant = []
+        for need in needs:
+            sdg_fit, theme_fit, targets, goals, themes = _relevance(catalog, need, practice, covered)
+            if sdg_fit > 0 or theme_fit > 0:
+                relevant.append((need, sdg_fit, theme_fit, targets, goals, themes))
+        if not relevant:
+            continue
+        flags = sorted(set(flags_of.get(practice.id, ())), key=STATUS_ORDER.index)
+        if not practice.factors:
+            flags.append("no-factors")
+        fit = Scorer(catalog, practice, match_weights).score(importer, flags)
+        for need, sdg_fit, theme_fit, targets, goals, themes in relevant:
+            score = (weights.sdg * sdg_fit + weights.theme * theme_fit + weights.factor * fit.factor_fit
+                     + weights.evidence * fit.evidence)
+            found.append(Solution(
+                need.id, practice.id, practice.country or practice.organization, score, sdg_fit, theme_fit,
+                fit.factor_fit, fit.evidence, targets, goals, themes, fit.shared_factors,
+                fit.missing_factors, fit.evidence_transfers, tuple(f for f in fit.flags if f != "no-needs")))
+
+    found = ranked(found, lambda s: (s.score, s.factor_fit, (s.practice, s.need)))
+    if top is not None:
+        found = found[:top]
+    return Solutions(importer, tuple(n.id for n in needs), tuple(found),
+                     tuple(engaged[p] for p in sorted(engaged)), tuple(warnings), weights)
