@@ -31,7 +31,7 @@ __all__ = [
     "merge_nodes", "replace_nodes", "remove_properties", "delete_nodes", "delete_links",
     "delete_link_pairs", "merge_links", "merge_link_single", "wipe_label", "read_nodes",
     "read_ids", "read_existing_ids", "read_links", "read_node", "read_neighbours",
-    "count_nodes", "count_links", "ReadOnlyError", "check_read_only",
+    "count_nodes", "count_links", "ReadOnlyError", "check_read_only", "mapping_markdown",
 ]
 
 # The allow-list, generated from the model ------------------------------------------------------
@@ -242,3 +242,23 @@ def check_read_only(query: str) -> None:
         if target != "{" and not target.lower().startswith(READ_PROCEDURES):
             raise ReadOnlyError(f"psikg cypher runs read-only queries; the procedure {target} is not on "
                                 f"its list of read-only procedures ({', '.join(READ_PROCEDURES)}).")
+
+
+# The mapping, for docs/graph-databases.md ------------------------------------------------------------
+
+
+def mapping_markdown() -> str:
+    """The property-graph mapping as Markdown tables, generated from the model (the section
+    between the ``mapping`` markers of docs/graph-databases.md; a test keeps them equal)."""
+    lines = ["| kind | label | properties (besides `id`) |", "|---|---|---|"]
+    for kind in KINDS.values():
+        props = ", ".join(f"`{p.name}`" + (" (list)" if p.many else "") for p in kind.properties)
+        lines.append(f"| {kind.name} | `{kind.label}` | {props or '—'} |")
+    lines += ["", "| relationship type | from | to | relation | properties |", "|---|---|---|---|---|"]
+    for kind in KINDS.values():
+        for rel in kind.relations:
+            targets = ", ".join(f"`{LABELS[t]}`" for t in rel.targets)
+            props = ", ".join(f"`{p.name}`" + (" (list)" if p.many else "") for p in rel.properties)
+            lines.append(f"| `{rel.pg_type}` | `{kind.label}` | {targets} | `{kind.name}.{rel.name}`"
+                         f"{'' if rel.many else ' (one)'} | {props or '—'} |")
+    return "\n".join(lines)
