@@ -121,6 +121,64 @@ class Psikg:
 
         return network_analytics(self.catalog)
 
+    # Matchmaking (queries/match.py, solutions.py, matchmake.py, similar.py, worksheet.py;
+    # imported on first use) ---------------------------------------------------------------
+
+    def match(self, practice_id: str, top: int | None = None, weights=None):
+        """Candidate importers for a practice, ranked and explained
+        (:class:`psikg.queries.match.MatchResult`); ``weights`` is a
+        :class:`~psikg.queries.match.Weights` or a string such as ``factor=0.6,sdg=0.3,evidence=0.1``."""
+        from .queries.match import DEFAULT_WEIGHTS, Weights, match
+
+        if isinstance(weights, str):
+            weights = Weights.parse(weights)
+        return match(self.catalog, practice_id, top, weights or DEFAULT_WEIGHTS)
+
+    def solutions(self, need_id: str | None = None, country: str | None = None, top: int | None = None,
+                  weights=None):
+        """Practices that answer a need, or every need of a country
+        (:class:`psikg.queries.solutions.Solutions`)."""
+        from .queries.solutions import DEFAULT_SOLUTION_WEIGHTS, SolutionWeights, solutions
+
+        if isinstance(weights, str):
+            weights = SolutionWeights.parse(weights)
+        return solutions(self.catalog, need_id, country, top, weights or DEFAULT_SOLUTION_WEIGHTS)
+
+    def matchmake(self, event_id: str, min_score: float = 0.0, *, save: bool = False, weights=None):
+        """Every partnership opportunity among an event's participants
+        (:class:`psikg.queries.matchmake.Matchmaking`). With ``save``, new opportunities are
+        written as transfers with status opportunity (ids ``{practice}-to-{importer}``); saving
+        again changes nothing and no recorded transfer is touched. ``saved`` lists what was written."""
+        import dataclasses
+
+        from .queries.match import DEFAULT_WEIGHTS, Weights
+        from .queries.matchmake import matchmake, opportunities_batch
+
+        if isinstance(weights, str):
+            weights = Weights.parse(weights)
+        catalog = self.catalog
+        result = matchmake(catalog, event_id, min_score, weights or DEFAULT_WEIGHTS)
+        if save:
+            batch = opportunities_batch(catalog, result)
+            if batch.nodes:
+                self.store.apply(batch)
+            result = dataclasses.replace(result, saved=tuple(sorted(batch.ids("transfer"))))
+        return result
+
+    def similar(self, country: str, top: int | None = 10):
+        """Countries with the most similar contexts (:class:`psikg.queries.similar.Similar`)."""
+        from .queries.similar import similar
+
+        return similar(self.catalog, country, top)
+
+    def worksheet(self, practice_id: str, country: str):
+        """The reverse-engineering worksheet for a practice and an importer
+        (:class:`psikg.queries.worksheet.Worksheet`); render it with
+        :func:`psikg.queries.worksheet_render.render`."""
+        from .queries.worksheet import worksheet
+
+        return worksheet(self.catalog, practice_id, country)
+
     def close(self) -> None:
         self.store.close()
 

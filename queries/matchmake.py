@@ -1,0 +1,169 @@
+"""Event matchmaking: every partnership opportunity among an event's participants, ranked.
+
+Each participating country's practices are matched against every other participant with
+:func:`psikg.queries.match.match` (restricted to the participants), so an opportunity's score and
+explanation are exactly those of ``psikg match``. Pairs whose importer is already engaged with the
+practice (a transfer agreed, implementing, adopted or scaled) are not opportunities: they are
+listed in :attr:`Matchmaking.engaged`. An opportunity counts when its score is at least
+``min_score`` (within 1e-9). Order: score descending, factor_fit descending, then practice id and
+importer ISO3 ascending (scores within 1e-9 equal).
+
+:func:`opportunities_batch` turns the opportunities into transfers with status ``opportunity``
+for saving. Their ids are deterministic, ``{practice}-to-{importer in lower case}``, the pattern
+of the bundled transfers, and a pair that already has a transfer of the practice (whatever its
+id or status) is left alone: saving twice changes nothing, and no recorded status is ever
+downgraded to ``opportunity``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ..graph.domain import Catalog
+from ..graph.records import GraphBatch, node_key
+from .lookup import event_of
+from .match import DEFAULT_WEIGHTS, EPSILON, Candidate, Weights, match, ranked
+
+__all__ = ["Opportunity", "EngagedPair", "Matchmaking", "matchmake", "opportunities_batch", "transfer_id"]
+
+
+def transfer_id(practice: str, importer: str) -> str:
+    """The id an opportunity is saved under.
+
+    >>> transfer_id("bgd-sdg-tracker", "PER")
+    'bgd-sdg-tracker-to-per'
+    """
+    return f"{practice}-to-{importer.lower()}"
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    """One partnership opportunity: ``candidate`` is the importer's full match explanation.
+
+    ``transfer`` is the id it is saved under; ``recorded`` the id of a transfer of the practice
+    to the importer already in the graph (status opportunity, stalled or abandoned), if any.
+    """
+
+    practice: str
+    exporter: str
+    importer: str
+    candidate: Candidate
+    transfer: str
+    recorded: str | None = None
+
+    @property
+    def score(self) -> float:
+        return self.candidate.score
+
+    @property
+    def factor_fit(self) -> float:
+        return self.candidate.factor_fit
+
+    def row(self) -> dict:
+        c = self.candidate
+        return {"practice": self.practice, "exporter": self.exporter, "importer": self.importer,
+                "score": c.score, "factor_fit": c.factor_fit, "sdg_fit": c.sdg_fit, "evidence": c.evidence,
+                "shared_factors": [f.factor for f in c.shared_factors],
+                "missing_factors": [f.factor for f in c.missing_factors],
+                "matching_targets": list(c.matching_targets), "flags": list(c.flags),
+                "recorded": self.recorded}
+
+
+@dataclass(frozen=True)
+class EngagedPair:
+    """A participant already engaged with another participant's practice."""
+
+    practice: str
+    exporter: str
+    importer: str
+    status: str
+    transfer: str
+
+
+@dataclass(frozen=True)
+class Matchmaking:
+    """The answer of :func:`matchmake`; ``saved`` lists transfers written (API and CLI ``--save``)."""
+
+    event: str
+    participants: tuple[str, ...]
+    min_score: float
+    opportunities: tuple[Opportunity, ...]
+    engaged: tuple[EngagedPair, ...]
+    warnings: tuple[str, ...] = ()
+    weights: Weights = DEFAULT_WEIGHTS
+    saved: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "event": self.event, "participants": list(self.participants), "min_score": self.min_score,
+            "weights": asdict(self.weights),
+            "opportunities": [{"practice": o.practice, "exporter": o.exporter, "importer": o.importer,
+                               "transfer": o.transfer, "recorded": o.recorded, **asdict(o.candidate)}
+                              for o in self.opportunities],
+            "engaged": [asdict(e) for e in self.engaged],
+            "warnings": list(self.warnings), "saved": list(self.saved),
+        }
+
+
+def matchmake(catalog: Catalog, event_id: str, min_score: float = 0.0,
+              weights: Weights = DEFAULT_WEIGHTS) -> Matchmaking:
+    """Every partnership opportunity among an event's participants with score >= ``min_score``.
+
+    Parameters
+    ----------
+    catalog : the graph's read model.
+    event_id : the event (an unknown id raises UnknownIdError with the nearest ids).
+    min_score : the threshold (scores within 1e-9 below it still count).
+    weights : the match weights.
+    """
+    event = event_of(catalog, event_id)
+    participants = tuple(sorted({c for c in event.participants if c in catalog.countries}))
+    warnings = []
+    if len(participants) < 2:
+        warnings.append(f"event {event.id} lists {len(participants)} participating countr"
+                        f"{'y' if len(participants) == 1 else 'ies'} in the graph: there is no pair to match")
+    exporters = [c for c in participants if catalog.practices_by_country.get(c)]
+    if len(participants) >= 2 and not exporters:
+        warnings.append(f"no participant of event {event.id} has a practice in the graph")
+
+    opportunities, engaged = [], []
+    for exporter in exporters:
+        others = [c for c in participants if c != exporter]
+        for practice in catalog.practices_by_country[exporter]:
+            result = match(catalog, practice.id, weights=weights, countries=others)
+            recorded = {t.importer: t.id for t in catalog.transfers_by_practice.get(practice.id, ())}
+            for candidate in result.candidates:
+                if candidate.score >= min_score - EPSILON:
+                    opportunities.append(Opportunity(practice.id, exporter, candidate.country, candidate,
+                                                     transfer_id(practice.id, candidate.country),
+                                                     recorded.get(candidate.country)))
+            engaged.extend(EngagedPair(practice.id, exporter, e.country, e.status, e.transfer)
+                           for e in result.engaged if e.country in others)
+    opportunities = ranked(opportunities, lambda o: (o.score, o.factor_fit, (o.practice, o.importer)))
+    engaged.sort(key=lambda e: (e.practice, e.importer))
+    return Matchmaking(event.id, participants, min_score, tuple(opportunities), tuple(engaged),
+                       tuple(warnings), weights)
+
+
+def opportunities_batch(catalog: Catalog, result: Matchmaking) -> GraphBatch:
+    """The transfers (status ``opportunity``) to save for ``result``'s new opportunities.
+
+    A pair that already has a transfer of the practice, or whose id is taken, is skipped, so the
+    batch never changes a recorded transfer and applying it twice changes nothing.
+    """
+    batch = GraphBatch()
+    taken_pairs = {(t.practice, t.importer) for t in catalog.transfers.values()}
+    for opportunity in result.opportunities:
+        id_ = opportunity.transfer
+        if (opportunity.practice, opportunity.importer) in taken_pairs or id_ in catalog.transfers:
+            continue
+        key = batch.add_node("transfer", id_, {
+            "status": "opportunity", "outcome": "unknown",
+            "note": f"Partnership opportunity found by psikg matchmaking among the participants of "
+                    f"event {result.event}."}).key
+        exporter_kind = "country" if opportunity.exporter in catalog.countries else "organization"
+        batch.add_link(key, "practice", node_key("practice", opportunity.practice))
+        batch.add_link(key, "exporter", node_key(exporter_kind, opportunity.exporter))
+        batch.add_link(key, "importer", node_key("country", opportunity.importer))
+        batch.add_link(key, "event", node_key("event", result.event))
+    return batch
