@@ -7,6 +7,7 @@ in tests. Queries in ``queries/`` are pure functions of a catalog and their para
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -252,7 +253,8 @@ def catalog_from_store(store) -> Catalog:
     def links(kind: str, rel: str) -> dict[str, list[tuple[str, str, dict]]]:
         grouped: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
         for source, target_kind, target, props in store.links(kind, rel):
-            grouped[source].append((target_kind, target, props))
+            # Interned ids make a pickled catalog small and quick to read back.
+            grouped[source].append((target_kind, sys.intern(target), props))
         for targets in grouped.values():
             targets.sort(key=lambda t: (t[0], t[1]))
         return grouped
@@ -263,6 +265,15 @@ def catalog_from_store(store) -> Catalog:
 
     def many(grouped, id_) -> tuple[str, ...]:
         return tuple(t[1] for t in grouped.get(id_, ()))
+
+    shared_factors: dict[tuple, PracticeFactor] = {}
+
+    def practice_factor(factor: str, role: str, note: str | None) -> PracticeFactor:
+        """One object per distinct (factor, role, note): most practices share them."""
+        key = (factor, role, note)
+        if key not in shared_factors:
+            shared_factors[key] = PracticeFactor(factor, role, note)
+        return shared_factors[key]
 
     factor_broader = links("factor", "broader")
     theme_broader = links("theme", "broader")
@@ -302,7 +313,7 @@ def catalog_from_store(store) -> Catalog:
         practices=[Practice(
             i, p.get("title") or i, one(p_country, i), one(p_org, i), p.get("year"), p.get("maturity"),
             many(p_themes, i), many(p_targets, i),
-            tuple(PracticeFactor(f, props.get("role") or "supporting", props.get("note"))
+            tuple(practice_factor(f, props.get("role") or "supporting", props.get("note"))
                   for _, f, props in p_factors.get(i, ())),
             p.get("description"), p.get("problem"), _tuple(p.get("components")), p.get("evidence"),
             _tuple(p.get("sources"))) for i, p in nodes["practice"].items()],

@@ -1,8 +1,13 @@
-"""The embedded default store: a networkx graph in process, persisted to one file atomically.
+"""The embedded default store: the graph in process, persisted to one file atomically.
 
-A write builds the new graph in memory, writes it to a temporary file beside the store, flushes it
-to disk and renames it over the old file. A load that fails or is killed before the rename leaves
-the previous version intact; a lock file serialises writers.
+Nodes and links live in plain dictionaries; networkx views are built from them on demand for the
+graph algorithms. The file holds three pickled sections: a header (format and counts), the
+:class:`Catalog` that queries read, and the nodes and links. Reopening for a query reads the first
+two only; the raw graph is read when something asks for it.
+
+A write builds the new version in memory, writes it to a temporary file beside the store, flushes
+it to disk and renames it over the old file. A load that fails or is killed before the rename
+leaves the previous version intact; a lock file serialises writers.
 """
 
 from __future__ import annotations
@@ -11,13 +16,12 @@ import fcntl
 import logging
 import os
 import pickle
+import sys
 import tempfile
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
-
-import networkx as nx
 
 from ..errors import StoreError
 from ..ontology.model import KINDS
@@ -28,118 +32,180 @@ __all__ = ["EmbeddedStore"]
 
 log = logging.getLogger(__name__)
 
-FORMAT = "psikg-embedded/1"
+FORMAT = "psikg-embedded/2"
+_NO_PROPS: dict[str, Any] = {}  # shared by every link without properties (never modified)
+PG_TYPE = {(k.name, r.name): r.pg_type for k in KINDS.values() for r in k.relations}
+
+
+class _Graph:
+    """Nodes by key and links by (source key, relation) -> {target key: properties}."""
+
+    def __init__(self, nodes=None, links=None):
+        self.nodes: dict[str, tuple[str, dict[str, Any]]] = nodes if nodes is not None else {}
+        self.links: dict[tuple[str, str], dict[str, dict[str, Any]]] = links if links is not None else {}
+
+    def edge_count(self) -> int:
+        return sum(len(targets) for targets in self.links.values())
 
 
 class EmbeddedStore:
-    """A psikg graph kept in a networkx ``MultiDiGraph``; edge keys are relation names."""
+    """A psikg graph kept in process and persisted to one file."""
 
     capabilities = frozenset({"persistent", "atomic", "networkx"})
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._graph: nx.MultiDiGraph | None = None
+        self._data: _Graph | None = None
         self._catalog = None
-        self._index = None
-        self._by_kind = None
-
-    # Reading -------------------------------------------------------------------------------
-
-    @property
-    def graph(self) -> nx.MultiDiGraph:
-        """The networkx graph (read it, do not modify it: write through :meth:`apply`)."""
-        if self._graph is None:
-            self._graph = self._read()
-        return self._graph
+        self._header: dict | None = None
+        self._derived: dict[str, Any] = {}
 
     def exists(self) -> bool:
         return self.path.exists()
 
-    def _read(self) -> nx.MultiDiGraph:
-        graph = nx.MultiDiGraph()
-        if not self.path.exists():
-            return graph
+    # Reading the file -----------------------------------------------------------------------
+
+    def _read(self, sections: int) -> tuple:
+        """The first ``sections`` pickled sections of the store file."""
         try:
             with open(self.path, "rb") as handle:
-                data = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError) as error:
+                header = pickle.load(handle)
+                if not isinstance(header, dict) or header.get("format") != FORMAT:
+                    raise StoreError(f"{self.path} is not a psikg store (format {FORMAT}); "
+                                     "load the data again with `psikg load --replace`")
+                return (header,) + tuple(pickle.load(handle) for _ in range(sections - 1))
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
             raise StoreError(f"cannot read the store {self.path}: {error}") from error
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise StoreError(f"{self.path} is not a psikg store (format {FORMAT})")
-        graph.add_nodes_from((key, {"kind": kind, "props": props}) for key, kind, props in data["nodes"])
-        graph.add_edges_from((s, t, rel, {"props": props}) for s, rel, t, props in data["links"])
-        return graph
+
+    @property
+    def data(self) -> _Graph:
+        if self._data is None:
+            if not self.path.exists():
+                self._data = _Graph()
+            else:
+                header, _catalog, raw = self._read(3)
+                self._header = header
+                self._data = _Graph(*raw)
+        return self._data
+
+    def catalog(self):
+        if self._catalog is None:
+            if self._data is None and self.path.exists():
+                self._header, self._catalog = self._read(2)
+            else:
+                from .domain import catalog_from_store
+
+                self._catalog = catalog_from_store(self)
+        return self._catalog
+
+    # The Store protocol --------------------------------------------------------------------
 
     def nodes(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        if self._by_kind is None:
-            by_kind: dict[str, list] = defaultdict(list)
-            for key, data in self.graph.nodes(data=True):
-                by_kind[data["kind"]].append((split_key(key)[1], data["props"]))
-            self._by_kind = dict(by_kind)
-        return iter(self._by_kind.get(kind, ()))
+        by_kind = self._derive("by_kind", self._nodes_by_kind)
+        return iter(by_kind.get(kind, ()))
 
     def links(self, kind: str, rel: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        return iter(self._links_index().get((kind, rel), ()))
-
-    def _links_index(self) -> dict[tuple[str, str], list[tuple[str, str, str, dict[str, Any]]]]:
-        """Every link grouped by (source kind, relation), built in one pass and kept until a write."""
-        if self._index is None:
-            graph = self.graph
-            index: dict[tuple[str, str], list] = defaultdict(list)
-            kinds = dict(graph.nodes(data="kind"))
-            for source, target, rel, data in graph.edges(keys=True, data=True):
-                target_kind, target_id = split_key(target)
-                index[(kinds[source], rel)].append((split_key(source)[1], target_kind, target_id, data["props"]))
-            self._index = dict(index)
-        return self._index
+        return iter(self._derive("links_index", self._links_by_relation).get((kind, rel), ()))
 
     def node(self, kind: str, id_: str) -> dict[str, Any] | None:
-        data = self.graph.nodes.get(node_key(kind, id_))
-        return None if data is None else data["props"]
+        found = self.data.nodes.get(node_key(kind, id_))
+        return None if found is None else found[1]
 
     def ids(self, kind: str) -> set[str]:
         return {id_ for id_, _ in self.nodes(kind)}
 
     def neighbours(self, kind: str, id_: str) -> list[tuple[str, str, str, str, dict[str, Any]]]:
         key = node_key(kind, id_)
-        graph = self.graph
-        if key not in graph:
+        data = self.data
+        if key not in data.nodes:
             return []
         found = []
-        for _, target, rel, edge in graph.out_edges(key, keys=True, data=True):
-            found.append(("out", rel, *split_key(target), edge["props"]))
-        for source, _, rel, edge in graph.in_edges(key, keys=True, data=True):
-            found.append(("in", rel, *split_key(source), edge["props"]))
+        for (source, rel), targets in data.links.items():
+            if source == key:
+                found.extend(("out", rel, *split_key(t), props) for t, props in targets.items())
+        for source, rel, props in self._derive("incoming", self._incoming).get(key, ()):
+            found.append(("in", rel, *split_key(source), props))
         return sorted(found, key=lambda f: (f[0], f[1], f[2], f[3]))
 
     def counts(self) -> dict[str, Any]:
-        graph = self.graph
-        by_kind = Counter(data["kind"] for _, data in graph.nodes(data=True))
-        pg_type = {(k.name, r.name): r.pg_type for k in KINDS.values() for r in k.relations}
+        data = self.data
+        by_kind = Counter(kind for kind, _ in data.nodes.values())
         by_type: Counter = Counter()
-        for source, _, rel in graph.edges(keys=True):
-            by_type[pg_type.get((graph.nodes[source]["kind"], rel), rel)] += 1
+        for (source, rel), targets in data.links.items():
+            by_type[PG_TYPE.get((data.nodes[source][0], rel), rel)] += len(targets)
         return {"nodes_by_kind": dict(sorted(by_kind.items())), "links_by_type": dict(sorted(by_type.items())),
-                "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+                "nodes": len(data.nodes), "edges": data.edge_count()}
 
-    def catalog(self):
-        if self._catalog is None:
-            from .domain import catalog_from_store
+    @property
+    def graph(self):
+        """The graph as a networkx ``MultiDiGraph`` (node keys ``kind/id``, edge keys = relation
+        names), built on first use; read it, never write to it."""
+        return self._derive("networkx", self._networkx)
 
-            self._catalog = catalog_from_store(self)
-        return self._catalog
+    def close(self) -> None:
+        self._data = self._catalog = self._header = None
+        self._derived = {}
+
+    # Derived indexes, rebuilt after each write -----------------------------------------------
+
+    def _derive(self, name: str, build):
+        if name not in self._derived:
+            self._derived[name] = build()
+        return self._derived[name]
+
+    def _nodes_by_kind(self) -> dict[str, list[tuple[str, dict]]]:
+        by_kind: dict[str, list] = defaultdict(list)
+        for key, (kind, props) in self.data.nodes.items():
+            by_kind[kind].append((split_key(key)[1], props))
+        return dict(by_kind)
+
+    def _links_by_relation(self) -> dict[tuple[str, str], list[tuple[str, str, str, dict]]]:
+        data = self.data
+        index: dict[tuple[str, str], list] = defaultdict(list)
+        for (source, rel), targets in data.links.items():
+            kind, source_id = data.nodes[source][0], split_key(source)[1]
+            bucket = index[(kind, rel)]
+            for target, props in targets.items():
+                bucket.append((source_id, *split_key(target), props))
+        return dict(index)
+
+    def _incoming(self) -> dict[str, list[tuple[str, str, dict]]]:
+        incoming: dict[str, list] = defaultdict(list)
+        for (source, rel), targets in self.data.links.items():
+            for target, props in targets.items():
+                incoming[target].append((source, rel, props))
+        return dict(incoming)
+
+    def _networkx(self):
+        import networkx as nx
+
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from((key, {"kind": kind, "props": props}) for key, (kind, props) in self.data.nodes.items())
+        graph.add_edges_from((source, target, rel, {"props": props})
+                             for (source, rel), targets in self.data.links.items()
+                             for target, props in targets.items())
+        return graph
 
     # Writing -------------------------------------------------------------------------------
 
     def apply(self, batch: GraphBatch, *, replace: bool = False) -> ApplyResult:
         with self._lock():
-            graph = nx.MultiDiGraph() if replace else self._read()
-            before = (graph.number_of_nodes(), graph.number_of_edges())
-            _merge(graph, batch)
-            self._write(graph)
-            self._graph, self._catalog, self._index, self._by_kind = graph, None, None, None
-        after = (graph.number_of_nodes(), graph.number_of_edges())
-        return ApplyResult(nodes_before=before[0], edges_before=before[1], nodes=after[0], edges=after[1])
+            self._data = None  # another process may have written since we read
+            data = _Graph() if replace or not self.path.exists() else self.data
+            before = (len(data.nodes), data.edge_count())
+            try:
+                _merge(data, batch)
+            except BaseException:
+                self._data = None  # the file still holds the last good version
+                raise
+            self._data, self._derived, self._catalog = data, {}, None
+            from .domain import catalog_from_store
+
+            catalog = catalog_from_store(self)
+            self._write(data, catalog)
+            self._catalog = catalog
+        return ApplyResult(nodes_before=before[0], edges_before=before[1], nodes=len(data.nodes),
+                           edges=data.edge_count())
 
     @contextmanager
     def _lock(self):
@@ -151,16 +217,13 @@ class EmbeddedStore:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def _write(self, graph: nx.MultiDiGraph) -> None:
-        data = {
-            "format": FORMAT,
-            "nodes": [(key, d["kind"], d["props"]) for key, d in graph.nodes(data=True)],
-            "links": [(s, rel, t, d["props"]) for s, t, rel, d in graph.edges(keys=True, data=True)],
-        }
+    def _write(self, data: _Graph, catalog) -> None:
+        header = {"format": FORMAT, "nodes": len(data.nodes), "edges": data.edge_count()}
         fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                for section in (header, catalog, (data.nodes, data.links)):
+                    pickle.dump(section, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
@@ -173,35 +236,28 @@ class EmbeddedStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
-        log.info("wrote %s (%d nodes, %d links)", self.path, len(data["nodes"]), len(data["links"]))
-
-    def close(self) -> None:
-        self._graph = self._catalog = self._index = self._by_kind = None
+        self._header = header
+        log.info("wrote %s (%d nodes, %d links)", self.path, header["nodes"], header["edges"])
 
 
-def _merge(graph: nx.MultiDiGraph, batch: GraphBatch) -> None:
-    """Merge a batch into a graph: node properties updated, owned relations replaced."""
+def _merge(data: _Graph, batch: GraphBatch) -> None:
+    """Merge a batch: node properties updated (None removes one), owned relations replaced."""
+    nodes, links = data.nodes, data.links
+    intern = sys.intern
     for key, node in batch.nodes.items():
-        if key in graph:
-            props = dict(graph.nodes[key]["props"])
-        else:
-            props = {}
-            graph.add_node(key, kind=node.kind)
+        found = nodes.get(key)
+        props = dict(found[1]) if found else {}
         for name, value in node.props.items():
             if value is None or value == [] or value == ():
                 props.pop(name, None)
             else:
-                props[name] = value
-        graph.nodes[key]["props"] = props
-    owned_by_source: dict[str, set[str]] = defaultdict(set)
-    for source, rel in batch.owned:
-        owned_by_source[source].add(rel)
-    for source, rels in owned_by_source.items():
-        if source in graph:
-            stale = [(source, t, rel) for _, t, rel in graph.out_edges(source, keys=True) if rel in rels]
-            graph.remove_edges_from(stale)
+                props[intern(name)] = value
+        nodes[intern(key)] = (intern(node.kind), props)
+    for owned in batch.owned:
+        links.pop(owned, None)
     for link in batch.links.values():
         for end in (link.source, link.target):
-            if end not in graph:
+            if end not in nodes:
                 raise StoreError(f"link {link.source} -{link.rel}-> {link.target}: {end} is not in the graph")
-        graph.add_edge(link.source, link.target, key=link.rel, props=link.prop_dict())
+        props = link.prop_dict() if link.props else _NO_PROPS
+        links.setdefault((link.source, intern(link.rel)), {})[intern(link.target)] = props

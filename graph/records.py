@@ -72,9 +72,8 @@ class GraphBatch:
         self.owned.add((source, rel))
 
     def add_link(self, source: str, rel: str, target: str, props: dict[str, Any] | None = None) -> None:
-        self.own(source, rel)
-        link = Link(source, rel, target, tuple(sorted((props or {}).items())))
-        self.links[link.key] = link
+        self.owned.add((source, rel))
+        self.links[(source, rel, target)] = Link(source, rel, target, tuple(sorted(props.items())) if props else ())
 
     def update(self, other: "GraphBatch") -> None:
         for node in other.nodes.values():

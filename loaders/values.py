@@ -117,6 +117,7 @@ class CountryResolver:
 
     def __init__(self, countries: dict[str, dict]):
         self.iso3 = set(countries)
+        self._seen: dict[str, str] = {}
         self.by_iso2 = {p.get("iso2"): iso3 for iso3, p in countries.items() if p.get("iso2")}
         self.by_name = {}
         for iso3, props in countries.items():
@@ -125,7 +126,10 @@ class CountryResolver:
                     self.by_name[name.lower()] = iso3
 
     def __call__(self, text: str) -> str:
-        return self._resolve(text.strip())
+        known = self._seen.get(text)
+        if known is None:
+            known = self._seen[text] = self._resolve(text.strip())
+        return known
 
     def _resolve(self, value: str) -> str:
         if value.upper() in self.iso3 and len(value) == 3:
