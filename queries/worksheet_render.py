@@ -1,0 +1,318 @@
+"""The worksheet as Markdown and as one self-contained HTML page.
+
+The HTML page carries its CSS inline, loads nothing (no scripts, images, fonts or style sheets
+from anywhere: sources are plain links to follow, never resources to fetch), needs no JavaScript
+and prints well on A4 or Letter: sections avoid page breaks inside tables rows, links print their
+address, and the questions leave room for the table's answers.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .worksheet import FactorRow, StatementRef, Worksheet
+
+__all__ = ["to_markdown", "to_html", "render"]
+
+STATUS_TEXT = {"present": "present", "absent": "absent", "unknown": "unknown",
+               "not-applicable": "not applicable (organization)"}
+
+
+def render(sheet: Worksheet, fmt: str) -> str:
+    """``fmt`` is ``md`` (or ``markdown``) or ``html``."""
+    if fmt in ("md", "markdown"):
+        return to_markdown(sheet)
+    if fmt in ("html", "htm"):
+        return to_html(sheet)
+    raise ValueError(f"unknown worksheet format {fmt!r}; expected md or html")
+
+
+def _score_line(sheet: Worksheet) -> str:
+    c = sheet.match
+    return (f"match score {c.score:.3f} (factor fit {c.factor_fit:.3f}, SDG fit {c.sdg_fit:.3f}, "
+            f"evidence {c.evidence:.1f})")
+
+
+def _statement_text(ref: StatementRef) -> str:
+    said = "present" if ref.present else "absent"
+    when = f"as of {ref.as_of}" if ref.as_of else "undated"
+    return f"{ref.label}: {said}, {when}"
+
+
+def _facts(sheet: Worksheet) -> list[tuple[str, str]]:
+    facts = [("Exporter", f"{sheet.exporter_name} ({sheet.exporter})" if sheet.exporter else "unknown"),
+             ("Importer", f"{sheet.importer_name} ({sheet.importer})"
+              + (f"; {', '.join(sheet.importer_profile)}" if sheet.importer_profile else ""))]
+    if sheet.organization:
+        facts.append(("Organization", sheet.organization))
+    if sheet.year:
+        facts.append(("Since", str(sheet.year)))
+    if sheet.maturity:
+        facts.append(("Maturity", sheet.maturity))
+    if sheet.themes:
+        facts.append(("Themes", "; ".join(sheet.themes)))
+    if sheet.targets:
+        facts.append(("SDG targets", "; ".join(t.id for t in sheet.targets)))
+    facts.append(("Fit", _score_line(sheet)))
+    if sheet.engagement:
+        facts.append(("Already engaged", sheet.engagement))
+    return facts
+
+
+# Markdown -------------------------------------------------------------------------------------
+
+
+def _md_cell(text) -> str:
+    return " ".join(str(text or "").split()).replace("|", "\\|")
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _md_sources(refs: tuple[StatementRef, ...]) -> str:
+    return " ".join(f"<{s}>" for ref in refs for s in ref.sources)
+
+
+def to_markdown(sheet: Worksheet) -> str:
+    """The worksheet as GitHub-flavoured Markdown."""
+    out = [f"# Reverse-engineering worksheet: {sheet.title}", "",
+           f"**{sheet.exporter_name or sheet.exporter} → {sheet.importer_name}**", ""]
+    out += [f"- **{name}:** {_md_cell(value)}" for name, value in _facts(sheet)] + [""]
+    out += [f"> {note}" for note in sheet.notes] + ([""] if sheet.notes else [])
+
+    out += ["## 1. The practice, deconstructed", ""]
+    if sheet.description:
+        out += [sheet.description, ""]
+    if sheet.problem:
+        out += ["**Problem it solved.** " + sheet.problem, ""]
+    if sheet.components:
+        out += ["**Components.**", ""] + [f"- {c}" for c in sheet.components] + [""]
+    for role in ("critical", "supporting"):
+        rows = [r for r in sheet.factors if r.role == role]
+        if rows:
+            out += [f"**{role.capitalize()} success factors.**", ""]
+            out += [f"- {r.label} (`{r.factor}`)" + (f": {r.note}" if r.note else "") for r in rows] + [""]
+    if sheet.evidence:
+        out += ["**Evidence of impact.** " + sheet.evidence, ""]
+    if sheet.sources:
+        out += ["**Sources.**", ""] + [f"- <{s}>" for s in sheet.sources] + [""]
+
+    out += [f"## 2. Why it worked in {sheet.exporter_name or sheet.exporter}", ""]
+    out += _md_table(["Factor", "Role", "Status", "Context statement", "Sources"],
+                     [[r.label, r.role, STATUS_TEXT[r.exporter_status],
+                       "; ".join(_statement_text(s) for s in r.exporter_statements), _md_sources(r.exporter_statements)]
+                      for r in sheet.factors])
+
+    out += [f"## 3. {sheet.importer_name}'s context", ""]
+    out += _md_table(["Factor", "Role", "Status", "Context statement", "Sources"],
+                     [[r.label, r.role, STATUS_TEXT[r.importer_status],
+                       "; ".join(_statement_text(s) for s in r.importer_statements), _md_sources(r.importer_statements)]
+                      for r in sheet.factors])
+
+    out += ["## 4. Gaps, most critical first", ""]
+    if sheet.gaps:
+        out += [f"{i}. **{g.label}** ({g.role}, {g.importer_status})" + (f": in the exporter, {g.note}" if g.note else "")
+                for i, g in enumerate(sheet.gaps, 1)] + [""]
+    else:
+        out += [f"None: {sheet.importer_name} has every recorded success factor.", ""]
+
+    out += ["## 5. Who already took it up", ""]
+    if sheet.adopters:
+        for a in sheet.adopters:
+            how = [f"status {a.status}", f"outcome {a.outcome}"]
+            if a.start_year:
+                how.append(f"since {a.start_year}")
+            how.append(f"context similarity to {sheet.importer_name} {a.similarity:.2f}")
+            if a.same_subregion:
+                how.append("same sub-region")
+            if a.same_income_group:
+                how.append("same income group")
+            out += [f"- **{a.name}** ({a.country}; transfer `{a.transfer}`): {', '.join(how)}."]
+            if a.shared_factors:
+                out += [f"  - Shared context: {', '.join(a.shared_factors)}."]
+            if a.facilitators:
+                out += [f"  - Facilitated by: {', '.join(a.facilitators)}."]
+            if a.note:
+                out += [f"  - How: {_md_cell(a.note)}"]
+            if a.sources:
+                out += [f"  - Sources: {' '.join(f'<{s}>' for s in a.sources)}"]
+        out += [""]
+    else:
+        out += ["No country has taken it up yet.", ""]
+
+    out += [f"## 6. SDG targets it serves among {sheet.importer_name}'s needs", ""]
+    if sheet.needs:
+        out += [f"- {t.id}: {t.title}" for t in sheet.served_targets] + [""]
+        out += [f"- Need `{n.need}`: {n.title} (targets {', '.join(n.targets)}"
+                + (f"; priority {n.priority}" if n.priority else "") + ")" for n in sheet.needs] + [""]
+    else:
+        out += [f"None of {sheet.importer_name}'s recorded needs asks for the practice's targets"
+                + (f" ({', '.join(t.id for t in sheet.targets)})." if sheet.targets else "."), ""]
+
+    out += ["## 7. Questions for the table", ""]
+    out += [f"{i}. {q}" for i, q in enumerate(sheet.questions, 1)] + [""]
+    return "\n".join(out)
+
+
+# HTML -----------------------------------------------------------------------------------------
+
+CSS = """
+:root { --ink: #1d2733; --muted: #5b6673; --line: #cfd6de; --soft: #f3f6f9;
+        --ok: #1b7f3b; --bad: #b3261e; --unk: #8a6d00; }
+* { box-sizing: border-box; }
+body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+       color: var(--ink); margin: 0 auto; max-width: 60rem; padding: 1.5rem; }
+h1 { font-size: 1.55rem; margin: 0 0 .2rem; }
+h2 { font-size: 1.15rem; margin: 1.6rem 0 .5rem; padding-bottom: .2rem; border-bottom: 2px solid var(--ink); }
+.route { font-size: 1.1rem; color: var(--muted); margin: 0 0 1rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0 0 1rem; }
+dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
+.note { background: var(--soft); border-left: 4px solid var(--unk); padding: .4rem .7rem; margin: .5rem 0; }
+table { width: 100%; border-collapse: collapse; margin: .4rem 0 1rem; font-size: .95em; }
+th, td { border: 1px solid var(--line); padding: .3rem .45rem; text-align: left; vertical-align: top; }
+th { background: var(--soft); }
+tr { break-inside: avoid; page-break-inside: avoid; }
+.status { font-weight: 600; white-space: nowrap; }
+.present { color: var(--ok); } .absent { color: var(--bad); } .unknown { color: var(--unk); }
+.not-applicable { color: var(--muted); }
+.critical { font-weight: 600; }
+code { font-size: .9em; background: var(--soft); padding: 0 .2em; }
+a { color: #0b57d0; overflow-wrap: anywhere; }
+ol.questions li { margin-bottom: .9rem; }
+ol.questions .answer { border-bottom: 1px dotted var(--muted); height: 3.2em; margin-top: .2rem; }
+.src { font-size: .85em; color: var(--muted); }
+footer { margin-top: 2rem; font-size: .8em; color: var(--muted); }
+@page { size: A4; margin: 16mm 14mm; }
+@media print {
+  body { padding: 0; max-width: none; font-size: 10pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  section { break-inside: auto; }
+  a { color: inherit; text-decoration: none; }
+  .note { border-left-color: #000; }
+}
+"""
+
+
+def _e(text) -> str:
+    return escape(str(text if text is not None else ""), quote=True)
+
+
+def _link(url: str) -> str:
+    return f'<a href="{_e(url)}" rel="noreferrer">{_e(url)}</a>'
+
+
+def _status(status: str) -> str:
+    return f'<span class="status {_e(status)}">{_e(STATUS_TEXT.get(status, status))}</span>'
+
+
+def _statements_html(refs: tuple[StatementRef, ...]) -> tuple[str, str]:
+    text = "<br>".join(_e(_statement_text(r)) for r in refs)
+    sources = "<br>".join(_link(s) for r in refs for s in dict.fromkeys(r.sources))
+    return text, sources
+
+
+def _factor_table(rows: tuple[FactorRow, ...], side: str) -> str:
+    body = []
+    for r in rows:
+        status = r.exporter_status if side == "exporter" else r.importer_status
+        refs = r.exporter_statements if side == "exporter" else r.importer_statements
+        text, sources = _statements_html(refs)
+        body.append(f'<tr><td class="{_e(r.role)}">{_e(r.label)}<br><code>{_e(r.factor)}</code></td>'
+                    f"<td>{_e(r.role)}</td><td>{_status(status)}</td><td>{text}</td>"
+                    f'<td class="src">{sources}</td></tr>')
+    return ("<table><thead><tr><th>Factor</th><th>Role</th><th>Status</th><th>Context statement</th>"
+            "<th>Sources</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+
+
+def to_html(sheet: Worksheet) -> str:
+    """The worksheet as one HTML page that loads nothing and prints well."""
+    exporter = sheet.exporter_name or sheet.exporter or "unknown"
+    parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>Worksheet: {_e(sheet.title)} to {_e(sheet.importer_name)}</title>",
+             f"<style>{CSS}</style>", "</head>", "<body>", "<header>",
+             f"<h1>Reverse-engineering worksheet: {_e(sheet.title)}</h1>",
+             f'<p class="route">{_e(exporter)} → {_e(sheet.importer_name)}</p>',
+             '<dl class="facts">']
+    parts += [f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in _facts(sheet)]
+    parts += ["</dl>"] + [f'<p class="note">{_e(n)}</p>' for n in sheet.notes] + ["</header>"]
+
+    parts += ['<section id="practice"><h2>1. The practice, deconstructed</h2>']
+    if sheet.description:
+        parts.append(f"<p>{_e(sheet.description)}</p>")
+    if sheet.problem:
+        parts.append(f"<p><strong>Problem it solved.</strong> {_e(sheet.problem)}</p>")
+    if sheet.components:
+        parts.append("<p><strong>Components.</strong></p><ul>"
+                     + "".join(f"<li>{_e(c)}</li>" for c in sheet.components) + "</ul>")
+    for role in ("critical", "supporting"):
+        rows = [r for r in sheet.factors if r.role == role]
+        if rows:
+            parts.append(f"<p><strong>{role.capitalize()} success factors.</strong></p><ul>" + "".join(
+                f"<li>{_e(r.label)} <code>{_e(r.factor)}</code>" + (f": {_e(r.note)}" if r.note else "") + "</li>"
+                for r in rows) + "</ul>")
+    if sheet.evidence:
+        parts.append(f"<p><strong>Evidence of impact.</strong> {_e(sheet.evidence)}</p>")
+    if sheet.sources:
+        parts.append('<p><strong>Sources.</strong></p><ul class="src">'
+                     + "".join(f"<li>{_link(s)}</li>" for s in sheet.sources) + "</ul>")
+    parts.append("</section>")
+
+    parts += [f'<section id="exporter"><h2>2. Why it worked in {_e(exporter)}</h2>',
+              _factor_table(sheet.factors, "exporter"), "</section>",
+              f'<section id="importer"><h2>3. {_e(sheet.importer_name)}&#8217;s context</h2>',
+              _factor_table(sheet.factors, "importer"), "</section>",
+              '<section id="gaps"><h2>4. Gaps, most critical first</h2>']
+    if sheet.gaps:
+        parts.append("<ol>" + "".join(
+            f'<li><span class="{_e(g.role)}">{_e(g.label)}</span> ({_e(g.role)}, {_status(g.importer_status)})'
+            + (f": in the exporter, {_e(g.note)}" if g.note else "") + "</li>" for g in sheet.gaps) + "</ol>")
+    else:
+        parts.append(f"<p>None: {_e(sheet.importer_name)} has every recorded success factor.</p>")
+    parts.append("</section>")
+
+    parts.append('<section id="adopters"><h2>5. Who already took it up</h2>')
+    if sheet.adopters:
+        rows = []
+        for a in sheet.adopters:
+            near = ", ".join(x for x, flag in (("same sub-region", a.same_subregion),
+                                               ("same income group", a.same_income_group)) if flag)
+            how = _e(a.note) + ("<br>" if a.note and a.sources else "") + "<br>".join(
+                f'<span class="src">{_link(s)}</span>' for s in a.sources)
+            rows.append(f"<tr><td>{_e(a.name)}<br><code>{_e(a.transfer)}</code></td>"
+                        f"<td>{_e(a.status)} / {_e(a.outcome)}" + (f"<br>since {_e(a.start_year)}" if a.start_year else "")
+                        + f"</td><td>{a.similarity:.2f}" + (f"<br>{_e(near)}" if near else "")
+                        + (f'<br><span class="src">shared: {_e(", ".join(a.shared_factors))}</span>'
+                           if a.shared_factors else "")
+                        + f"</td><td>{_e(', '.join(a.facilitators))}</td><td>{how}</td></tr>")
+        parts.append("<table><thead><tr><th>Country</th><th>Status / outcome</th>"
+                     f"<th>Similarity to {_e(sheet.importer_name)}</th><th>Facilitators</th><th>How</th></tr>"
+                     "</thead><tbody>" + "".join(rows) + "</tbody></table>")
+    else:
+        parts.append("<p>No country has taken it up yet.</p>")
+    parts.append("</section>")
+
+    parts.append(f'<section id="sdg"><h2>6. SDG targets it serves among {_e(sheet.importer_name)}&#8217;s '
+                 "needs</h2>")
+    if sheet.needs:
+        parts.append("<ul>" + "".join(f"<li><strong>{_e(t.id)}</strong> {_e(t.title)}</li>"
+                                      for t in sheet.served_targets) + "</ul>")
+        parts.append("<table><thead><tr><th>Need</th><th>Targets</th><th>Priority</th></tr></thead><tbody>"
+                     + "".join(f"<tr><td>{_e(n.title)}<br><code>{_e(n.need)}</code></td>"
+                               f"<td>{_e(', '.join(n.targets))}</td><td>{_e(n.priority or '')}</td></tr>"
+                               for n in sheet.needs) + "</tbody></table>")
+    else:
+        targets = f" ({_e(', '.join(t.id for t in sheet.targets))})" if sheet.targets else ""
+        parts.append(f"<p>None of {_e(sheet.importer_name)}&#8217;s recorded needs asks for the practice&#8217;s "
+                     f"targets{targets}.</p>")
+    parts.append("</section>")
+
+    parts.append('<section id="questions"><h2>7. Questions for the table</h2><ol class="questions">'
+                 + "".join(f'<li>{_e(q)}<div class="answer"></div></li>' for q in sheet.questions)
+                 + "</ol></section>")
+    parts += [f"<footer>psikg worksheet for practice <code>{_e(sheet.practice)}</code> and importer "
+              f"<code>{_e(sheet.importer)}</code>.</footer>", "</body>", "</html>", ""]
+    return "\n".join(parts)
