@@ -18,6 +18,7 @@ import random
 import pytest
 
 import psikg
+from psikg.api import Psikg
 from psikg.errors import PsikgError
 from psikg.graph.cypher_store import open_database
 from psikg.graph.domain import Catalog
@@ -163,7 +164,7 @@ def test_pushed_data_answers_the_same(data, database_uri, minimal_store, bundled
 def test_loaded_data_answers_the_same(database_uri, minimal_store):
     """Loading straight into the database (apply, not push) gives the same graph."""
     target = open_database(database_uri)
-    psikg.api.Psikg(target).load([MINIMAL], bundled=False)
+    Psikg(target).load([MINIMAL], bundled=False)
     assert_conformant(minimal_store, target)
     target.close()
 

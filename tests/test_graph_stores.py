@@ -127,12 +127,12 @@ def test_tracer_sees_every_query(database_uri):
 
 def test_bulk_reads_are_bounded(database_uri, bundled_store_path):
     """The catalog costs one query per kind and relation, not one per node."""
-    import psikg
+    from psikg.api import Psikg
     from psikg.graph.cypher_store import open_database
 
     seen = []
     store = open_database(database_uri, tracer=lambda query, params: seen.append(query))
-    psikg.api.Psikg(store).load()
+    Psikg(store).load()
     seen.clear()
     store.catalog()
     assert len(seen) <= len(KINDS) + sum(len(k.relations) for k in KINDS.values())
