@@ -146,15 +146,18 @@ COMMENT_NOTE = ("Rows whose first cell starts with # are comments and are not lo
                 "of the example row to use it, or overwrite it.")
 
 
-def _example_row(table: str) -> list[str]:
-    example = EXAMPLES[table]
+def _example_row(table: str) -> list[str] | None:
+    """The table's example row as a comment (its first cell starts with #), None without one."""
+    example = EXAMPLES.get(table)
+    if not example:
+        return None
     values = [example.get(column, "") for column in TABLES[table].columns]
     values[0] = "# " + values[0]
     return values
 
 
 def _doc(table: str, column: str) -> str:
-    meaning, enum = COLUMN_DOCS[table].get(column, ("", None))
+    meaning, enum = COLUMN_DOCS.get(table, {}).get(column, ("", None))
     required = "required" if column in TABLES[table].required else "optional"
     allowed = f"; one of: {', '.join(ALLOWED[enum])}" if enum else ""
     return f"{column} ({required}): {meaning}{allowed}"
@@ -180,7 +183,8 @@ def write_csv_template(folder: Path) -> list[Path]:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(table.columns)
-            writer.writerow(_example_row(name))
+            if _example_row(name):
+                writer.writerow(_example_row(name))
         written.append(path)
     readme = folder / "README.md"
     readme.write_text(_readme_markdown(), encoding="utf-8")
@@ -226,7 +230,7 @@ def write_workbook_template(path: Path) -> Path:
         cell.font = Font(bold=True)
     for name, table in TABLES.items():
         for column in table.columns:
-            meaning, enum = COLUMN_DOCS[name].get(column, ("", None))
+            meaning, enum = COLUMN_DOCS.get(name, {}).get(column, ("", None))
             readme.append([name, column, "yes" if column in table.required else "no", meaning,
                            ", ".join(ALLOWED[enum]) if enum else ""])
     readme.column_dimensions["A"].width = 18
@@ -246,7 +250,8 @@ def write_workbook_template(path: Path) -> Path:
     for name, table in TABLES.items():
         sheet = book.create_sheet(name)
         sheet.append(list(table.columns))
-        sheet.append(_example_row(name))
+        if _example_row(name):
+            sheet.append(_example_row(name))
         for index, column in enumerate(table.columns, start=1):
             header = sheet.cell(row=1, column=index)
             header.font = Font(bold=True)
@@ -256,7 +261,7 @@ def write_workbook_template(path: Path) -> Path:
             sheet.cell(row=2, column=index).font = Font(italic=True, color="808080")
             sheet.cell(row=2, column=index).number_format = "@"
             sheet.column_dimensions[get_column_letter(index)].width = max(12, len(column) + 4)
-            enum = COLUMN_DOCS[name].get(column, ("", None))[1]
+            enum = COLUMN_DOCS.get(name, {}).get(column, ("", None))[1]
             if enum:
                 letter = get_column_letter(index)
                 validation = DataValidation(type="list", formula1=ranges[enum], allow_blank=True,

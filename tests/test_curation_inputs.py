@@ -182,11 +182,12 @@ def test_template_examples_are_valid_data(tmp_path):
 
     write_template(tmp_path / "t.xlsx")
     book = load_workbook(tmp_path / "t.xlsx")
-    for name in TABLES:
+    examples = [name for name in TABLES if book[name]["A2"].value]
+    for name in examples:
         book[name]["A2"] = book[name]["A2"].value.lstrip("# ")
     book.save(tmp_path / "filled.xlsx")
     plan = prepare_load([tmp_path / "filled.xlsx"], bundled=False)
-    assert plan.rows == len(TABLES)
+    assert plan.rows == len(examples) >= 9
     assert "practice/example-one-stop" in plan.batch.nodes
 
 
