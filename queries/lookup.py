@@ -18,13 +18,21 @@ __all__ = ["practice_of", "country_of", "event_of", "need_of", "nearest", "sdg_k
 
 
 def nearest(text: str, known, n: int = 5) -> list[str]:
-    """The known ids closest to ``text`` (case-insensitive), best first."""
-    known = list(known)
+    """The known ids closest to ``text`` (case-insensitive), best first: ids that start with it,
+    then ids that contain it, then the closest by difflib's ratio.
+
+    >>> nearest("bgd-a2i", ["bgd-ssn4psi", "bgd-a2i-service-innovation", "per-a2i"])
+    ['bgd-a2i-service-innovation', 'per-a2i', 'bgd-ssn4psi']
+    """
     by_folded: dict[str, str] = {}
     for id_ in known:
         by_folded.setdefault(str(id_).casefold(), id_)
-    found = difflib.get_close_matches(text.casefold(), list(by_folded), n=n, cutoff=0.5)
-    return [by_folded[f] for f in found]
+    folded = text.strip().casefold()
+    ordered = sorted(by_folded)
+    found = [f for f in ordered if f.startswith(folded)] if folded else []
+    found += [f for f in ordered if folded and folded in f and f not in found]
+    found += [f for f in difflib.get_close_matches(folded, ordered, n=n, cutoff=0.5) if f not in found]
+    return [by_folded[f] for f in found[:n]]
 
 
 def practice_of(catalog: Catalog, practice_id: str) -> Practice:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import PsikgError
 from ..graph.domain import Catalog, FactorStatement
 from . import rules
 from .lookup import country_of, practice_of, sdg_key
@@ -166,13 +165,13 @@ def worksheet(catalog: Catalog, practice_id: str, country: str,
               weights: Weights = DEFAULT_WEIGHTS) -> Worksheet:
     """The reverse-engineering worksheet for ``practice_id`` and the importer ``country``.
 
-    Raises UnknownIdError for an unknown practice or country, PsikgError when the country is the
+    Raises UnknownIdError for an unknown practice or country, ValueError when the country is the
     practice's exporter.
     """
     practice = practice_of(catalog, practice_id)
     importer = country_of(catalog, country)
     if importer.id == practice.country:
-        raise PsikgError(f"{importer.id} is the exporter of {practice.id}: choose another importer")
+        raise ValueError(f"{importer.id} is the exporter of {practice.id}: choose another importer")
     exporter = practice.country or practice.organization
     exporter_kind = "country" if practice.country else "organization"
     if practice.country:

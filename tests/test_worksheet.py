@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from psikg.errors import PsikgError, UnknownIdError
+from psikg.errors import UnknownIdError
 from psikg.graph.domain import Practice, PracticeFactor
 from psikg.queries.worksheet import worksheet
 from psikg.queries.worksheet_render import render, to_html, to_markdown
@@ -105,7 +105,7 @@ def test_engaged_importer_and_organization_exporter(catalog):
 
 
 def test_errors(catalog):
-    with pytest.raises(PsikgError):
+    with pytest.raises(ValueError):
         worksheet(catalog, "p-main", "AAA")  # the exporter itself
     with pytest.raises(UnknownIdError):
         worksheet(catalog, "p-mian", "BBB")
