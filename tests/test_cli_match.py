@@ -117,3 +117,22 @@ def test_every_command_has_help_with_an_example(runner):
     for command in ("match", "solutions", "matchmake", "similar", "worksheet"):
         result = runner.invoke(cli, [command, "--help"])
         assert result.exit_code == 0 and "Example:" in result.output and f"psikg {command}" in result.output
+
+
+def test_docs_state_the_default_weights():
+    """docs/queries.md and the module docstrings give the weights the code uses."""
+    from pathlib import Path
+
+    from psikg.queries import match as match_module
+    from psikg.queries import solutions as solutions_module
+    from psikg.queries.match import DEFAULT_WEIGHTS
+    from psikg.queries.solutions import DEFAULT_SOLUTION_WEIGHTS
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "queries.md").read_text(encoding="utf-8")
+    w, s = DEFAULT_WEIGHTS, DEFAULT_SOLUTION_WEIGHTS
+    core = f"{w.factor}·factor_fit + {w.sdg}·sdg_fit + {w.evidence}·evidence"
+    demand = f"{s.sdg}·sdg_fit + {s.theme}·theme_fit + {s.factor}·factor_fit + {s.evidence}·evidence"
+    assert core in docs and core in match_module.__doc__
+    assert demand in docs and demand in solutions_module.__doc__
+    for command in ("psikg match", "psikg solutions", "psikg matchmake", "psikg similar", "psikg worksheet"):
+        assert command in docs
