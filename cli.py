@@ -832,6 +832,17 @@ class _status:
         return False
 
 
+def _register_linked_data_commands() -> None:
+    """export, sparql and serve live in :mod:`psikg.cli_lod`."""
+    from .cli_lod import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_linked_data_commands()
+
+
 def main() -> None:
     cli(prog_name="psikg")
 

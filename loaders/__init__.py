@@ -16,6 +16,7 @@ from .csv_folder import read_csv_path
 from .checks import suspicious
 from .curation import is_curation_path, read_curation_path
 from .imports import one_issue_per_cell, read_special
+from .rdf_input import is_psikg_rdf, is_rdf_path, read_rdf
 from .reference import reference_batch
 from .tables import Row, TableConverter
 
@@ -79,13 +80,20 @@ def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True, ma
     sources = bundled_paths() if bundled else []
     already = {p.resolve() for p in sources}
     sources += [Path(p) for p in paths if Path(p).resolve() not in already]  # a bundled folder counts once
+    rdf_batches: list[GraphBatch] = []
     imports = []
     for path in sources:
+        if is_psikg_rdf(path):  # data in the ontology, before official files (it cites the SDG KOS too)
+            rdf_batches.append(read_rdf(path, issues, known=existing))
+            continue
         special = read_special(path, issues, reference, None if path.resolve() in already else mapping)
         if special is not None:  # an official reference file, or a catalogue read through a mapping
             imports.append(special)
             for name, rows in special.tables.items():
                 tables.setdefault(name, []).extend(rows)
+            continue
+        if is_rdf_path(path) and path.is_file():  # RDF in the ontology becomes a batch directly
+            rdf_batches.append(read_rdf(path, issues, known=existing))
             continue
         for name, rows in read_tables(path, issues).items():
             tables.setdefault(name, []).extend(rows)
@@ -102,5 +110,7 @@ def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True, ma
     reference.update(batch)
     for special in imports:
         reference.update(special.batch)
+    for rdf_batch in rdf_batches:
+        reference.update(rdf_batch)
     return LoadPlan(reference, warnings, sum(len(r) for r in tables.values()), [str(p) for p in sources],
                     [special.summary for special in imports])

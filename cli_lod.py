@@ -1,0 +1,197 @@
+"""The linked-data commands of ``psikg``: export, sparql and serve (registered in :mod:`psikg.cli`).
+
+RDF input needs no command of its own: ``psikg load FILE.ttl`` (or ``.nt``, ``.jsonld``, ``.rdf``,
+``.nq``) reads data in the ontology, checked against the SHACL shapes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["export", "sparql", "serve", "COMMANDS", "SPARQL_DIR"]
+
+SPARQL_DIR = Path(__file__).resolve().parent / "queries" / "sparql"
+_SUFFIX_FORMAT = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".jsonld": "jsonld", ".json": "jsonld",
+                  ".rdf": "xml", ".xml": "xml", ".owl": "xml"}
+
+
+def _graph(ctx):
+    from .cli import open_graph
+
+    return open_graph(ctx)
+
+
+def _base_option(function):
+    return click.option("--base", metavar="IRI", default=None,
+                        help="Base of psikg's IRIs (default: PSIKG_BASE or https://w3id.org/psikg/).")(function)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml", "nq"]), default=None,
+              help="RDF syntax (default: from the -o suffix, else ttl). nq puts data, dataset description "
+                   "and ontology in named graphs.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE instead of standard output.")
+@_base_option
+@click.option("--ontology", is_flag=True, help="Include the OWL ontology in the dump.")
+@click.option("--license", "license_", metavar="IRI", default=None,
+              help="Licence of the data in the dataset description (default CC BY 4.0).")
+@click.option("--publisher", default=None, help="Publisher named in the dataset description.")
+@click.pass_context
+def export(ctx, fmt, output, base, ontology, license_, publisher):
+    """Write the whole knowledge graph as linked data, with its DCAT/VoID dataset description.
+
+    \b
+    Example:
+      psikg export -o psikg.nt
+      psikg export --format jsonld --ontology > psikg.jsonld
+    """
+    from .config import iri_base
+    from .graph.rdf import DatasetInfo, export as write
+
+    if fmt is None:
+        fmt = _SUFFIX_FORMAT.get(output.suffix.lower(), "ttl") if output else "ttl"
+    info = None
+    if license_ or publisher:
+        defaults = DatasetInfo()
+        info = DatasetInfo(license=license_ or defaults.license, publisher=publisher or defaults.publisher)
+    graph = _graph(ctx)
+    target = output if output is not None else sys.stdout.buffer
+    stats = write(graph.store, target, fmt, base or iri_base(), ontology=ontology, info=info)
+    if output is not None:
+        click.echo(f"Wrote {stats.triples} triples about {stats.entities} things to {output} ({fmt}).", err=True)
+
+
+def _read_query(text: str) -> str:
+    """QUERY may be the query itself, a file, or the name of a shipped example."""
+    candidates = [Path(text)]
+    if "\n" not in text and "{" not in text:
+        candidates += [SPARQL_DIR / text, SPARQL_DIR / f"{text}.rq"]
+    for path in candidates:
+        try:
+            if path.is_file():
+                return path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+    return text
+
+
+def _short(term, prefixes: dict[str, str]) -> str:
+    if term is None:
+        return ""
+    value = getattr(term, "value", str(term))
+    if type(term).__name__ == "NamedNode":
+        for prefix, ns in prefixes.items():
+            if value.startswith(ns) and len(value) > len(ns):
+                return f"{prefix}:{value[len(ns):]}"
+    return value
+
+
+@click.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml"]), default="table",
+              show_default=True, help="table for people; SPARQL JSON, CSV, TSV or XML results for scripts.")
+@_base_option
+@click.option("--limit", type=int, default=None, help="Print at most this many results.")
+@click.pass_context
+def sparql(ctx, query, fmt, base, limit):
+    """Run a SPARQL 1.1 query over the knowledge graph, in process. QUERY is the query text, a
+    .rq file, or the name of a shipped example (queries/sparql/: importers-of-practice,
+    practices-per-target, transfers-by-status, countries-by-group). Common prefixes (psikg:,
+    dcterms:, skos:, schema:, org:, sdgo:, sdg:, id:, rdf:, rdfs:, owl:, xsd:) are predeclared.
+
+    \b
+    Example:
+      psikg sparql transfers-by-status
+      psikg sparql 'SELECT ?p ?t WHERE { ?p a psikg:Practice ; dcterms:title ?t }' --format csv
+    """
+    from .config import DEFAULT_BASE, iri_base
+    from .errors import PsikgError
+    from .graph.sparql import QueryRefused, format_results, oxigraph_store, query_prefixes, run_query
+
+    base = base or iri_base()
+    text = _read_query(query)
+    if base != DEFAULT_BASE:  # the shipped examples are written for the default base
+        text = text.replace(DEFAULT_BASE, base)
+    store = oxigraph_store(_graph(ctx).store, base)
+    try:
+        results = run_query(store, text, base)
+    except QueryRefused as error:
+        click.echo(f"Error: {error}", err=True)
+        ctx.exit(2)
+    if fmt != "table":
+        try:
+            answer = format_results(results, fmt, limit)
+        except OSError as error:  # pragma: no cover - evaluation errors surface while iterating
+            raise PsikgError(str(error)) from error
+        sys.stdout.buffer.write(answer.body)
+        sys.stdout.buffer.flush()
+        return
+    import pyoxigraph as ox
+    from rich.console import Console
+    from rich.table import Table
+
+    prefixes = query_prefixes(base)
+    console = Console(width=max(100, Console().width))
+    if isinstance(results, (bool, ox.QueryBoolean)):
+        console.print("yes" if bool(results) else "no")
+        return
+    if isinstance(results, ox.QueryTriples):
+        for n, triple in enumerate(results):
+            if limit is not None and n >= limit:
+                break
+            console.print(" ".join(_short(t, prefixes) for t in (triple.subject, triple.predicate, triple.object)),
+                          markup=False, highlight=False)
+        return
+    variables = [v.value for v in results.variables]
+    table = Table(show_lines=False)
+    for variable in variables:
+        table.add_column(variable)
+    rows = 0
+    for solution in results:
+        if limit is not None and rows >= limit:
+            break
+        table.add_row(*[_short(solution[v], prefixes) for v in variables])
+        rows += 1
+    console.print(table)
+    click.echo(f"{rows} result(s)", err=True)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (127.0.0.1: this machine only).")
+@click.option("--port", default=8000, show_default=True, type=int)
+@_base_option
+@click.option("--mount", default="/", show_default=True, metavar="PATH",
+              help="URL path at which the base is served (e.g. /psikg/ when the base is "
+                   "http://host/psikg/); every path outside it is 404.")
+@click.option("--timeout", default=10.0, show_default=True, type=float,
+              help="Time limit of one SPARQL query, in seconds.")
+@click.option("--max-results", default=10_000, show_default=True, type=int,
+              help="Most solutions (or triples) one SPARQL query returns.")
+@click.option("--workers", default=None, type=int, help="SPARQL worker processes (default: CPU count).")
+@click.option("--license", "license_", metavar="IRI", default=None, help="Licence of the data (default CC BY 4.0).")
+@click.pass_context
+def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_):
+    """Serve the knowledge graph as linked data: IRIs dereference with content negotiation (HTML,
+    Turtle, N-Triples, JSON-LD, RDF/XML), a read-only SPARQL 1.1 endpoint at /sparql, dumps at
+    /dump/psikg.{ttl,nt,jsonld,rdf,nq}, the dataset description at /dataset, the ontology at
+    /ontology, and a landing page with search. Stop with Ctrl-C.
+
+    \b
+    Example:
+      psikg serve --port 8000
+      curl -H 'Accept: text/turtle' -L http://127.0.0.1:8000/id/country/BGD
+    """
+    from .config import iri_base
+    from .server import ServerConfig, run
+
+    config = ServerConfig(base=base or iri_base(), mount=mount, timeout=timeout, max_results=max_results,
+                          workers=workers, license=license_)
+    run(_graph(ctx).store, config, host=host, port=port)
+
+
+COMMANDS = (export, sparql, serve)

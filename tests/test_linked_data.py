@@ -1,0 +1,340 @@
+"""Linked data: exports in every syntax, SHACL conformance, SDG and country links, RDF input, the
+round trip, and the shipped SPARQL examples checked against the Python API."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib import URIRef
+from rdflib import namespace as ns
+from rdflib.compare import isomorphic
+
+import psikg
+from psikg.cli import cli
+from psikg.config import DEFAULT_BASE
+from psikg.graph.rdf import FORMATS, export, node_iri, parse_node_iri
+from psikg.graph.sparql import QueryRefused, format_results, oxigraph_store, run_query
+from psikg.ontology.model import EU_COUNTRY_NS, SDG_NS
+from psikg.ontology.owl import shapes_graph
+
+PSIKG = rdflib.Namespace(DEFAULT_BASE + "ontology#")
+SDGO = rdflib.Namespace("http://metadata.un.org/sdg/ontology#")
+RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml"}
+OX_FORMAT = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
+             "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+SPARQL_DIR = Path(psikg.__file__).resolve().parent / "queries" / "sparql"
+MODIFIED = "2026-01-01"
+
+
+def _rdflib_graph(data: bytes, fmt: str) -> rdflib.Graph:
+    if fmt == "nq":
+        dataset = rdflib.Dataset()
+        dataset.parse(data=data, format="nquads")
+        graph = rdflib.Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            graph.add((s, p, o))
+        return graph
+    return rdflib.Graph().parse(data=data, format=RDFLIB_FORMAT[fmt])
+
+
+@pytest.fixture(scope="module")
+def bundled(bundled_store_path):
+    return psikg.open(bundled_store_path)
+
+
+@pytest.fixture(scope="module")
+def exports(bundled) -> dict[str, bytes]:
+    from psikg.graph.rdf import DatasetInfo
+
+    out = {}
+    for fmt in FORMATS:
+        buffer = io.BytesIO()
+        export(bundled.store, buffer, fmt, DEFAULT_BASE, info=DatasetInfo(modified=MODIFIED))
+        out[fmt] = buffer.getvalue()
+    return out
+
+
+@pytest.fixture(scope="module")
+def data_graph(exports) -> rdflib.Graph:
+    return _rdflib_graph(exports["nt"], "nt")
+
+
+def test_every_export_parses_in_rdflib_and_pyoxigraph_and_they_agree(exports, data_graph):
+    assert len(data_graph) > 5000
+    for fmt, data in exports.items():
+        graph = _rdflib_graph(data, fmt)
+        assert isomorphic(graph, data_graph), f"{fmt} differs from N-Triples"
+        parsed = list(ox.parse(data, format=OX_FORMAT[fmt]))
+        assert len({(q.subject, q.predicate, q.object) for q in parsed}) == len(data_graph), fmt
+
+
+def test_nquads_has_named_graphs(exports):
+    graphs = {q.graph_name.value for q in ox.parse(exports["nq"], format=ox.RdfFormat.N_QUADS)}
+    assert graphs == {DEFAULT_BASE + "graph/data", DEFAULT_BASE + "graph/dataset"}
+
+
+def test_jsonld_uses_the_published_context(exports):
+    document = json.loads(exports["jsonld"])
+    context = json.loads((Path(psikg.__file__).resolve().parent / "ontology" / "context.jsonld").read_text())
+    assert document["@context"] == context["@context"]
+    practice = next(n for n in document["@graph"] if n["@id"] == node_iri("practice", "bgd-sdg-tracker"))
+    assert practice["@type"] == ["Practice"]
+    assert practice["originatingCountry"] == [node_iri("country", "BGD")]
+
+
+def test_export_conforms_to_the_shapes(data_graph):
+    from pyshacl import validate
+
+    conforms, _, text = validate(data_graph, shacl_graph=shapes_graph(DEFAULT_BASE), inference="none")
+    assert conforms, text[:3000]
+
+
+def test_things_and_the_dataset_description(data_graph, bundled):
+    catalog = bundled.catalog
+    practice = URIRef(node_iri("practice", "bgd-sdg-tracker"))
+    assert practice == URIRef(DEFAULT_BASE + "id/practice/bgd-sdg-tracker")
+    assert (practice, ns.RDF.type, PSIKG.Practice) in data_graph
+    assert (practice, PSIKG.originatingCountry, URIRef(DEFAULT_BASE + "id/country/BGD")) in data_graph
+    assert (practice, PSIKG.addressesTarget, URIRef(SDG_NS + "17.18")) in data_graph
+    # every source is a dcterms:source IRI
+    for source in catalog.practices["bgd-sdg-tracker"].sources:
+        assert (practice, ns.DCTERMS.source, URIRef(source)) in data_graph
+    # the qualified form of a success factor carries its role
+    roles = list(data_graph.objects(practice, PSIKG.qualifiedFactor))
+    assert len(roles) == len(catalog.practices["bgd-sdg-tracker"].factors)
+    for pf in catalog.practices["bgd-sdg-tracker"].factors:
+        node = URIRef(f"{practice}#factor-{pf.factor}")
+        assert (node, PSIKG.role, rdflib.Literal(pf.role)) in data_graph
+        assert (node, PSIKG.factor, URIRef(node_iri("factor", pf.factor))) in data_graph
+    dataset = URIRef(DEFAULT_BASE + "dataset")
+    VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+    DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    assert (dataset, ns.RDF.type, VOID.Dataset) in data_graph and (dataset, ns.RDF.type, DCAT.Dataset) in data_graph
+    assert data_graph.value(dataset, ns.DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert str(data_graph.value(dataset, ns.DCTERMS.modified)) == MODIFIED
+    triples = int(data_graph.value(dataset, VOID.triples))
+    description = len(list(data_graph.triples((dataset, None, None))))
+    assert triples < len(data_graph) and triples > len(data_graph) - 200 - description
+    assert int(data_graph.value(dataset, VOID.entities)) == sum(bundled.store.counts()["nodes_by_kind"].values())
+    assert data_graph.value(dataset, VOID.sparqlEndpoint) == URIRef(DEFAULT_BASE + "sparql")
+    assert URIRef(DEFAULT_BASE + "dump/psikg.nt") in set(data_graph.objects(dataset, VOID.dataDump))
+    vocabularies = set(data_graph.objects(dataset, VOID.vocabulary))
+    assert URIRef(str(PSIKG)) in vocabularies and URIRef(str(ns.SKOS)) in vocabularies
+
+
+def test_sdg_iris_are_the_kos_concepts(data_graph, shared_reference):
+    kos = rdflib.Graph().parse(shared_reference / "sdg" / "sdg-kos-goals-targets-indicators.ttl")
+    for cls, count in (("Goal", 17), ("Target", 169), ("Indicator", 200)):
+        ours = set(data_graph.subjects(ns.RDF.type, SDGO[cls]))
+        assert len(ours) >= count, cls
+        assert all(str(iri).startswith("http://metadata.un.org/sdg/") for iri in ours)
+        missing = ours - set(kos.subjects(ns.RDF.type, SDGO[cls]))
+        assert not missing, f"{cls} IRIs not in the KOS: {sorted(missing)[:5]}"
+    # an indicator listed under several targets is one KOS concept
+    shared = URIRef(SDG_NS + "C200303")
+    assert {str(t) for t in data_graph.objects(shared, ns.SKOS.broader)} >= {SDG_NS + "1.5", SDG_NS + "13.1"}
+
+
+def test_countries_link_to_the_eu_authority(data_graph):
+    countries = set(data_graph.subjects(ns.RDF.type, PSIKG.Country))
+    assert len(countries) > 240
+    for country in countries:
+        iso3 = str(country).rsplit("/", 1)[1]
+        assert re.fullmatch(r"[A-Z]{3}", iso3)
+        assert list(data_graph.objects(country, ns.SKOS.exactMatch)) == [URIRef(EU_COUNTRY_NS + iso3)]
+
+
+def test_iris_parse_back():
+    assert parse_node_iri(DEFAULT_BASE + "id/practice/bgd-sdg-tracker") == ("practice", "bgd-sdg-tracker")
+    assert parse_node_iri("https://metadata.un.org/sdg/16.6") == ("target", "16.6")  # https accepted
+    assert parse_node_iri(SDG_NS + "16") == ("goal", "16")
+    assert parse_node_iri(SDG_NS + "C200303") == ("indicator", "C200303")
+    assert parse_node_iri("http://example.org/id/practice/x") is None
+    assert parse_node_iri(DEFAULT_BASE + "id/nokind/x") is None
+
+
+# The CLI ------------------------------------------------------------------------------------------
+
+
+def test_cli_export(runner, bundled_store_path, tmp_path):
+    out = tmp_path / "kg.nt"
+    result = runner.invoke(cli, ["--store", str(bundled_store_path), "export", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(list(ox.parse(path=str(out), format=ox.RdfFormat.N_TRIPLES))) > 5000
+    result = runner.invoke(cli, ["--store", str(bundled_store_path), "export", "--format", "ttl", "--ontology",
+                                 "--base", "http://example.org/kg/"])
+    assert result.exit_code == 0, result.output
+    graph = rdflib.Graph().parse(data=result.stdout_bytes, format="turtle")
+    assert (URIRef("http://example.org/kg/ontology"), ns.RDF.type, ns.OWL.Ontology) in graph
+    assert (URIRef("http://example.org/kg/id/country/BGD"), ns.RDF.type,
+            URIRef("http://example.org/kg/ontology#Country")) in graph
+
+
+# RDF input ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "jsonld", "nt"])
+def test_export_then_load_gives_an_isomorphic_graph(exports, data_graph, tmp_path, runner, fmt):
+    path = tmp_path / f"kg.{fmt}"
+    path.write_bytes(exports[fmt])
+    store = tmp_path / "copy.psikg"
+    result = runner.invoke(cli, ["--store", str(store), "load", "--replace", "--no-bundled", str(path)])
+    assert result.exit_code == 0, result.output
+    from psikg.graph.rdf import DatasetInfo
+
+    buffer = io.BytesIO()
+    export(psikg.open(store).store, buffer, "nt", DEFAULT_BASE, info=DatasetInfo(modified=MODIFIED))
+    assert isomorphic(_rdflib_graph(buffer.getvalue(), "nt"), data_graph)
+
+
+BAD_TURTLE = """\
+@prefix psikg: <https://w3id.org/psikg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://w3id.org/psikg/id/practice/new-practice> a psikg:Practice ;
+    psikg:maturity "mature" ;
+    psikg:originatingCountry <https://w3id.org/psikg/id/country/BGD> , <https://w3id.org/psikg/id/country/PER> .
+"""
+
+
+def test_bad_rdf_is_refused_with_a_readable_report(runner, bundled_store_path, tmp_path):
+    store = tmp_path / "store.psikg"
+    shutil.copy(bundled_store_path, store)
+    before = store.read_bytes()
+    path = tmp_path / "bad.ttl"
+    path.write_text(BAD_TURTLE)
+    result = runner.invoke(cli, ["--store", str(store), "load", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "bad.ttl" in result.stderr and "practice/new-practice" in result.stderr
+    assert "dcterms:title" in result.stderr  # the required title is missing
+    assert "mature" in result.stderr  # not one of the maturities
+    assert "originatingCountry" in result.stderr  # more than one
+    assert "nothing was written" in result.stderr
+    assert store.read_bytes() == before
+
+
+def test_rdf_linking_to_an_unknown_thing_is_refused(runner, tmp_path):
+    path = tmp_path / "dangling.ttl"
+    path.write_text("""\
+@prefix psikg: <https://w3id.org/psikg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://w3id.org/psikg/id/practice/p> a psikg:Practice ; dcterms:title "P" ;
+    psikg:originatingCountry <https://w3id.org/psikg/id/country/XXX> .
+""")
+    result = runner.invoke(cli, ["--store", str(tmp_path / "s.psikg"), "load", "--no-bundled", str(path)])
+    assert result.exit_code == 2
+    assert "country/XXX" in result.stderr
+
+
+def test_good_rdf_merges_into_the_store(runner, bundled_store_path, tmp_path):
+    store = tmp_path / "store.psikg"
+    shutil.copy(bundled_store_path, store)
+    path = tmp_path / "new.jsonld"
+    path.write_text(json.dumps({
+        "@context": json.loads((Path(psikg.__file__).resolve().parent / "ontology" / "context.jsonld")
+                               .read_text())["@context"],
+        "@id": "https://w3id.org/psikg/id/practice/new-practice", "@type": "Practice",
+        "title": "A new practice", "maturity": "pilot", "startYear": "2020",
+        "originatingCountry": "https://w3id.org/psikg/id/country/KEN",
+        "addressesTarget": "https://metadata.un.org/sdg/16.6",
+        "source": "https://example.org/case",
+    }))
+    result = runner.invoke(cli, ["--store", str(store), "load", str(path)])
+    assert result.exit_code == 0, result.output
+    practice = psikg.open(store).catalog.practices["new-practice"]
+    assert (practice.title, practice.country, practice.targets, practice.year, practice.maturity) == (
+        "A new practice", "KEN", ("16.6",), 2020, "pilot")
+    assert practice.sources == ("https://example.org/case",)
+
+
+# SPARQL -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sparql_store(bundled):
+    return oxigraph_store(bundled.store, DEFAULT_BASE)
+
+
+def _select(store, text: str) -> list[dict]:
+    answer = format_results(run_query(store, text, DEFAULT_BASE), "json")
+    data = json.loads(answer.body)
+    return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+
+def test_example_importers_of_practice(sparql_store, bundled):
+    text = (SPARQL_DIR / "importers-of-practice.rq").read_text()
+    catalog = bundled.catalog
+    assert catalog.transfers_by_practice.get("bgd-sdg-tracker")
+    for practice, transfers in catalog.transfers_by_practice.items():
+        rows = _select(sparql_store, text.replace(node_iri("practice", "bgd-sdg-tracker"),
+                                                  node_iri("practice", practice)))
+        got = sorted((parse_node_iri(r["transfer"])[1], parse_node_iri(r["importer"])[1], r["status"],
+                      r.get("outcome", "unknown")) for r in rows)
+        assert got == sorted((t.id, t.importer, t.status, t.outcome) for t in transfers), practice
+
+
+def test_example_practices_per_target(sparql_store, bundled):
+    rows = _select(sparql_store, (SPARQL_DIR / "practices-per-target.rq").read_text())
+    expected: dict[str, int] = {}
+    for practice in bundled.catalog.practices.values():
+        for target in set(practice.targets):
+            expected[target] = expected.get(target, 0) + 1
+    assert {r["code"]: int(r["practices"]) for r in rows} == expected
+    counts = [int(r["practices"]) for r in rows]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_example_transfers_by_status(sparql_store, bundled):
+    rows = _select(sparql_store, (SPARQL_DIR / "transfers-by-status.rq").read_text())
+    expected: dict[str, list[int]] = {}
+    for transfer in bundled.catalog.transfers.values():
+        entry = expected.setdefault(transfer.status, [0, 0])
+        entry[0] += 1
+        entry[1] += transfer.outcome == "success"
+    assert {r["status"]: [int(r["transfers"]), int(r["successes"])] for r in rows} == expected
+
+
+def test_example_countries_by_group(sparql_store, bundled):
+    rows = _select(sparql_store, (SPARQL_DIR / "countries-by-group.rq").read_text())
+    expected: dict[str, list[int]] = {}
+    for country in bundled.catalog.countries.values():
+        entry = expected.setdefault(country.region or "(none)", [0, 0, 0, 0])
+        for i, flag in enumerate((True, country.ldc, country.lldc, country.sids)):
+            entry[i] += bool(flag)
+    assert {r["region"]: [int(r[k]) for k in ("countries", "ldc", "lldc", "sids")] for r in rows} == expected
+
+
+def test_queries_are_read_only_and_results_are_limited(sparql_store):
+    with pytest.raises(QueryRefused, match="read-only"):
+        run_query(sparql_store, "PREFIX x: <http://x/> # comment\nINSERT DATA { x:a x:b x:c }", DEFAULT_BASE)
+    with pytest.raises(QueryRefused, match="syntax"):
+        run_query(sparql_store, "SELEC * WHERE { ?s ?p ?o }", DEFAULT_BASE)
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        run_query(sparql_store, "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", DEFAULT_BASE,
+                  allow_service=False)
+    answer = format_results(run_query(sparql_store, "SELECT * { ?s ?p ?o }", DEFAULT_BASE), "csv", limit=3)
+    assert answer.truncated and answer.rows == 3 and len(answer.body.decode().strip().splitlines()) == 4
+    ontology = run_query(sparql_store, f"ASK {{ GRAPH <{DEFAULT_BASE}graph/ontology> {{ psikg:Practice a owl:Class }} }}",
+                         DEFAULT_BASE)
+    assert bool(ontology)
+
+
+def test_cli_sparql(runner, bundled_store_path):
+    result = runner.invoke(cli, ["--store", str(bundled_store_path), "sparql", "transfers-by-status",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["head"]["vars"] == ["status", "transfers", "successes"]
+    result = runner.invoke(cli, ["--store", str(bundled_store_path), "sparql", str(SPARQL_DIR / "countries-by-group.rq"),
+                                 "--format", "csv"])
+    assert result.exit_code == 0 and result.stdout.startswith("region,countries,ldc,lldc,sids")
+    result = runner.invoke(cli, ["--store", str(bundled_store_path), "sparql",
+                                 f"SELECT ?t WHERE {{ <{node_iri('practice', 'bgd-sdg-tracker')}> dcterms:title ?t }}"])
+    assert result.exit_code == 0 and "SDG Tracker" in result.stdout
+    result = runner.invoke(cli, ["--store", str(bundled_store_path), "sparql", "DELETE WHERE { ?s ?p ?o }"])
+    assert result.exit_code == 2 and "read-only" in result.stderr
