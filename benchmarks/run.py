@@ -379,7 +379,8 @@ def main() -> None:
         scale = SCALES[args.scale]
         counts = generate(work / "csv", scale.countries, scale.practices, scale.factors, seed=1)
         results = {}
-        order = [c for c in CASES if c in cases or (c in ("load", "export") and ({"reopen", "match", "rdflib"} & set(cases)))]
+        needs_store = bool(set(cases) - {"cli", "push"})
+        order = [c for c in CASES if c in cases or (c == "load" and needs_store) or (c == "export" and "rdflib" in cases)]
         for name in order:
             results[name] = run_case(name, work, args.scale)
         write_report(results, args.scale, args.out, counts)
