@@ -140,7 +140,8 @@ def case_cli(work: Path) -> None:
 
 
 def _naive_factor_counts(catalog) -> dict:
-    """Success-factor counts recomputed from the raw statements for every transfer."""
+    """Success-factor counts and Fisher p-values, satisfaction recomputed from the raw statements
+    for every transfer (no per-country cache)."""
     from psikg.queries.rules import factor_ancestors, factors_had
 
     counts: dict = {}
@@ -155,6 +156,11 @@ def _naive_factor_counts(catalog) -> dict:
         for pf in practice.factors if practice else ():
             key = (pf.factor, pf.factor in satisfied, transfer.outcome == "success")
             counts[key] = counts.get(key, 0) + 1
+    from scipy.stats import fisher_exact
+
+    for factor in {key[0] for key in counts}:
+        table = [[counts.get((factor, had, won), 0) for won in (True, False)] for had in (True, False)]
+        fisher_exact(table)
     return counts
 
 
