@@ -179,6 +179,42 @@ class Psikg:
 
         return worksheet(self.catalog, practice_id, country)
 
+    # Partnership follow-up (loaders/history.py, queries/followup.py) -------------------------
+
+    def follow_up(self, transfer: str, status: str, *, date: str | None = None, note: str | None = None,
+                  sources=(), outcome: str | None = None, force: str | None = None):
+        """Record one step of a transfer's status history (``date`` defaults to today) in one atomic
+        write, and return the transfer's history after it (oldest first). A move outside the
+        documented transitions (:data:`psikg.queries.rules.STATUS_TRANSITIONS`) raises
+        FollowUpError unless ``force`` gives the reason; nothing is written then."""
+        import datetime
+
+        from .loaders.history import follow_up_batch
+
+        date = date or datetime.date.today().isoformat()
+        batch, history = follow_up_batch(self.catalog, transfer, status, date=date, note=note,
+                                         sources=sources, outcome=outcome, forced=force)
+        self.store.apply(batch)
+        return history
+
+    def partnerships(self, *, event: str | None = None, country: str | None = None, status: str | None = None,
+                     stale_days: int | None = None, as_of: str | None = None):
+        """Partnerships with their current status and time in it, and the stale ones to chase
+        (:class:`psikg.queries.followup.Partnerships`)."""
+        from .queries.followup import DEFAULT_STALE_DAYS, partnerships
+
+        return partnerships(self.catalog, event=event, country=country, status=status,
+                            stale_days=DEFAULT_STALE_DAYS if stale_days is None else stale_days, as_of=as_of)
+
+    def event_report(self, event: str, *, as_of: str | None = None):
+        """What an event produced and what became of it (:class:`psikg.queries.followup.EventReport`)."""
+        from .queries.followup import event_report
+
+        node = self.store.node("event", event) or {}
+        sources = node.get("sources") or ()
+        return event_report(self.catalog, event, as_of=as_of,
+                            sources=(sources,) if isinstance(sources, str) else tuple(sources))
+
     def close(self) -> None:
         self.store.close()
 

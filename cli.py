@@ -696,6 +696,17 @@ def worksheet_command(ctx, practice, country, output, fmt):
     click.echo(f"Wrote the worksheet to {output}", err=True)
 
 
+def _register_followup_commands() -> None:
+    """follow-up, partnerships and report live in :mod:`psikg.cli_followup`."""
+    from .cli_followup import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_followup_commands()
+
+
 # Graph databases: push, cypher ------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PsikgError", "UnknownIdError", "InputIssue", "InputError", "StoreError"]
+__all__ = ["PsikgError", "UnknownIdError", "InputIssue", "InputError", "StoreError", "FollowUpError"]
 
 
 class PsikgError(Exception):
@@ -15,6 +15,13 @@ class PsikgError(Exception):
 
 class StoreError(PsikgError):
     """The store cannot be opened, read or written."""
+
+
+class FollowUpError(PsikgError):
+    """A follow-up step refused (a bad value, or a move outside the documented transitions).
+    Nothing was written."""
+
+    exit_code = 2
 
 
 class UnknownIdError(PsikgError, LookupError):

@@ -15,7 +15,7 @@ from typing import Iterable
 
 __all__ = [
     "Country", "Factor", "Theme", "PracticeFactor", "Practice", "FactorStatement", "Need",
-    "Transfer", "Organization", "Network", "Event", "Goal", "Target", "Catalog", "catalog_from_store",
+    "StatusStep", "Transfer", "Organization", "Network", "Event", "Goal", "Target", "Catalog", "catalog_from_store",
 ]
 
 
@@ -103,6 +103,20 @@ class Need:
 
 
 @dataclass(frozen=True)
+class StatusStep:
+    """One step of a transfer's status history: the status reached, when, on whose word, why."""
+
+    id: str
+    status: str
+    date: str | None = None  # ISO 8601 date or year; None = undated (the oldest)
+    outcome: str | None = None
+    note: str | None = None
+    forced: str | None = None  # the reason, when the move was outside the documented transitions
+    seq: int = 0  # order of recording, breaks ties between steps of the same date
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Transfer:
     id: str
     practice: str
@@ -116,6 +130,7 @@ class Transfer:
     start_year: int | None = None
     note: str | None = None
     sources: tuple[str, ...] = ()
+    steps: tuple[StatusStep, ...] = ()  # status history, oldest first (the last is the current status)
 
 
 @dataclass(frozen=True)
@@ -241,6 +256,15 @@ def _tuple(value) -> tuple:
     return (value,)
 
 
+def _steps(step_nodes: dict[str, dict], ids: tuple[str, ...]) -> tuple[StatusStep, ...]:
+    """A transfer's status steps, oldest first: by date (undated first), then order of recording."""
+    from ..queries.rules import as_of_order
+
+    steps = [StatusStep(i, p.get("status"), p.get("date"), p.get("outcome"), p.get("note"), p.get("forced"),
+                        p.get("seq") or 0, _tuple(p.get("sources"))) for i in ids if (p := step_nodes.get(i))]
+    return tuple(sorted(steps, key=lambda s: (as_of_order(s.date), s.seq, s.id)))
+
+
 def catalog_from_store(store) -> Catalog:
     """Read a catalog from any store through its bulk ``nodes``/``links`` reads.
 
@@ -248,7 +272,7 @@ def catalog_from_store(store) -> Catalog:
     """
     nodes = {kind: dict(store.nodes(kind)) for kind in (
         "country", "factor", "theme", "practice", "context", "need", "transfer", "organization",
-        "network", "event", "goal", "target")}
+        "network", "event", "goal", "target", "status_step")}
 
     def links(kind: str, rel: str) -> dict[str, list[tuple[str, str, dict]]]:
         grouped: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
@@ -284,6 +308,7 @@ def catalog_from_store(store) -> Catalog:
     n_goals, n_event = links("need", "goals"), links("need", "event")
     t_practice, t_exporter, t_importer = links("transfer", "practice"), links("transfer", "exporter"), links("transfer", "importer")
     t_facilitators, t_event = links("transfer", "facilitators"), links("transfer", "event")
+    t_steps = links("transfer", "steps")
     o_country = links("organization", "country")
     net_members = links("network", "members")
     e_country, e_participants, e_organizers = links("event", "country"), links("event", "participants"), links("event", "organizers")
@@ -325,7 +350,8 @@ def catalog_from_store(store) -> Catalog:
             i, one(t_practice, i), exporters[i][1] if i in exporters else None, one(t_importer, i),
             p.get("status"), p.get("outcome") or "unknown",
             exporters[i][0] if i in exporters else "country", many(t_facilitators, i), one(t_event, i),
-            p.get("start_year"), p.get("note"), _tuple(p.get("sources"))) for i, p in nodes["transfer"].items()],
+            p.get("start_year"), p.get("note"), _tuple(p.get("sources")),
+            _steps(nodes["status_step"], many(t_steps, i))) for i, p in nodes["transfer"].items()],
         organizations=[Organization(i, p.get("name") or i, one(o_country, i), p.get("kind"))
                        for i, p in nodes["organization"].items()],
         networks=[Network(i, p.get("name") or i, many(net_members, i), p.get("founded"))

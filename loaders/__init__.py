@@ -15,6 +15,7 @@ from ..graph.records import GraphBatch
 from .csv_folder import read_csv_path
 from .checks import suspicious
 from .curation import is_curation_path, read_curation_path
+from .history import record_steps
 from .imports import one_issue_per_cell, read_special
 from .rdf_input import is_psikg_rdf, is_rdf_path, read_rdf
 from .reference import reference_batch
@@ -101,6 +102,8 @@ def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True, ma
                                existing=existing)
     batch = converter.convert(tables)
     issues.extend(converter.issues)
+    if converter.steps:  # the status history of transfers, checked against the store's
+        record_steps(batch, converter.steps, store, issues)
     issues.extend(suspicious(batch, store, converter.defined.get("transfer")))
     issues = one_issue_per_cell(issues)
     errors = [i for i in issues if i.severity == "error"]

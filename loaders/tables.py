@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from ..errors import InputIssue
 from ..graph.records import GraphBatch, node_key
+from .history import PendingStep
 from .values import (
     MAX_CELL, BadValue, CountryResolver, nearest, parse_date, parse_enum, parse_int, parse_present,
     parse_sdg, parse_slug, parse_year, split_list,
@@ -49,6 +50,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("events", ("id", "name"),
           ("place", "country", "start_date", "end_date", "participants", "opportunities",
            "participant_count", "organizers", "source"), "event"),
+    Table("status_history", ("transfer", "status"), ("date", "source", "note", "outcome", "forced"), None),
 )}
 
 
@@ -82,6 +84,7 @@ class TableConverter:
     max_issues: int = 200
     issues: list[InputIssue] = field(default_factory=list)
     batch: GraphBatch = field(default_factory=GraphBatch)
+    steps: list = field(default_factory=list)  # status steps to record (loaders/history.py)
 
     def __post_init__(self):
         self.resolve_country = CountryResolver(self.countries)
@@ -169,7 +172,7 @@ class TableConverter:
             if table.id_kind:
                 self._collect_ids(table, rows)
         for name in ("factors", "organizations", "networks", "events", "practices", "practice_factors",
-                     "contexts", "needs", "transfers"):
+                     "contexts", "needs", "transfers", "status_history"):
             for row in tables.get(name, ()):
                 getattr(self, f"_{name}")(row)
         return self.batch
@@ -386,8 +389,20 @@ class TableConverter:
         if id_ is None or None in (practice, exporter, importer, props["status"]):
             return
         key = self.batch.add_node("transfer", id_, props).key
+        self.steps.append(PendingStep(id_, props["status"], outcome=None if props["outcome"] == "unknown"
+                                      else props["outcome"], sources=tuple(props["sources"]), origin=row))
         self._link_one(key, "practice", practice)
         self._link_one(key, "exporter", exporter)
         self._link_one(key, "importer", ("country", importer))
         self._link_many(key, "facilitators", facilitators)
         self._link_one(key, "event", event)
+
+    def _status_history(self, row: Row) -> None:
+        """One dated step of a transfer's status history (checked in loaders/history.py)."""
+        transfer = self.cell(row, "transfer", self.ref("transfer"), required=True)
+        status = self.cell(row, "status", lambda t: parse_enum(t, "status"), required=True)
+        date = self.cell(row, "date", parse_date)
+        outcome = self.cell(row, "outcome", lambda t: parse_enum(t, "outcome"))
+        if transfer and status:
+            self.steps.append(PendingStep(transfer[1], status, date, outcome, self.cell(row, "note"),
+                                          tuple(self._sources(row)), self.cell(row, "forced"), row))

@@ -107,6 +107,15 @@ COLUMN_DOCS: dict[str, dict[str, tuple[str, str | None]]] = {
         "organizers": ("organization or network ids, separated by ;", None),
         "source": ("URLs, separated by ;", None),
     },
+    "status_history": {
+        "transfer": ("id of the transfer (partnership) followed up", None),
+        "status": ("the status it reached; only documented moves (docs/input-format.md)", "status"),
+        "date": ("when: YYYY, YYYY-MM or YYYY-MM-DD; empty = undated (the oldest)", None),
+        "source": ("URLs, separated by ;", None),
+        "note": ("what happened", None),
+        "outcome": ("the outcome, once known", "outcome"),
+        "forced": ("the reason, to record a move outside the documented transitions", None),
+    },
 }
 
 ALLOWED = dict(ENUMS, present=("yes", "no"))
@@ -140,6 +149,9 @@ EXAMPLES: dict[str, dict[str, str]] = {
                "start_date": "2017-12-09", "end_date": "2017-12-12", "participants": "BGD;SOM",
                "opportunities": "3", "participant_count": "2", "organizers": "example-network",
                "source": "https://example.org/workshop"},
+    "status_history": {"transfer": "example-one-stop-to-som", "status": "implementing", "date": "2019-03-01",
+                       "source": "https://example.org/follow-up", "note": "Pilot in two districts",
+                       "outcome": "", "forced": ""},
 }
 
 COMMENT_NOTE = ("Rows whose first cell starts with # are comments and are not loaded: delete the # "

@@ -25,7 +25,8 @@ type and the RDF predicate). Things get IRIs `{base}id/{kind}/{id}` under the co
 (default `https://w3id.org/psikg/`); SDG goals, targets and indicators use the UN SDG KOS IRIs
 (`http://metadata.un.org/sdg/16.6`); countries link with `skos:exactMatch` to the EU country
 authority. Prefixes: `psikg:` = `{base}ontology#`, `dcterms:`, `skos:`, `schema:` (https://schema.org/),
-`org:` (W3C Organization ontology), `sdgo:` (`http://metadata.un.org/sdg/ontology#`).
+`org:` (W3C Organization ontology), `sdgo:` (`http://metadata.un.org/sdg/ontology#`),
+`prov:` (PROV-O, for the status history of transfers).
 
 Marks: `*` required, `[]` several values, `1` at most one target.
 """

@@ -235,7 +235,27 @@ KINDS: dict[str, Kind] = {
                 _r("facilitators", "FACILITATED_BY", "organization", "psikg:facilitator",
                    "Organizations that brokered or funded it."),
                 _r("event", "MATCHED_AT", "event", "psikg:event", "Event where it was matched.", many=False),
+                _r("steps", "HAS_STEP", "status_step", "psikg:statusStep",
+                   "Its status history: one dated step per status recorded (the latest is the current status)."),
             ),
+        ),
+        Kind(
+            "status_step", "StatusStep", "StatusStep",
+            "One step in a transfer's status history: the status it reached, when, on whose word and why "
+            "(a PROV-O activity that generated the status; id {transfer}--{date or 'undated'}--{status}).",
+            properties=(
+                _p("status", "str", "psikg:status", "The status reached at this step.", enum="status",
+                   required=True),
+                _p("date", "date", "dcterms:date", "When it was reached (ISO 8601 date or year); empty = undated, "
+                   "the oldest."),
+                _p("outcome", "str", "psikg:outcome", "The outcome recorded with this step, if any.", enum="outcome"),
+                _p("note", "text", "psikg:note", "What happened, as the follow-up records it."),
+                _p("forced", "text", "psikg:forcedReason",
+                   "Why a move outside the documented transitions was recorded anyway."),
+                _p("seq", "int", "psikg:sequence", "Order of recording; breaks ties between steps of the same date."),
+                SOURCES,
+            ),
+            extra_classes=("prov:Activity",),
         ),
         Kind(
             "goal", "SDGGoal", "sdgo:Goal",

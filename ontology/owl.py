@@ -60,6 +60,7 @@ PREFIXES: dict[str, str] = {
     "org": "http://www.w3.org/ns/org#",
     "sdgo": SDGO_NS,
     "sdg": SDG_NS,
+    "prov": "http://www.w3.org/ns/prov#",
 }
 
 #: Where each reused vocabulary is defined (for ``rdfs:isDefinedBy`` on foreign classes).
@@ -69,6 +70,7 @@ _DEFINED_BY = {
     "org": "http://www.w3.org/ns/org#",
     "sdgo": "http://metadata.un.org/sdg/ontology",
     "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov-o#",
 }
 
 _XSD = {"str": XSD.string, "text": XSD.string, "int": XSD.integer, "float": XSD.double,

@@ -19,7 +19,7 @@ from psikg.ontology.owl import class_iri, expand, ontology_graph, qualified_term
 
 PSIKG = DEFAULT_BASE + "ontology#"
 FOREIGN = ("http://purl.org/dc/terms/", str(ns.SKOS), "https://schema.org/", "http://www.w3.org/ns/org#",
-           "http://metadata.un.org/sdg/ontology#")
+           "http://metadata.un.org/sdg/ontology#", "http://www.w3.org/ns/prov#")
 
 
 @pytest.mark.parametrize("path", sorted(generated_files(), key=str), ids=lambda p: p.name)
