@@ -28,6 +28,7 @@ more detail.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 from ..graph.domain import Catalog, Transfer
@@ -144,11 +145,12 @@ def _maturity_view(catalog: Catalog) -> MaturityView:
     mature = [p for p in catalog.practices.values() if p.maturity in MATURE]
     early = [p for p in catalog.practices.values() if p.maturity in EARLY]
     mature_n, early_n = len(mature), len(early)
-    factors = sorted({pf.factor for p in mature + early for pf in p.factors})
+    # One pass over the practices: how many of each group have each factor.
+    mature_counts = Counter(f for p in mature for f in {pf.factor for pf in p.factors})
+    early_counts = Counter(f for p in early for f in {pf.factor for pf in p.factors})
     rows = []
-    for factor in factors:
-        mature_with = sum(1 for p in mature if any(pf.factor == factor for pf in p.factors))
-        early_with = sum(1 for p in early if any(pf.factor == factor for pf in p.factors))
+    for factor in sorted(mature_counts.keys() | early_counts.keys()):
+        mature_with, early_with = mature_counts[factor], early_counts[factor]
         mature_share, early_share = _rate(mature_with, mature_n), _rate(early_with, early_n)
         rows.append(MaturityFactor(
             factor, _label(catalog, factor), mature_with, early_with, mature_share, early_share,
