@@ -25,6 +25,8 @@ def _one(batch: GraphBatch, key: str, rel: str) -> str | None:
 def suspicious(batch: GraphBatch, store=None, locations: dict | None = None) -> list[InputIssue]:
     """Warnings about the transfers of ``batch``; ``store`` supplies practices and transfers not in
     the batch (it needs a ``catalog()``); ``locations`` maps a transfer id to its (file, row)."""
+    if not any(node.kind == "transfer" for node in batch.nodes.values()):
+        return []
     by_source: dict[tuple[str, str], list[str]] = {}
     for source, rel, target in batch.links:
         by_source.setdefault((source, rel), []).append(target)

@@ -102,6 +102,11 @@ def read_records_path(path: Path, issues: list[InputIssue]) -> dict[str, list[Ro
     """Rows by table from a YAML or JSON file of records."""
     name = str(path)
     data = path.read_bytes()
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        issues.append(InputIssue(str(path), None, None, None,
+                                 f"{path.suffix[1:].upper()} text, but this is a spreadsheet workbook: "
+                                 "give it the .xlsx extension"))
+        return {}
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
