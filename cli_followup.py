@@ -92,15 +92,18 @@ def partnerships_command(ctx, event, country, status, stale_days, as_of, stale_o
                                "days_in_status", "last_update", "days_since_update", "steps", "stale", "forced"])
         _notes(fmt, result.notes)
         return
-    columns = ["transfer", "exporter", "importer", "status", "outcome", "days_in_status", "days_since_update",
-               "stale"]
+    headers = {"transfer": "transfer", "exporter": "from", "importer": "to", "status": "status",
+               "outcome": "outcome", "days_in_status": "days in status", "days_since_update": "days since step",
+               "stale": "stale"}
     scope = ", ".join(f"{k} {v}" for k, v in result.filters.items()) or "all"
-    emit(fmt, None, rows, columns, title=f"Partnerships ({scope}; as of {result.as_of})")
+    emit(fmt, None, [{headers[k]: row[k] for k in headers} for row in rows], list(headers.values()),
+         title=f"Partnerships ({scope}; as of {result.as_of})")
     if not stale_only:
         stale = [p.row() for p in result.stale]
         if stale:
             emit(fmt, None, stale, ["transfer", "status", "last_update", "days_since_update"],
-                 title=f"To chase: {len(stale)} open partnership(s) without a dated step for {stale_days} days")
+                 title=f"To chase: {len(stale)} open partnership(s) without a dated step for {stale_days} days "
+                       "(or none dated)")
         else:
             click.echo(f"Nothing to chase: every open partnership had a dated step in the last {stale_days} days.")
     _notes(fmt, result.notes)

@@ -258,11 +258,15 @@ def _tuple(value) -> tuple:
 
 def _steps(step_nodes: dict[str, dict], ids: tuple[str, ...]) -> tuple[StatusStep, ...]:
     """A transfer's status steps, oldest first: by date (undated first), then order of recording."""
+    if not ids:
+        return ()
     from ..queries.rules import as_of_order
 
     steps = [StatusStep(i, p.get("status"), p.get("date"), p.get("outcome"), p.get("note"), p.get("forced"),
                         p.get("seq") or 0, _tuple(p.get("sources"))) for i in ids if (p := step_nodes.get(i))]
-    return tuple(sorted(steps, key=lambda s: (as_of_order(s.date), s.seq, s.id)))
+    if len(steps) > 1:
+        steps.sort(key=lambda s: (as_of_order(s.date), s.seq, s.id))
+    return tuple(steps)
 
 
 def catalog_from_store(store) -> Catalog:

@@ -132,7 +132,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1re
 dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { border: 1px solid #ccc; padding: .25rem .45rem; text-align: left; vertical-align: top; }
-td.n, th.n { text-align: right; } tr { page-break-inside: avoid; break-inside: avoid; }
+td.n, th.n { text-align: right; } table.narrow { width: auto; min-width: 20rem; } tr { page-break-inside: avoid; break-inside: avoid; }
 .status { font-weight: 600; } .muted { color: #555; } ol.steps { margin: .2rem 0 .6rem; }
 svg text { font-family: inherit; }
 @media print { body { margin: 0; max-width: none; } a[href^="http"]::after { content: " (" attr(href) ")";
@@ -213,9 +213,9 @@ def report_html(report: EventReport) -> str:
 <section><h2>What became of the opportunities</h2>
 <figure>{funnel_svg(rows)}<figcaption class="muted">How far the recorded transfers got: a transfer counts at
 every stage up to the furthest its history reached (scaled counts as adopted).</figcaption></figure>
-<table><thead><tr><th>stage</th><th class="n">count</th></tr></thead><tbody>{funnel_table}</tbody></table>
+<table class="narrow"><thead><tr><th>stage</th><th class="n">count</th></tr></thead><tbody>{funnel_table}</tbody></table>
 <h3>Current status</h3>
-<table><thead><tr><th>status</th><th class="n">transfers</th></tr></thead><tbody>{statuses}</tbody></table>
+<table class="narrow"><thead><tr><th>status</th><th class="n">transfers</th></tr></thead><tbody>{statuses}</tbody></table>
 </section>
 {_html_groups("By country pair", report.pairs)}
 {_html_groups("By theme", report.themes)}

@@ -314,3 +314,24 @@ def test_report_refuses_other_suffixes(bundled_graph, runner, tmp_path):
     result = runner.invoke(cli, ["--store", str(bundled_graph.store.path), "report", "--event", DHAKA,
                                  "-o", str(tmp_path / "r.pdf")])
     assert result.exit_code == 2 and ".html or .md" in result.output
+
+
+def test_status_history_in_yaml_records_and_workbooks(minimal, tmp_path):
+    """The records and workbook formats share the table definitions."""
+    from openpyxl import Workbook
+
+    records = tmp_path / "follow.yaml"
+    records.write_text("status_history:\n"
+                       "  - transfer: e-id-to-bgd\n    status: agreed\n    date: 2018-11-20\n"
+                       "    source: https://example.org/mou\n    note: MoU signed\n", encoding="utf-8")
+    minimal.load([records], bundled=False)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "status_history"
+    sheet.append(["transfer", "status", "date", "note"])
+    sheet.append(["e-id-to-bgd", "implementing", "2019-04", "pilot"])
+    book.save(tmp_path / "follow.xlsx")
+    minimal.load([tmp_path / "follow.xlsx"], bundled=False)
+    assert _statuses(minimal, "e-id-to-bgd") == [
+        ("opportunity", None), ("agreed", "2018-11-20"), ("implementing", "2019-04")]
+    assert minimal.catalog.transfers["e-id-to-bgd"].steps[1].note == "MoU signed"
