@@ -21,6 +21,8 @@ demo: $(STAMP)
 	$(BIN)/psikg --store $(DEMO_STORE) load
 	$(BIN)/psikg --store $(DEMO_STORE) stats
 	$(BIN)/psikg --store $(DEMO_STORE) show bgd-sdg-tracker
+	$(BIN)/psikg --store $(DEMO_STORE) viz -o .psikg/network.html
+	$(BIN)/psikg --store $(DEMO_STORE) viz --match bgd-sdg-tracker -o .psikg/match.html
 
 # Headless Chromium is the real browser of the HTML tests; install it where we may (root).
 browser:

@@ -1,0 +1,337 @@
+"""Issue 10: the network views, rendered to HTML and drawn by a real browser.
+
+The views are checked twice: as data (exact node and link counts on a small catalog built by hand,
+the filter rule), and as pages loaded in headless Chromium with the network off, where the page
+itself must report that vis-network drew the expected nodes, with no console error and no request
+other than file:// or data: URLs. Screenshots go to ``test-artifacts/viz/``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from psikg.cli import cli
+from psikg.errors import PsikgError, UnknownIdError
+from psikg.graph.domain import (
+    Catalog, Country, Event, Factor, Goal, Need, Network, Organization, Practice, PracticeFactor, Target,
+    Theme, Transfer,
+)
+from psikg.queries import viz
+
+from .viz_browser import Browser, find_chromium
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "viz"
+
+
+# A catalog small enough to count by hand ---------------------------------------------------------
+
+
+def hand_catalog() -> Catalog:
+    """Network view, default kinds: 16 nodes (DDD, goal 1, factor fx and theme t-unused link to
+    nothing and are left out), 21 links (see test_network_view_counts_by_hand)."""
+    return Catalog.of(
+        countries=[Country("AAA", "Aland", "Africa", "Eastern Africa"),
+                   Country("BBB", "Bravia", "Asia", "Southern Asia"),
+                   Country("CCC", "Carto", "Europe", "Northern Europe"),
+                   Country("DDD", "Dorn", "Africa", "Western Africa")],
+        goals=[Goal("1", "No poverty"), Goal("16", "Peace and institutions"), Goal("17", "Partnerships")],
+        targets=[Target("1.1", "1", "Extreme poverty"), Target("16.6", "16", "Effective institutions"),
+                 Target("17.18", "17", "Data capacity")],
+        factors=[Factor("f0", "Leadership"), Factor("f1", "Budget"), Factor("f2", "Champion", broader="f0"),
+                 Factor("fx", "Unused")],
+        themes=[Theme("t-broad", "Government"), Theme("t-digital", "Digital government", broader="t-broad"),
+                Theme("t-unused", "Unused")],
+        practices=[
+            Practice("p1", "Online one-stop portal <b>bold</b>", "AAA", organization="o1",
+                     themes=("t-digital",), targets=("16.6",),
+                     factors=(PracticeFactor("f1", "critical"), PracticeFactor("f2", "supporting"))),
+            Practice("p2", "Data lab", "BBB", targets=("17.18",), factors=(PracticeFactor("f1", "supporting"),)),
+        ],
+        needs=[Need("n1", "CCC", "Faster permits", themes=("t-digital",), targets=("16.6",))],
+        transfers=[Transfer("t1", "p1", "AAA", "BBB", "adopted", "success", start_year=2019),
+                   Transfer("t2", "p1", "AAA", "CCC", "opportunity")],
+        organizations=[Organization("o1", "Portal agency", "AAA", "government")],
+        networks=[Network("net1", "Peer network", ("AAA", "BBB"))],
+        events=[Event("ev1", "Workshop", "Bravo City", "BBB", participants=("AAA", "BBB"))],
+    )
+
+
+def synthetic_catalog(practices: int = 4300, seed: int = 3) -> Catalog:
+    """A generated catalog whose network view has more than 5,000 nodes."""
+    rng = random.Random(seed)
+    regions = [("Africa", "Eastern Africa"), ("Asia", "Southern Asia"), ("Americas", "South America"),
+               ("Europe", "Northern Europe"), ("Oceania", "Melanesia")]
+    countries = [Country(f"C{i:02d}", f"Country {i}", *regions[i % 5]) for i in range(150)]
+    goals = [Goal(str(g), f"Goal {g}") for g in range(1, 18)]
+    targets = [Target(f"{g}.{i}", str(g), f"Target {g}.{i}") for g in range(1, 18) for i in range(1, 7)]
+    factors = [Factor(f"f{i}", f"Factor {i}", broader=f"f{i // 10}" if i >= 10 else None) for i in range(300)]
+    themes = [Theme(f"t{i}", f"Theme {i}", broader="t0" if i else None) for i in range(30)]
+    items = []
+    for i in range(practices):
+        items.append(Practice(
+            f"p{i}", f"Practice number {i}", rng.choice(countries).id,
+            themes=tuple(rng.sample([t.id for t in themes], 2)),
+            targets=tuple(rng.sample([t.id for t in targets], 2)),
+            factors=tuple(PracticeFactor(f.id, rng.choice(["critical", "supporting"]))
+                          for f in rng.sample(factors, 3))))
+    needs = [Need(f"n{i}", rng.choice(countries).id, f"Need {i}", targets=(rng.choice(targets).id,))
+             for i in range(300)]
+    statuses = list(viz.STATUS_STYLES)
+    transfers = []
+    for i in range(2000):
+        practice = rng.choice(items)
+        importer = rng.choice(countries).id
+        transfers.append(Transfer(f"tr{i}", practice.id, practice.country, importer, rng.choice(statuses)))
+    organizations = [Organization(f"o{i}", f"Organization {i}", rng.choice(countries).id) for i in range(100)]
+    return Catalog.of(countries=countries, goals=goals, targets=targets, factors=factors, themes=themes,
+                      practices=items, needs=needs, transfers=transfers, organizations=organizations)
+
+
+# The views as data -------------------------------------------------------------------------------
+
+
+def test_network_view_counts_by_hand():
+    graph = viz.network_view(hand_catalog())
+    keys = {n.key for n in graph.nodes}
+    assert len(graph.nodes) == 16 and len(graph.edges) == 21
+    assert not keys & {"country/DDD", "goal/1", "factor/fx", "theme/t-unused"}
+    assert {"goal/16", "goal/17", "factor/f0", "theme/t-broad"} <= keys
+    transfers = {(e.source, e.target, e.status) for e in graph.edges if e.relation == "transfer"}
+    assert transfers == {("practice/p1", "country/BBB", "adopted"), ("practice/p1", "country/CCC", "opportunity")}
+    assert any("4 reference node(s)" in note for note in graph.notes)
+
+
+def test_targets_shown_on_request_link_to_their_goals():
+    graph = viz.network_view(hand_catalog(), kinds=["practice", "target", "goal"])
+    keys = {n.key for n in graph.nodes}
+    assert keys == {"practice/p1", "practice/p2", "target/16.6", "target/17.18", "goal/16", "goal/17"}
+    assert {(e.source, e.target) for e in graph.edges} == {
+        ("practice/p1", "target/16.6"), ("practice/p2", "target/17.18"),
+        ("target/16.6", "goal/16"), ("target/17.18", "goal/17")}
+
+
+def test_without_practices_transfers_join_countries():
+    graph = viz.network_view(hand_catalog(), kinds=["country"])
+    assert {(e.source, e.target) for e in graph.edges} == {("country/AAA", "country/BBB"),
+                                                           ("country/AAA", "country/CCC")}
+
+
+@pytest.mark.parametrize("options, expected", [
+    ({"goal": "17"}, {"practice/p2", "goal/17", "country/BBB", "factor/f1"}),
+    ({"goal": "SDG 17"}, {"practice/p2", "goal/17", "country/BBB", "factor/f1"}),
+    ({"region": "asia"}, {"country/BBB", "practice/p2", "event/ev1", "factor/f1", "goal/17", "network/net1"}),
+    ({"region": "Southern Asia"}, {"country/BBB", "practice/p2", "event/ev1", "factor/f1", "goal/17",
+                                   "network/net1"}),
+    ({"theme": "t-broad"}, {"practice/p1", "need/n1", "theme/t-digital", "theme/t-broad", "country/AAA",
+                            "country/BBB", "country/CCC", "factor/f1", "factor/f2", "goal/16",
+                            "organization/o1"}),
+])
+def test_filters_follow_the_rule(options, expected):
+    graph = viz.network_view(hand_catalog(), **options)
+    assert {n.key for n in graph.nodes} == expected
+    keys = {n.key for n in graph.nodes}
+    assert all(e.source in keys and e.target in keys for e in graph.edges)
+    assert "filtered" in graph.subtitle
+
+
+@pytest.mark.parametrize("options, kind", [
+    ({"goal": "99"}, "SDG goal"), ({"region": "Atlantis"}, "region"), ({"theme": "nope"}, "theme"),
+    ({"kinds": ["country", "planet"]}, "kind"),
+])
+def test_unknown_filter_values_are_refused(options, kind):
+    with pytest.raises(UnknownIdError) as error:
+        viz.network_view(hand_catalog(), **options)
+    assert error.value.kind == kind
+
+
+def test_transfer_view_by_hand():
+    graph = viz.transfer_view(hand_catalog())
+    assert {n.key for n in graph.nodes} == {"country/AAA", "country/BBB", "country/CCC"}
+    assert {(e.source, e.target, e.status) for e in graph.edges} == {
+        ("country/AAA", "country/BBB", "adopted"), ("country/AAA", "country/CCC", "opportunity")}
+    colours = {n.key: n.colour for n in graph.nodes}
+    assert colours["country/AAA"] == viz.REGION_COLOURS["Africa"]
+    assert graph.colour_by == "region"
+
+
+def test_focus_view_by_hand():
+    graph = viz.focus_view(hand_catalog(), "aaa")
+    assert {n.key for n in graph.nodes} == {"country/AAA", "practice/p1", "organization/o1", "network/net1",
+                                            "event/ev1"}
+    assert len(graph.edges) == 5
+    assert [n.key for n in graph.nodes if n.focus] == ["country/AAA"]
+    deeper = viz.focus_view(hand_catalog(), "country/AAA", depth=2)
+    assert len(deeper.nodes) > len(graph.nodes)
+    assert len(viz.focus_view(hand_catalog(), "AAA", depth=0).nodes) == 1
+
+
+def test_focus_on_unknown_or_transfer_explains():
+    with pytest.raises(UnknownIdError):
+        viz.focus_view(hand_catalog(), "ZZZ-nothing")
+    with pytest.raises(PsikgError, match="transfer"):
+        viz.focus_view(hand_catalog(), "t1")
+
+
+def test_match_view_by_hand():
+    graph = viz.match_view(hand_catalog(), "p1")
+    keys = {n.key for n in graph.nodes}
+    # The practice, its exporter, its two factors, candidates CCC and DDD, BBB already engaged.
+    assert keys == {"practice/p1", "country/AAA", "factor/f1", "factor/f2", "country/CCC", "country/DDD",
+                    "country/BBB"}
+    relations = [e.relation for e in graph.edges]
+    assert relations.count("lacks factor (unknown)") == 4  # nothing is known of any context
+    assert relations.count("transfer") == 1
+    assert all(n.x is not None for n in graph.nodes)  # laid out in columns
+    one = viz.match_view(hand_catalog(), "p1", country="DDD")
+    assert {n.key for n in one.nodes} == {"practice/p1", "country/AAA", "factor/f1", "factor/f2", "country/DDD"}
+    with pytest.raises(PsikgError, match="already engaged"):
+        viz.match_view(hand_catalog(), "p1", country="BBB")
+    with pytest.raises(PsikgError, match="exporter"):
+        viz.match_view(hand_catalog(), "p1", country="AAA")
+
+
+def test_match_view_agrees_with_match(bundled_catalog):
+    from psikg.queries.match import match
+
+    result = match(bundled_catalog, "bgd-sdg-tracker", top=5)
+    graph = viz.match_view(bundled_catalog, "bgd-sdg-tracker", top=5)
+    shown = {n.key: n for n in graph.nodes}
+    for rank, candidate in enumerate(result.candidates, start=1):
+        node = shown[f"country/{candidate.country}"]
+        assert node.label.startswith(f"#{rank} ") and f"{candidate.score:.2f}" in node.label
+        has = {e.target for e in graph.edges if e.source == node.key and e.relation == "has factor"}
+        assert has == {f"factor/{c.factor}" for c in candidate.shared_factors}
+
+
+def test_iris():
+    assert viz.node_iri("goal", "16") == "http://metadata.un.org/sdg/16"
+    assert viz.node_iri("target", "16.6") == "http://metadata.un.org/sdg/16.6"
+    assert viz.node_iri("country", "BGD").endswith("/id/country/BGD")
+    assert viz.node_iri("practice", "bgd-sdg-tracker").startswith("https://w3id.org/psikg/id/practice/")
+
+
+def test_page_is_self_contained_and_escapes_data():
+    html = viz.render_view(hand_catalog())
+    assert "<script src" not in html and "<link " not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?://""", html)
+    assert "vis.Network" in html and "psikgReady" in html
+    assert "<b>bold</b>" not in html  # data is JSON-escaped, never raw HTML
+    assert html.count("</script>") == 2  # vis-network, then the page's own script
+
+
+def test_fast_layout_is_deterministic_and_spread():
+    import numpy as np
+
+    edges = [(i, (i * 7 + 3) % 500) for i in range(500)]
+    first, second = viz.fast_layout(500, edges), viz.fast_layout(500, edges)
+    assert np.array_equal(first, second)
+    assert np.isfinite(first).all() and first.std() > 1.0
+
+
+def test_large_graph_is_precomputed_with_physics_off():
+    graph = viz.network_view(synthetic_catalog())
+    assert len(graph.nodes) > 5000
+    html = viz.render(graph)
+    assert '"physics": {"enabled": false}' in html
+    assert "Layout precomputed" in html
+
+
+# The CLI -----------------------------------------------------------------------------------------
+
+
+def test_cli_writes_each_view(runner, bundled_store_path, tmp_path):
+    store = str(bundled_store_path)
+    cases = [
+        ([], "network"), (["--transfers"], "transfers"), (["--focus", "BGD", "--depth", "2"], "focus"),
+        (["--match", "bgd-sdg-tracker", "--top", "5"], "match"),
+        (["--match", "bgd-sdg-tracker", "--country", "NPL"], "match"),
+        (["--goal", "16", "--region", "Asia", "--kinds", "country,practice,goal"], "network"),
+    ]
+    for args, view in cases:
+        out = tmp_path / f"{view}-{len(args)}.html"
+        result = runner.invoke(cli, ["--store", store, "viz", "-o", str(out), *args])
+        assert result.exit_code == 0, result.output
+        assert str(out) in result.output and "nodes" in result.output
+        assert f'data-view="{view}"' in out.read_text(encoding="utf-8")
+
+
+def test_cli_errors(runner, bundled_store_path, tmp_path):
+    store = str(bundled_store_path)
+    out = str(tmp_path / "x.html")
+    for args in (["--focus", "nothing-like-this"], ["--match", "no-such-practice"], ["--goal", "42"],
+                 ["--transfers", "--match", "bgd-sdg-tracker"], ["--country", "NPL"]):
+        result = runner.invoke(cli, ["--store", store, "viz", "-o", out, *args])
+        assert result.exit_code == 2, (args, result.output)
+
+
+# In a real browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    binary, why = find_chromium()
+    if binary is None:
+        pytest.skip(why)
+    with Browser(binary) as opened:
+        yield opened
+
+
+def _draw(browser, graph: viz.VizGraph, name: str, tmp_path, catalog=None, timeout: float = 60.0) -> dict:
+    """Render, load offline, check the page drew every node, return what it reports."""
+    page = tmp_path / f"{name}.html"
+    page.write_text(viz.render(graph, catalog=catalog), encoding="utf-8")
+    report = browser.open(page, timeout=timeout)
+    counts = browser.evaluate("({data: window.psikgNodeCount, drawn: window.psikgDrawnCount, "
+                              "edges: window.psikgEdgeCount, shown: window.psikgVisibleCount, "
+                              "errors: window.psikgErrors})")
+    browser.screenshot(ARTIFACTS / f"{name}.png")
+    assert counts["data"] == len(graph.nodes), counts
+    assert counts["drawn"] == len(graph.nodes), counts
+    assert counts["edges"] == len(graph.edges), counts
+    assert report["errors"] == [] and counts["errors"] == [], report["errors"]
+    outside = [url for url in report["requests"] if not url.startswith(("file://", "data:"))]
+    assert outside == [], outside
+    return counts
+
+
+@pytest.mark.parametrize("view, options", [
+    ("network", {}), ("transfers", {}), ("focus", {"node": "BGD", "depth": 2}),
+    ("match", {"practice": "bgd-sdg-tracker"}),
+])
+def test_views_draw_in_chromium(browser, bundled_catalog, tmp_path, view, options):
+    graph = viz.build_view(bundled_catalog, view, **options)
+    assert graph.nodes
+    _draw(browser, graph, f"bundled-{view}", tmp_path, bundled_catalog)
+
+
+def test_in_page_filters_agree_with_the_library(browser, bundled_catalog, tmp_path):
+    graph = viz.network_view(bundled_catalog)
+    _draw(browser, graph, "bundled-network-filters", tmp_path, bundled_catalog)
+    for dim, option, value in (("goals", "goal", "16"), ("regions", "region", "Africa"),
+                               ("themes", "theme", "digital-government"), ("regions", "region", "South-eastern Asia")):
+        shown = browser.evaluate(f"window.psikg.setFilter({dim!r}, {value!r})")
+        expected = viz.network_view(bundled_catalog, **{option: value})
+        assert shown == len(expected.nodes), (dim, value)
+        browser.evaluate(f"window.psikg.setFilter({dim!r}, '')")
+    assert browser.evaluate("window.psikg.search('bangladesh')") >= 1
+    assert browser.evaluate("window.psikgErrors") == []
+
+
+def test_hand_views_draw_in_chromium(browser, tmp_path):
+    catalog = hand_catalog()
+    for name, graph in (("hand-network", viz.network_view(catalog)), ("hand-match", viz.match_view(catalog, "p1")),
+                        ("hand-empty", viz.network_view(Catalog()))):
+        _draw(browser, graph, name, tmp_path, catalog)
+
+
+def test_five_thousand_nodes_draw_with_physics_off(browser, tmp_path):
+    graph = viz.network_view(synthetic_catalog())
+    assert len(graph.nodes) > 5000
+    _draw(browser, graph, "synthetic-5000", tmp_path, timeout=120)
+    assert browser.evaluate("window.psikg.network.physics.options.enabled") is False
+    # Still responsive: a filter over every node answers at once.
+    assert browser.evaluate("window.psikg.setFilter('goals', '3')") < len(graph.nodes)
