@@ -8,6 +8,7 @@ import json
 import pytest
 
 import psikg
+from psikg.api import Psikg
 from psikg.cli import cli
 from psikg.errors import FollowUpError, InputError
 from psikg.queries.factors import factor_analysis
@@ -335,3 +336,36 @@ def test_status_history_in_yaml_records_and_workbooks(minimal, tmp_path):
     assert _statuses(minimal, "e-id-to-bgd") == [
         ("opportunity", None), ("agreed", "2018-11-20"), ("implementing", "2019-04")]
     assert minimal.catalog.transfers["e-id-to-bgd"].steps[1].note == "MoU signed"
+
+
+def test_follow_up_on_every_backend(any_store):
+    """The same history, current status and refusal on the embedded store and the graph databases."""
+    graph = Psikg(any_store)
+    graph.load([DATA / "minimal"], bundled=False)
+    graph.follow_up("e-id-to-bgd", "agreed", date="2018-11-20", note="MoU")
+    graph.follow_up("e-id-to-bgd", "implementing", date="2019-06-01")
+    graph.follow_up("e-id-to-bgd", "implementing", date="2019-06-01")  # again: nothing new
+    with pytest.raises(FollowUpError):
+        graph.follow_up("e-id-to-bgd", "opportunity", date="2020-01-01")
+    graph.load([DATA / "minimal"], bundled=False)  # the transfers table again: the history stays
+    transfer = any_store.catalog().transfers["e-id-to-bgd"]
+    assert transfer.status == "implementing"
+    assert [(s.status, s.date, s.seq) for s in transfer.steps] == [
+        ("opportunity", None, 0), ("agreed", "2018-11-20", 1), ("implementing", "2019-06-01", 2)]
+    assert any_store.counts()["nodes_by_kind"]["status_step"] == 4  # and one-stop-to-som's
+
+
+@pytest.mark.parametrize("doc", ["follow-up.md", "input-format.md"])
+def test_documented_moves_are_the_rules(doc):
+    """The tables of allowed moves in the docs say what queries/rules.py enforces."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / doc).read_text(encoding="utf-8")
+    documented = {}
+    for source, targets in re.findall(r"^\| (opportunity|agreed|implementing|adopted|stalled|scaled, abandoned) "
+                                      r"\| ([^|]+) \|$", text, flags=re.M):
+        moves = () if targets.startswith("none") else tuple(t.strip() for t in targets.split(","))
+        for status in source.split(", "):
+            documented[status] = moves
+    assert documented == STATUS_TRANSITIONS
