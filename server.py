@@ -166,6 +166,23 @@ class _Worker:
         self.conn.close()
 
 
+async def _readable(conn, timeout: float) -> bool:
+    """Wait, without a thread, until a worker's answer can be read (False after ``timeout``)."""
+    if conn.poll():
+        return True
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+    try:
+        await asyncio.wait_for(ready, timeout)
+        return True
+    except asyncio.TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+
+
 class QueryPool:
     """SPARQL queries run in worker processes; one that runs past the time limit is killed."""
 
@@ -202,7 +219,7 @@ class QueryPool:
         remaining = max(0.05, self.timeout - (time.monotonic() - started))
         try:
             worker.conn.send((query, select_fmt, graph_fmt, default_graph, named_graphs))
-            ready = await asyncio.to_thread(worker.conn.poll, remaining)
+            ready = await _readable(worker.conn, remaining)
             if ready:
                 reply = worker.conn.recv()
                 self._idle.put_nowait(worker)
@@ -467,7 +484,7 @@ def create_app(store, config: ServerConfig | None = None):
         parsed = parse_node_iri(iri, server.base)
         return iri if parsed is not None and server.describes(iri) else None
 
-    def thing(request: Request) -> Response:
+    async def thing(request: Request) -> Response:
         iri = thing_iri(request)
         if iri is None:
             return not_found()
@@ -478,7 +495,7 @@ def create_app(store, config: ServerConfig | None = None):
         tail = request.url.path[len(mount):].split("/", 1)[1]
         return RedirectResponse(f"{mount}doc/{tail}.{fmt}", status_code=303, headers={"Vary": "Accept"})
 
-    def doc(request: Request) -> Response:
+    async def doc(request: Request) -> Response:
         kind, id_ = request.path_params["kind"], request.path_params["id"]
         fmt = None
         for ext in ("html", "ttl", "nt", "jsonld", "rdf"):
@@ -492,7 +509,7 @@ def create_app(store, config: ServerConfig | None = None):
             fmt = accept_choice(request.headers.get("accept"), _ACCEPT_DOC, "ttl") or "ttl"
         return document(iri, fmt, suffixed(f"{mount}doc/{kind}/{quote(id_, safe='-._~')}"))
 
-    def resource(request: Request) -> Response:
+    async def resource(request: Request) -> Response:
         iri = request.query_params.get("iri", "")
         if not iri or not server.describes(iri):
             return not_found()
@@ -501,7 +518,7 @@ def create_app(store, config: ServerConfig | None = None):
             fmt = "ttl"
         return document(iri, fmt, lambda ext: f"{mount}resource?{urlencode({'iri': iri, 'format': ext})}")
 
-    def landing(request: Request) -> Response:
+    async def landing(request: Request) -> Response:
         text = request.query_params.get("q", "").strip()
         if request.query_params.get("format") == "json" or (
                 accept_choice(request.headers.get("accept"), {"application/json": "json", "text/html": "html"}, "html")
@@ -532,11 +549,11 @@ def create_app(store, config: ServerConfig | None = None):
                 f"<h2>Example queries</h2><ul>{examples}</ul><h2>Contents</h2><table>{stats}</table>")
         return HTMLResponse(_page("psikg linked data", body, server))
 
-    def dataset(request: Request) -> Response:
+    async def dataset(request: Request) -> Response:
         fmt = accept_choice(request.headers.get("accept"), _ACCEPT_DOC, "ttl") or "ttl"
         return document(dataset_iri(server.base), fmt, suffixed(f"{mount}dataset"))
 
-    def dataset_suffix(request: Request) -> Response:
+    async def dataset_suffix(request: Request) -> Response:
         fmt = request.path_params["ext"]
         if fmt not in ("html", *RDF_MEDIA):
             return not_found()
@@ -550,10 +567,19 @@ def create_app(store, config: ServerConfig | None = None):
         fmt = by_suffix[name]
         return FileResponse(server.dump_path(fmt), media_type=FORMATS[fmt][1], filename=name)
 
-    def ontology(request: Request) -> Response:
+    rendered: dict[str, Response] = {}  # the model's documents, rendered once
+
+    async def ontology(request: Request) -> Response:
+        fmt = accept_choice(request.headers.get("accept"), _ACCEPT_DOC, "ttl") or "ttl"
+        if f"ontology.{fmt}" not in rendered:
+            rendered[f"ontology.{fmt}"] = render_ontology(fmt)
+        cached = rendered[f"ontology.{fmt}"]
+        return Response(cached.body, status_code=cached.status_code, media_type=cached.media_type,
+                        headers={"Vary": "Accept"})
+
+    def render_ontology(fmt: str) -> Response:
         from .ontology.owl import ontology_graph
 
-        fmt = accept_choice(request.headers.get("accept"), _ACCEPT_DOC, "ttl") or "ttl"
         graph = ontology_graph(server.base)
         if fmt == "html":
             from rdflib.namespace import OWL, RDF, RDFS, SKOS
@@ -576,18 +602,22 @@ def create_app(store, config: ServerConfig | None = None):
         return Response(graph.serialize(format=rdflib_format, encoding="utf-8"), media_type=RDF_MEDIA[fmt],
                         headers={"Vary": "Accept"})
 
-    def context(request: Request) -> Response:
+    async def context(request: Request) -> Response:
         from .ontology.context import context_text
 
-        return Response(context_text(server.base), media_type="application/ld+json")
+        if "context" not in rendered:
+            rendered["context"] = Response(context_text(server.base), media_type="application/ld+json")
+        return Response(rendered["context"].body, media_type="application/ld+json")
 
-    def shapes(request: Request) -> Response:
+    async def shapes(request: Request) -> Response:
         from .ontology.owl import shapes_graph
 
-        return Response(shapes_graph(server.base).serialize(format="turtle", encoding="utf-8"),
-                        media_type="text/turtle")
+        if "shapes" not in rendered:
+            rendered["shapes"] = Response(shapes_graph(server.base).serialize(format="turtle", encoding="utf-8"),
+                                          media_type="text/turtle")
+        return Response(rendered["shapes"].body, media_type="text/turtle")
 
-    def well_known_void(request: Request) -> Response:
+    async def well_known_void(request: Request) -> Response:
         return RedirectResponse(f"{mount}dataset", status_code=303)
 
     def network(request: Request) -> Response:

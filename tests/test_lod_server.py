@@ -39,8 +39,8 @@ def server(bundled_store_path, tmp_path_factory):
     port = _free_port()
     base = f"http://127.0.0.1:{port}/kg/"
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    command = [sys.executable, "-m", "psikg.cli", "--store", str(bundled_store_path), "serve", "--port", str(port),
-               "--base", base, "--mount", "/kg/", "--timeout", str(TIMEOUT), "--max-results", str(MAX_RESULTS),
+    command = [sys.executable, "-c", "from psikg.cli import main; main()", "--store", str(bundled_store_path),
+               "serve", "--port", str(port), "--base", base, "--mount", "/kg/", "--timeout", str(TIMEOUT), "--max-results", str(MAX_RESULTS),
                "--workers", "2"]
     with open(log, "w") as handle:
         process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
