@@ -148,20 +148,31 @@ def cli(ctx, store, trace, verbose):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--no-bundled", is_flag=True, help="Do not load the bundled network data.")
 @click.option("--replace", is_flag=True, help="Start from an empty store instead of merging.")
+@click.option("--mapping", help="Read CSV files among PATHS as an external case catalogue through this "
+                                "column mapping (a YAML file, or a shipped one: jrc-ips-explorer).")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every warning (e.g. catalogue rows not loaded, with the reason) to this CSV file.")
 @click.pass_context
-def load(ctx, paths, no_bundled, replace):
-    """Load reference data, the bundled network and PATHS (folders of CSV files, or CSV files
-    named after their table) into the store, merging by id. All or nothing.
+def load(ctx, paths, no_bundled, replace, mapping, report_file):
+    """Load reference data, the bundled network and PATHS into the store, merging by id. All or
+    nothing. PATHS are folders of CSV files, CSV files named after their table, .xlsx workbooks,
+    YAML / JSON records, or official reference files recognised by their content (UN M49 overview,
+    World Bank CLASS workbook, UN SDG KOS Turtle, UN E-Government Survey data).
 
     \b
     Example:
       psikg load my-data/            # bundled network plus my-data/*.csv
       psikg load --replace --no-bundled my-data/
+      psikg load curation.xlsx CLASS_FY2026.xlsx
+      psikg load cases.csv --mapping jrc-ips-explorer --report refused.csv
     """
     graph = open_graph(ctx)
     with _status("Loading"):
-        report = graph.load(paths, bundled=not no_bundled, replace=replace)
+        report = graph.load(paths, bundled=not no_bundled, replace=replace, mapping=mapping)
     report_issues(report.warnings)
+    _write_issue_report(report_file, report.warnings)
+    for note in report.notes:
+        click.echo(note)
     click.echo(f"Loaded {report.rows} rows from {len(report.files)} source(s): "
                f"{report.nodes} nodes ({report.nodes - report.nodes_before:+d}), "
                f"{report.edges} links ({report.edges - report.edges_before:+d}).")
@@ -170,17 +181,37 @@ def load(ctx, paths, no_bundled, replace):
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--no-bundled", is_flag=True, help="Check PATHS alone, without the bundled network.")
+@click.option("--mapping", help="As for load: read CSV files as a catalogue through this mapping.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every warning to this CSV file.")
 @click.pass_context
-def validate(ctx, paths, no_bundled):
+def validate(ctx, paths, no_bundled, mapping, report_file):
     """Check PATHS exactly as `load` would, without writing anything.
 
     \b
     Example:
       psikg validate my-data/
+      psikg validate curation.xlsx
     """
-    plan = open_graph(ctx).validate(paths, bundled=not no_bundled)
+    plan = open_graph(ctx).validate(paths, bundled=not no_bundled, mapping=mapping)
     report_issues(plan.warnings)
+    _write_issue_report(report_file, plan.warnings)
+    for note in plan.notes:
+        click.echo(note)
     click.echo(f"OK: {plan.rows} rows, {len(plan.warnings)} warning(s); nothing was written.")
+
+
+def _write_issue_report(path: Path | None, issues) -> None:
+    """Every issue as a CSV row (file, row, cell, field, value, expected, suggestion, severity)."""
+    if path is None:
+        return
+    columns = ["severity", "file", "row", "cell", "field", "value", "expected", "suggestion"]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for issue in issues:
+            writer.writerow(["" if getattr(issue, c) is None else getattr(issue, c) for c in columns])
+    click.echo(f"Wrote {len(issues)} issue(s) to {path}", err=True)
 
 
 @cli.command()
