@@ -47,6 +47,7 @@ class PendingStep:
     sources: tuple[str, ...] = ()
     forced: str | None = None
     origin: object = None
+    record: bool = False  # the status a transfers row states (undated), not a step of the history
 
     @property
     def id(self) -> str:
@@ -73,9 +74,15 @@ def stored_history(catalog, transfers: Iterable[str]) -> dict[str, tuple[StatusS
 
 
 def merge_history(batch: GraphBatch, pending: list[PendingStep], stored: dict[str, tuple[StatusStep, ...]],
-                  refuse: Callable[[PendingStep, str], None]) -> dict[str, tuple[StatusStep, ...]]:
+                  refuse: Callable[[PendingStep, str], None],
+                  warn: Callable[[PendingStep, str], None] | None = None) -> dict[str, tuple[StatusStep, ...]]:
     """Add ``pending`` steps to ``batch`` on top of the ``stored`` history; call ``refuse(step,
     why)`` for each step that is not a documented move. Returns the merged history by transfer.
+
+    Dated steps (``status_history`` rows, follow-up) are merged first. The status a ``transfers``
+    row states (``record``) then counts as an undated step only when it adds to what the history
+    says: when the transfer has no step yet, or no dated one and not this status (an edited
+    spreadsheet). When the history already goes further, it wins and ``warn(step, why)`` says so.
 
     Every step of a touched transfer is written (so the batch owns the transfer's ``steps``
     links without losing any), with the transfer's current ``status`` and ``outcome``."""
@@ -85,12 +92,15 @@ def merge_history(batch: GraphBatch, pending: list[PendingStep], stored: dict[st
     merged_all: dict[str, tuple[StatusStep, ...]] = {}
     for transfer, steps in by_transfer.items():
         merged = {s.id: s for s in stored.get(transfer, ())}
-        next_seq = max((s.seq for s in merged.values()), default=-1) + 1
         fresh: dict[str, PendingStep] = {}
-        for step in sorted(steps, key=lambda s: as_of_order(s.date)):  # stable: input order within a date
+        steps = sorted((s for s in steps if not s.record), key=lambda s: as_of_order(s.date)) + \
+            [s for s in steps if s.record]  # stable: input order within a date
+        for step in steps:
             prior = merged.get(step.id)
+            if step.record and prior is None and not _record_adds(step, merged, warn):
+                continue
             if prior is None:
-                seq, next_seq = next_seq, next_seq + 1
+                seq = max((s.seq for s in merged.values()), default=-1) + 1
                 fresh[step.id] = step
                 merged[step.id] = StatusStep(step.id, step.status, step.date, step.outcome, step.note, step.forced,
                                              seq, tuple(step.sources))
@@ -113,11 +123,30 @@ def merge_history(batch: GraphBatch, pending: list[PendingStep], stored: dict[st
                 if problem:
                     refuse(fresh[step.id], f"the later step {history[index + 1].id} does not follow: {problem}")
         merged_all[transfer] = tuple(history)
-        _write(batch, transfer, history)
+        if history:
+            record = next((s for s in steps if s.record), None)
+            _write(batch, transfer, history, record.outcome or "unknown" if record else None)
     return merged_all
 
 
-def _write(batch: GraphBatch, transfer: str, history: list[StatusStep]) -> None:
+def _record_adds(step: PendingStep, merged: dict[str, StatusStep], warn) -> bool:
+    """Whether the status a transfers row states is a new step of the history in ``merged``."""
+    if not merged:
+        return True
+    history = sorted(merged.values(), key=history_order)
+    latest = history[-1]
+    if any(s.status == step.status for s in history) or any(s.date for s in history):
+        if latest.status != step.status and warn is not None:
+            warn(step, f"its history goes on to {latest.status} ({latest.date or 'undated'}, step {latest.id}), "
+                       f"which stays the current status; record later moves in status_history")
+        return False
+    return True
+
+
+def _write(batch: GraphBatch, transfer: str, history: list[StatusStep], fallback_outcome: str | None) -> None:
+    """The steps, the ``steps`` links and the current status and outcome of one transfer. The
+    outcome is the latest a step states, else ``fallback_outcome`` (the transfers row's), else
+    left as stored."""
     source = node_key("transfer", transfer)
     batch.own(source, "steps")
     for step in history:
@@ -125,8 +154,11 @@ def _write(batch: GraphBatch, transfer: str, history: list[StatusStep]) -> None:
             "status": step.status, "date": step.date, "outcome": step.outcome, "note": step.note,
             "forced": step.forced, "seq": step.seq, "sources": list(step.sources) or None}).key
         batch.add_link(source, "steps", key)
-    outcome = next((s.outcome for s in reversed(history) if s.outcome), "unknown")
-    batch.add_node("transfer", transfer, {"status": history[-1].status, "outcome": outcome})
+    props = {"status": history[-1].status}
+    outcome = next((s.outcome for s in reversed(history) if s.outcome), fallback_outcome)
+    if outcome is not None:
+        props["outcome"] = outcome
+    batch.add_node("transfer", transfer, props)
 
 
 def record_steps(batch: GraphBatch, steps: list[PendingStep], store, issues: list) -> None:
@@ -146,7 +178,14 @@ def record_steps(batch: GraphBatch, steps: list[PendingStep], store, issues: lis
             "in status_history with a 'forced' reason", None, "error",
             row.cell_ref("status") if row is not None else None))
 
-    merge_history(batch, steps, stored, refuse)
+    def warn(step: PendingStep, why: str) -> None:
+        row = step.origin
+        issues.append(InputIssue(
+            getattr(row, "file", "?"), getattr(row, "line", None), "status", step.status,
+            f"the status transfer {step.transfer}'s history records: {why}", None, "warning",
+            row.cell_ref("status") if row is not None else None))
+
+    merge_history(batch, steps, stored, refuse, warn)
 
 
 def follow_up_batch(catalog, transfer: str, status: str, *, date: str | None, note: str | None = None,

@@ -390,7 +390,8 @@ class TableConverter:
             return
         key = self.batch.add_node("transfer", id_, props).key
         self.steps.append(PendingStep(id_, props["status"], outcome=None if props["outcome"] == "unknown"
-                                      else props["outcome"], sources=tuple(props["sources"]), origin=row))
+                                      else props["outcome"], sources=tuple(props["sources"]), origin=row,
+                                      record=True))
         self._link_one(key, "practice", practice)
         self._link_one(key, "exporter", exporter)
         self._link_one(key, "importer", ("country", importer))

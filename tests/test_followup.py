@@ -369,3 +369,65 @@ def test_documented_moves_are_the_rules(doc):
         for status in source.split(", "):
             documented[status] = moves
     assert documented == STATUS_TRANSITIONS
+
+
+# The transfers table and the history ------------------------------------------------------------
+
+
+def _minimal_copy(tmp_path, name, status_of=None, history=()):
+    """A copy of the minimal dataset with some transfers' status changed and status_history rows."""
+    import csv
+    import shutil
+
+    folder = tmp_path / name
+    shutil.copytree(DATA / "minimal", folder)
+    if status_of:
+        path = folder / "transfers.csv"
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        for row in rows:
+            row["status"] = status_of.get(row["id"], row["status"])
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    if history:
+        _history_csv(folder, history)
+    return folder
+
+
+def test_transfers_row_with_its_dated_history_in_one_load(empty_graph, tmp_path):
+    """The current status in transfers.csv and the dated path to it in status_history.csv."""
+    folder = _minimal_copy(tmp_path, "new", {"e-id-to-bgd": "adopted"}, [
+        ("e-id-to-bgd", "opportunity", "2017-12-10", "", "", "", ""),
+        ("e-id-to-bgd", "agreed", "2018-05", "", "", "", ""),
+        ("e-id-to-bgd", "implementing", "2019", "", "", "", ""),
+        ("e-id-to-bgd", "adopted", "2021-02-01", "", "", "success", ""),
+    ])
+    report = empty_graph.load([folder], bundled=False)
+    assert report.warnings == []
+    transfer = empty_graph.catalog.transfers["e-id-to-bgd"]
+    assert (transfer.status, transfer.outcome) == ("adopted", "success")
+    assert [s.status for s in transfer.steps] == ["opportunity", "agreed", "implementing", "adopted"]
+
+
+def test_edited_transfers_status_is_a_new_step(minimal, tmp_path):
+    minimal.load([_minimal_copy(tmp_path, "edited", {"e-id-to-bgd": "agreed"})], bundled=False)
+    assert _statuses(minimal, "e-id-to-bgd") == [("opportunity", None), ("agreed", None)]
+    assert minimal.catalog.transfers["e-id-to-bgd"].status == "agreed"
+    with pytest.raises(InputError, match="agreed cannot move to scaled"):
+        minimal.load([_minimal_copy(tmp_path, "jump", {"e-id-to-bgd": "scaled"})], bundled=False)
+
+
+def test_history_wins_over_a_transfers_row_behind_or_ahead_of_it(minimal, tmp_path):
+    """The bundled record may lag behind the follow-up, or say more than its dated history: the
+    dated history keeps the current status, and a warning says so when they disagree."""
+    minimal.follow_up("one-stop-to-som", "stalled", date="2019-03-01")
+    report = minimal.load([_minimal_copy(tmp_path, "ahead", {"one-stop-to-som": "adopted"})], bundled=False)
+    transfer = minimal.catalog.transfers["one-stop-to-som"]
+    assert transfer.status == "stalled"
+    assert [s.status for s in transfer.steps] == ["implementing", "stalled"]
+    (warning,) = [w for w in report.warnings if w.field == "status"]
+    assert "one-stop-to-som" in warning.expected and "stays the current status" in warning.expected
+    quiet = minimal.load([DATA / "minimal"], bundled=False)  # the original row: its own first step
+    assert [w for w in quiet.warnings if w.field == "status"] == []
+    assert minimal.catalog.transfers["one-stop-to-som"].status == "stalled"
