@@ -722,12 +722,14 @@ def focus_view(catalog: Catalog, node: str, *, depth: int = 1, kinds: Iterable[s
                 distance[other] = distance[current] + 1
                 queue.append(other)
     kept = {k: nodes[k] for k in sorted(distance, key=lambda k: (distance[k], k))}
-    kept[focus] = replace(kept[focus], focus=True)
     kept_edges = [e for e in edges if e.source in kept and e.target in kept]
+    kept = _sized_by_degree(kept, kept_edges)
+    # The focus node is drawn as large as the largest node of the view, with a thick border.
+    kept[focus] = replace(kept[focus], focus=True, value=max(n.value for n in kept.values()))
     centre = kept[focus]
     graph = VizGraph("focus", f"psikg: around {centre.title}",
                      f"{KIND_STYLES[kind][3]} {id_} and everything within {depth} link{'s' * (depth != 1)}",
-                     tuple(_sized_by_degree(kept, kept_edges).values()), tuple(kept_edges),
+                     tuple(kept.values()), tuple(kept_edges),
                      (f"The focus node {focus} has a thick border.",))
     return apply_filters(catalog, graph, goal=goal, region=region, theme=theme, keep=(focus,))
 
@@ -1087,7 +1089,8 @@ def _legend(graph: VizGraph) -> dict:
         "statuses": [{"status": s, "colour": STATUS_STYLES[s][0], "dashed": STATUS_STYLES[s][1],
                       "count": statuses[s]} for s in _STATUS_ORDER if statuses.get(s)],
         "relations": [{"relation": r, "label": RELATION_STYLES[r][0], "colour": RELATION_STYLES[r][1],
-                       "dashed": RELATION_STYLES[r][2], "count": relations[r]}
+                       "dashed": RELATION_STYLES[r][2], "width": max(1, round(RELATION_STYLES[r][3] + 0.4)),
+                       "count": relations[r]}
                       for r in RELATION_STYLES if relations.get(r)],
         "regions": regions,
     }
