@@ -290,58 +290,64 @@ class Scorer:
         self.catalog, self.practice, self.weights = catalog, practice, weights
         self.contexts = _contexts(catalog)
         self.wanted = _targets_by_country(catalog)
-        self.factors = [(f, role, weight, catalog.factors[f].label if f in catalog.factors else f)
-                        for f, role, weight in _practice_factors(practice)]
-        self.total = sum(weight for _, _, weight, _ in self.factors)
+        # (factor, weight, check if unknown, check if absent); checks are frozen, so shared
+        self.factors = []
+        for factor, role, weight in _practice_factors(practice):
+            label = catalog.factors[factor].label if factor in catalog.factors else factor
+            self.factors.append((factor, weight, FactorCheck(factor, label, role, weight, "unknown"),
+                                 FactorCheck(factor, label, role, weight, "absent")))
+        self.all_unknown = tuple(unknown for _, _, unknown, _ in self.factors)
+        self.total = sum(weight for _, weight, _, _ in self.factors)
         self.targets = tuple(sorted(set(practice.targets), key=sdg_key))
         self.successful = [(t, *_subregion_income(catalog.countries.get(t.importer)))
                            for t in catalog.transfers_by_practice.get(practice.id, ()) if rules.is_successful(t)]
-        self._checks: dict[tuple, FactorCheck] = {}  # frozen, so shared between candidates
-
-    def _check(self, factor, label, role, weight, status, via=()) -> FactorCheck:
-        key = (factor, status, via)
-        found = self._checks.get(key)
-        if found is None:
-            found = self._checks[key] = FactorCheck(factor, label, role, weight, status, via)
-        return found
+        self._present: dict[tuple, FactorCheck] = {}
 
     def score(self, country: str, flags: Sequence[str] = ()) -> Candidate:
-        own_flags = list(flags)
         context = self.contexts.get(country)
-        if context is None:
-            own_flags.append("no-context")
-        shared, missing = [], []
         satisfied = 0.0
-        for factor, role, weight, label in self.factors:
-            if context is not None and factor in context.satisfied:
-                satisfied += weight
-                shared.append(self._check(factor, label, role, weight, "present", context.via.get(factor, ())))
-            else:
-                status = "absent" if context is not None and factor in context.absent else "unknown"
-                missing.append(self._check(factor, label, role, weight, status))
+        if context is None:
+            shared, missing = (), self.all_unknown
+            flags = (*flags, "no-context")
+        else:
+            shared_list, missing_list = [], []
+            has, absent, via, present = context.satisfied, context.absent, context.via, self._present
+            for factor, weight, unknown, absent_check in self.factors:
+                if factor in has:
+                    satisfied += weight
+                    key = (factor, via.get(factor, ()))
+                    check = present.get(key)
+                    if check is None:
+                        check = present[key] = FactorCheck(factor, unknown.label, unknown.role, weight,
+                                                           "present", key[1])
+                    shared_list.append(check)
+                else:
+                    missing_list.append(absent_check if factor in absent else unknown)
+            shared, missing = tuple(shared_list), tuple(missing_list)
         factor_fit = satisfied / self.total if self.total else 0.0
 
         wanted = self.wanted.get(country)
-        if wanted is None:
-            own_flags.append("no-needs")
-            wanted = {}
-        matching_targets = tuple(t for t in self.targets if t in wanted)
-        sdg_fit = len(matching_targets) / len(self.targets) if self.targets else 0.0
+        matching_targets: tuple[str, ...] = ()
         matching_needs: tuple[NeedMatch, ...] = ()
-        if matching_targets:
-            by_need: dict[str, list[str]] = defaultdict(list)
-            for target in matching_targets:
-                for need_id in wanted[target]:
-                    by_need[need_id].append(target)
-            needs = self.catalog.needs
-            matching_needs = tuple(NeedMatch(n, needs[n].title, tuple(ts), needs[n].priority)
-                                   for n, ts in sorted(by_need.items()))
+        if wanted is None:
+            flags = (*flags, "no-needs")
+        elif self.targets:
+            matching_targets = tuple([t for t in self.targets if t in wanted])
+            if matching_targets:
+                by_need: dict[str, list[str]] = defaultdict(list)
+                for target in matching_targets:
+                    for need_id in wanted[target]:
+                        by_need[need_id].append(target)
+                needs = self.catalog.needs
+                matching_needs = tuple(NeedMatch(n, needs[n].title, tuple(ts), needs[n].priority)
+                                       for n, ts in sorted(by_need.items()))
+        sdg_fit = len(matching_targets) / len(self.targets) if self.targets else 0.0
 
-        evidence, evidence_transfers = self._evidence(country)
+        evidence, evidence_transfers = self._evidence(country) if self.successful else (0.0, ())
         weights = self.weights
         score = weights.factor * factor_fit + weights.sdg * sdg_fit + weights.evidence * evidence
-        return Candidate(country, score, factor_fit, sdg_fit, evidence, tuple(shared), tuple(missing),
-                         matching_needs, matching_targets, evidence_transfers, tuple(own_flags))
+        return Candidate(country, score, factor_fit, sdg_fit, evidence, shared, missing,
+                         matching_needs, matching_targets, evidence_transfers, tuple(flags))
 
     def _evidence(self, country: str) -> tuple[float, tuple[EvidenceTransfer, ...]]:
         if not self.successful:
@@ -392,6 +398,10 @@ def ranked(items: Iterable[T], key: Callable[[T], tuple[float, float, tuple | st
     [('C', 0.7), ('A', 0.499999999999), ('B', 0.5)]
     """
     keyed = sorted(((key(item), item) for item in items), key=lambda p: (-p[0][0], -p[0][1], p[0][2]))
+    near_ties = any(0 < a[0][0] - b[0][0] <= EPSILON or (a[0][0] == b[0][0] and 0 < a[0][1] - b[0][1] <= EPSILON)
+                    for a, b in zip(keyed, keyed[1:]))
+    if not near_ties:  # the exact order is the answer
+        return [item for _, item in keyed]
     result: list[T] = []
     for by_score in _chains(keyed, 0):
         by_score.sort(key=lambda p: (-p[0][1], p[0][2]))
@@ -433,18 +443,16 @@ def match(catalog: Catalog, practice_id: str, top: int | None = None,
             best = max(engaging, key=lambda t: (STATUS_ORDER.index(t.status), t.id))
             engaged.append(Engagement(importer, best.status, best.id))
     engaged_ids = {e.country for e in engaged}
+    flags_of = {importer: tuple(sorted({t.status for t in found if t.status in ("opportunity", "stalled", "abandoned")},
+                                       key=STATUS_ORDER.index))
+                for importer, found in by_importer.items()}
 
-    pool = sorted(catalog.countries) if countries is None else sorted(
-        {c for c in countries if c in catalog.countries})
+    pool = _cached(catalog, "match_countries", lambda: tuple(sorted(catalog.countries))) if countries is None \
+        else sorted({c for c in countries if c in catalog.countries})
     scorer = Scorer(catalog, practice, weights)
-    candidates = []
-    for country in pool:
-        if country == practice.country or country in engaged_ids:
-            continue
-        flags = sorted({t.status for t in by_importer.get(country, ())
-                        if t.status in ("opportunity", "stalled", "abandoned")},
-                       key=STATUS_ORDER.index)
-        candidates.append(scorer.score(country, flags))
+    score = scorer.score
+    candidates = [score(country, flags_of.get(country, ())) for country in pool
+                  if country != practice.country and country not in engaged_ids]
     candidates = ranked(candidates, lambda c: (c.score, c.factor_fit, c.country))
     if top is not None:
         candidates = candidates[:top]
