@@ -55,7 +55,7 @@ def build_store(scale: str, workdir: Path, seed: int) -> tuple[Path, dict]:
         store = workdir / f"{scale}-{attempt}.psikg"
         started = time.perf_counter()
         try:
-            psikg.open(store).load([data])
+            psikg.open(store).load([data], bundled=False)  # the synthetic network alone
         except InputError as error:
             refused.append({"seed": attempt, "error": str(error.issues[0]) if error.issues else str(error)})
             print(f"seed {attempt} refused by the loader: {refused[-1]['error']}", file=sys.stderr)

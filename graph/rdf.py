@@ -24,6 +24,7 @@ RDF to graph (:func:`batch_from_rdf`) reads data in the ontology back into a
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import json
 import re
 from collections import defaultdict
@@ -191,23 +192,6 @@ class _Terms:
         return found
 
 
-def _values(prop: Property, value) -> Iterator:
-    if prop.many and isinstance(value, (list, tuple, set, frozenset)):
-        for item in value:
-            term = _literal(prop, item)
-            if term is not None:
-                yield term
-    elif isinstance(value, (list, tuple)):
-        for item in value[:1]:
-            term = _literal(prop, item)
-            if term is not None:
-                yield term
-    else:
-        term = _literal(prop, value)
-        if term is not None:
-            yield term
-
-
 @dataclass
 class ExportStats:
     """What an export wrote (filled while streaming)."""
@@ -217,61 +201,84 @@ class ExportStats:
     by_class: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
+_CACHED_TYPES = frozenset({"int", "float", "bool", "year", "date", "url"})
+
+
 def graph_triples(store, base: str | None = None, stats: ExportStats | None = None) -> Iterator[ox.Triple]:
-    """Every triple of the graph in ``store``, node by node (a node's triples are consecutive)."""
+    """Every triple of the graph in ``store``, node by node (a node's triples are consecutive).
+    ``stats`` (when given) counts the triples and the things as they go by."""
     base = _base(base)
     terms = _Terms(base)
     stats = stats if stats is not None else ExportStats()
     Triple = ox.Triple
+    literal_cache: dict[tuple[str, Any], Any] = {}  # repeated values (sources, years, flags) built once
+
+    def term_of(prop: Property, value):
+        if prop.type in _CACHED_TYPES or prop.enum:
+            key = (prop.type, value)
+            found = literal_cache.get(key)
+            if found is None:
+                found = literal_cache[key] = _literal(prop, value)
+            return found
+        return _literal(prop, value)
+
+    def values(prop: Property, value) -> list:
+        if isinstance(value, (list, tuple, set, frozenset)):
+            items = value if prop.many else list(value)[:1]
+            return [t for t in (term_of(prop, v) for v in items if v is not None) if t is not None]
+        found = term_of(prop, value)
+        return [] if found is None else [found]
+
     for kind in KINDS.values():
-        links: dict[str, dict[str, list]] = {}
+        classes = terms.classes[kind.name]
+        props_by_name = [(p.name, p, terms.predicate(p.predicate)) for p in kind.properties]
+        rels = []
         for rel in kind.relations:
             grouped: dict[str, list] = defaultdict(list)
             for source, target_kind, target, props in store.links(kind.name, rel.name):
                 grouped[source].append((target_kind, target, props))
-            links[rel.name] = grouped
-        classes = terms.classes[kind.name]
-        props_by_name = [(p, terms.predicate(p.predicate)) for p in kind.properties]
-        rels = [(r, terms.predicate(r.predicate), links[r.name]) for r in kind.relations]
+            q = qualified_terms(rel)
+            qualified = None if q is None else (
+                terms.predicate("psikg:" + q.link), terms.predicate("psikg:" + q.cls),
+                terms.predicate("psikg:" + q.target), f"#{q.target}-",
+                [(p.name, p, terms.predicate(p.predicate)) for p in rel.properties])
+            rels.append((terms.predicate(rel.predicate), grouped, qualified))
+        is_country = kind.name == "country"
         for id_, props in store.nodes(kind.name):
             subject = terms.node(kind.name, id_)
-            stats.entities += 1
-            stats.by_class[kind.rdf_class] += 1
-            for cls in classes:
-                yield Triple(subject, RDF_TYPE, cls)
-            if kind.name == "country":
-                yield Triple(subject, SKOS_EXACT_MATCH, ox.NamedNode(EU_COUNTRY_NS + quote(id_, safe="")))
-            for prop, predicate in props_by_name:
-                value = props.get(prop.name)
-                if value is None:
-                    continue
-                for term in _values(prop, value):
-                    yield Triple(subject, predicate, term)
-            for rel, predicate, grouped in rels:
+            out = [Triple(subject, RDF_TYPE, cls) for cls in classes]
+            if is_country:
+                out.append(Triple(subject, SKOS_EXACT_MATCH, ox.NamedNode(EU_COUNTRY_NS + quote(id_, safe=""))))
+            for name, prop, predicate in props_by_name:
+                value = props.get(name)
+                if value is not None:
+                    for term in values(prop, value):
+                        out.append(Triple(subject, predicate, term))
+            for predicate, grouped, qualified in rels:
                 targets = grouped.get(id_)
                 if not targets:
                     continue
-                q = qualified_terms(rel)
-                for target_kind, target, link_props in sorted(targets, key=lambda t: (t[0], t[1])):
+                if len(targets) > 1:
+                    targets = sorted(targets, key=lambda t: (t[0], t[1]))
+                for target_kind, target, link_props in targets:
                     obj = terms.node(target_kind, target)
-                    yield Triple(subject, predicate, obj)
-                    if q is None:
+                    out.append(Triple(subject, predicate, obj))
+                    if qualified is None:
                         continue
-                    qnode = ox.NamedNode(qualified_iri(subject.value, rel, target))
-                    yield Triple(subject, terms.predicate("psikg:" + q.link), qnode)
-                    yield Triple(qnode, RDF_TYPE, terms.predicate("psikg:" + q.cls))
-                    yield Triple(qnode, terms.predicate("psikg:" + q.target), obj)
-                    for prop in rel.properties:
-                        value = link_props.get(prop.name)
+                    link_pred, cls, target_pred, fragment, qprops = qualified
+                    qnode = ox.NamedNode(subject.value + fragment + quote(str(target), safe="-._~"))
+                    out.append(Triple(subject, link_pred, qnode))
+                    out.append(Triple(qnode, RDF_TYPE, cls))
+                    out.append(Triple(qnode, target_pred, obj))
+                    for name, prop, qpredicate in qprops:
+                        value = link_props.get(name)
                         if value is not None:
-                            for term in _values(prop, value):
-                                yield Triple(qnode, terms.predicate(prop.predicate), term)
-
-
-def _counted(triples: Iterable, stats: ExportStats) -> Iterator:
-    for triple in triples:
-        stats.triples += 1
-        yield triple
+                            for term in values(prop, value):
+                                out.append(Triple(qnode, qpredicate, term))
+            stats.entities += 1
+            stats.by_class[kind.rdf_class] += 1
+            stats.triples += len(out)
+            yield from out
 
 
 # Dataset description --------------------------------------------------------------------------
@@ -389,13 +396,15 @@ def export(store, output: IO[bytes] | str | Path, fmt: str = "nt", base: str | N
         info = DatasetInfo(modified=_dt.datetime.fromtimestamp(mtime, _dt.timezone.utc).date().isoformat())
 
     def parts():
-        yield "data", _counted(graph_triples(store, base, stats), stats)
+        yield "data", graph_triples(store, base, stats)
         if dataset:
             yield "dataset", iter(dataset_triples(stats, base, info))
         if ontology:
             yield "ontology", iter(ontology_triples(base))
 
     ox_format = FORMATS[fmt][0]
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived terms: the cyclic collector would only slow the stream
     close = None
     if isinstance(output, (str, Path)):
         output = close = open(output, "wb")
@@ -414,6 +423,8 @@ def export(store, output: IO[bytes] | str | Path, fmt: str = "nt", base: str | N
                         "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"} if fmt in ("ttl", "xml") else None
             ox.serialize((t for _, ts in parts() for t in ts), output, ox_format, prefixes=prefixes)
     finally:
+        if collecting:
+            gc.enable()
         if close is not None:
             close.close()
     return stats

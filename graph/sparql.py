@@ -92,7 +92,6 @@ def oxigraph_store(store, base: str | None = None, path: str | None = None, *, o
 
     def quads():
         for t in graph_triples(store, base, stats):
-            stats.triples += 1
             yield ox.Quad(t.subject, t.predicate, t.object, default)
 
     target.bulk_extend(quads())
