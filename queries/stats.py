@@ -10,7 +10,7 @@ KIND_KEYS = {
     "countries": "country", "practices": "practice", "success_factors": "factor", "themes": "theme",
     "contexts": "context", "needs": "need", "transfers": "transfer", "organizations": "organization",
     "networks": "network", "events": "event", "sdg_goals": "goal", "sdg_targets": "target",
-    "sdg_indicators": "indicator",
+    "sdg_indicators": "indicator", "status_steps": "status_step",
 }
 
 

@@ -61,6 +61,7 @@ def test_loaded_transfer_has_its_status_as_first_step(minimal):
     transfer = minimal.catalog.transfers["one-stop-to-som"]
     assert [(s.id, s.status, s.date) for s in transfer.steps] == [
         ("one-stop-to-som--undated--implementing", "implementing", None)]
+    assert minimal.stats().counts["status_steps"] == 2
 
 
 def test_history_order_and_dates(minimal):
