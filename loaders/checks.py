@@ -5,6 +5,8 @@ They never refuse a load; ``psikg load`` and ``psikg validate`` list them.
 - A transfer whose exporter country is neither the practice's country nor the importer of an
   earlier transfer of the same practice (by start year; an undated transfer counts as earlier):
   often a swapped exporter and importer, or a missing transfer that brought the practice there.
+- A transfer that starts before the practice itself started (its ``start_year`` before the
+  practice's ``year``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def suspicious(batch: GraphBatch, store=None, locations: dict | None = None) -> 
     for source, rel, target in batch.links:
         by_source.setdefault((source, rel), []).append(target)
     practice_country: dict[str, str] = {}
+    practice_year: dict[str, int] = {}
     transfers: dict[str, list[tuple[int | None, str, str]]] = {}  # practice -> (year, importer, id)
     catalog = None
     if store is not None:
@@ -42,10 +45,13 @@ def suspicious(batch: GraphBatch, store=None, locations: dict | None = None) -> 
         for id_, practice in catalog.practices.items():
             if practice.country:
                 practice_country[id_] = practice.country
+            if practice.year:
+                practice_year[id_] = practice.year
         for id_, transfer in catalog.transfers.items():
             transfers.setdefault(transfer.practice, []).append((transfer.start_year, transfer.importer, id_))
     for key, node in batch.nodes.items():
         if node.kind == "practice":
+            practice_year[node.id] = node.props.get("year")
             country = by_source.get((key, "country"))
             if country:
                 practice_country[node.id] = split_key(country[0])[1]
@@ -63,6 +69,13 @@ def suspicious(batch: GraphBatch, store=None, locations: dict | None = None) -> 
         transfers[practice] = entries + [(node.props.get("start_year"), importer, node.id)]
     warnings = []
     for node, practice, importer, exporter_key in batch_transfers:
+        file, row = (locations or {}).get(node.id, (f"transfer {node.id}", None))
+        started, year = practice_year.get(practice), node.props.get("start_year")
+        if started and year and year < started:
+            warnings.append(InputIssue(
+                file, row, "start_year", str(year),
+                f"a year from {started}, when the practice {practice} started (suspicious but possible: "
+                "check both years)", severity="warning"))
         if exporter_key is None or split_key(exporter_key)[0] != "country":
             continue
         exporter = split_key(exporter_key)[1]
@@ -74,7 +87,6 @@ def suspicious(batch: GraphBatch, store=None, locations: dict | None = None) -> 
                    if other != node.id and (y is None or year is None or y <= year)}
         if exporter in earlier:
             continue
-        file, row = (locations or {}).get(node.id, (f"transfer {node.id}", None))
         warnings.append(InputIssue(
             file, row, "exporter", exporter,
             f"the practice's country ({origin}) or the importer of an earlier transfer of {practice} "

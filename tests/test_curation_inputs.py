@@ -262,6 +262,19 @@ def test_exporter_neither_origin_nor_earlier_importer_is_a_warning(tmp_path):
     assert "practice's country (BGD)" in flagged[0].expected
 
 
+def test_transfer_before_the_practice_started_is_a_warning(tmp_path):
+    (tmp_path / "transfers.csv").write_text(
+        "id,practice,exporter,importer,status,start_year,source\n"
+        "one-stop-to-eth,one-stop,BGD,ETH,agreed,2009,https://e.org\n"
+        "one-stop-to-uga,one-stop,BGD,UGA,agreed,2012,https://e.org\n", encoding="utf-8")
+    graph = psikg.open(tmp_path / "s.psikg")
+    graph.load([MINIMAL], bundled=False)  # one-stop started in 2012
+    plan = graph.validate([tmp_path / "transfers.csv"], bundled=False)
+    flagged = [w for w in plan.warnings if w.field == "start_year"]
+    assert [(w.value, w.row) for w in flagged] == [("2009", 2)]
+    assert "2012" in flagged[0].expected
+
+
 def test_suspicious_exporter_checks_transfers_already_in_the_store(tmp_path):
     graph = psikg.open(tmp_path / "s.psikg")
     graph.load([MINIMAL], bundled=False)
