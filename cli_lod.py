@@ -179,7 +179,7 @@ def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_)
     """Serve the knowledge graph as linked data: IRIs dereference with content negotiation (HTML,
     Turtle, N-Triples, JSON-LD, RDF/XML), a read-only SPARQL 1.1 endpoint at /sparql, dumps at
     /dump/psikg.{ttl,nt,jsonld,rdf,nq}, the dataset description at /dataset, the ontology at
-    /ontology, and a landing page with search. Stop with Ctrl-C.
+    /ontology, a landing page with search and the network view at /network. Stop with Ctrl-C.
 
     \b
     Example:
@@ -191,6 +191,9 @@ def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_)
 
     config = ServerConfig(base=base or iri_base(), mount=mount, timeout=timeout, max_results=max_results,
                           workers=workers, license=license_)
+    from .queries.viz import network_page
+
+    config.network_view = lambda store: network_page(store, base=config.base, mount=config.mount)
     run(_graph(ctx).store, config, host=host, port=port)
 
 

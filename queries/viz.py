@@ -54,6 +54,7 @@ __all__ = [
     "LAYOUT_THRESHOLD", "DEFAULT_KINDS", "ALL_KINDS", "VIEWS", "KIND_STYLES", "STATUS_STYLES",
     "REGION_COLOURS", "VizNode", "VizEdge", "VizGraph", "node_iri", "network_view", "transfer_view",
     "focus_view", "match_view", "apply_filters", "build_view", "render", "render_view", "write_view",
+    "network_page",
     "fast_layout",
 ]
 
@@ -1123,7 +1124,7 @@ def _filter_choices(catalog: Catalog | None, graph: VizGraph) -> dict:
 
 
 def render(graph: VizGraph, *, layout: str = "auto", catalog: Catalog | None = None,
-           height: str = "100%") -> str:
+           height: str = "100%", base: str | None = None, mount: str | None = None) -> str:
     """The HTML page of a view: one self-contained file (vis-network inlined, no request leaves it).
 
     Parameters
@@ -1133,6 +1134,9 @@ def render(graph: VizGraph, *, layout: str = "auto", catalog: Catalog | None = N
     layout : ``auto`` (precomputed above :data:`LAYOUT_THRESHOLD` nodes, physics below),
         ``physics`` or ``fixed`` (always precomputed, physics off).
     catalog : used for the labels of the filter menus (goal titles, theme labels).
+    base : the IRI base the page names things under (default: the configured one).
+    mount : when a server serves the page, the path its base is served at: the details panel then
+        links each node to the server's own document (``{mount}id/…``, ``{mount}resource?iri=…``).
     """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from pyvis.network import Network
@@ -1148,7 +1152,17 @@ def render(graph: VizGraph, *, layout: str = "auto", catalog: Catalog | None = N
 
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line", heading=graph.title)
     net.node_ids = _IdList()
+    from ..config import iri_base
+
+    own = iri_base()
     for node in graph.nodes:
+        if base and base != own and node.iri.startswith(own):
+            node = replace(node, iri=base + node.iri[len(own):])
+        href = node.iri
+        if mount is not None:
+            prefix = base or own
+            href = (mount + node.iri[len(prefix):] if node.iri.startswith(prefix)
+                    else f"{mount}resource?iri={quote(node.iri, safe='')}")
         shape, colour, _, _ = KIND_STYLES[node.kind]
         colour = node.colour or colour
         tooltip = "\n".join((node.title,) + node.lines + (f"Size: {node.measure}" if node.measure else "",
@@ -1159,7 +1173,7 @@ def render(graph: VizGraph, *, layout: str = "auto", catalog: Catalog | None = N
                    "highlight": {"background": colour, "border": "#000000"},
                    "hover": {"background": colour, "border": "#000000"}},
             borderWidth=5 if node.focus else 1,
-            kind=node.kind, key=node.key, ident=node.id, iri=node.iri, name=node.title,
+            kind=node.kind, key=node.key, ident=node.id, iri=node.iri, href=href, name=node.title,
             lines=list(node.lines), measure=node.measure,
             goals=None if node.goals is None else list(node.goals),
             regions=None if node.regions is None else list(node.regions),
@@ -1265,6 +1279,19 @@ def render_view(catalog: Catalog, view: str = "network", *, layout: str = "auto"
     True
     """
     return render(build_view(catalog, view, **options), layout=layout, catalog=catalog)
+
+
+def network_page(store, *, base: str | None = None, mount: str | None = None) -> str:
+    """The whole-network page of a store, for ``psikg serve`` (``ServerConfig.network_view``).
+
+    Rendered once per catalog: a store builds a new catalog after each write, and the page with it.
+    """
+    catalog = store.catalog()
+    key = ("_psikg_viz_network_page", base, mount)
+    cache = catalog.__dict__.setdefault("_psikg_viz_pages", {})
+    if key not in cache:
+        cache[key] = render(network_view(catalog), catalog=catalog, base=base, mount=mount)
+    return cache[key]
 
 
 def write_view(path: str | Path, catalog: Catalog, view: str = "network", *, layout: str = "auto",

@@ -335,3 +335,64 @@ def test_five_thousand_nodes_draw_with_physics_off(browser, tmp_path):
     assert browser.evaluate("window.psikg.network.physics.options.enabled") is False
     # Still responsive: a filter over every node answers at once.
     assert browser.evaluate("window.psikg.setFilter('goals', '3')") < len(graph.nodes)
+
+
+def test_tooltips_are_text_with_the_iri(browser, tmp_path):
+    """Hovering a node shows its essentials and IRI as text: a title with markup stays markup."""
+    graph = viz.match_view(hand_catalog(), "p1")
+    _draw(browser, graph, "hand-tooltip", tmp_path)
+    point = browser.evaluate("(function () { var n = window.psikg.network;"
+                             " var p = n.canvasToDOM(n.getPosition('practice/p1'));"
+                             " var r = document.getElementById('network').getBoundingClientRect();"
+                             " return {x: p.x + r.left, y: p.y + r.top}; })()")
+    for _ in range(3):
+        browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": point["x"], "y": point["y"]})
+    deadline = 50
+    tooltip = None
+    while deadline and not tooltip:
+        tooltip = browser.evaluate("(function () { var t = document.querySelector('div.vis-tooltip');"
+                                   " return t && t.style.visibility !== 'hidden' && t.textContent ?"
+                                   " {text: t.textContent, bold: t.querySelectorAll('b').length} : null; })()")
+        deadline -= 1
+        if not tooltip:
+            import time
+
+            time.sleep(0.1)
+    assert tooltip, "no tooltip appeared"
+    assert "<b>bold</b>" in tooltip["text"] and tooltip["bold"] == 0
+    assert viz.node_iri("practice", "p1") in tooltip["text"]
+
+
+def test_search_finds_and_focuses_a_node(browser, tmp_path):
+    graph = viz.network_view(hand_catalog())
+    _draw(browser, graph, "hand-search", tmp_path)
+    assert browser.evaluate("window.psikg.search('bravia')") == 1
+    browser.evaluate("document.querySelector('#results li').click()")
+    assert browser.evaluate("window.psikg.network.getSelectedNodes()") == ["country/BBB"]
+    details = browser.evaluate("document.getElementById('details').textContent")
+    assert "Bravia" in details and viz.node_iri("country", "BBB") in details
+    assert browser.evaluate("window.psikg.search('no such thing')") == 1  # the "No node matches." line
+
+
+def test_served_network_page(bundled_graph):
+    pytest.importorskip("starlette")
+    httpx = pytest.importorskip("httpx")
+    import asyncio
+
+    from psikg.server import ServerConfig, create_app
+
+    config = ServerConfig(base="http://example.org/kg/", mount="/kg/")
+    config.network_view = lambda store: viz.network_page(store, base=config.base, mount=config.mount)
+    app = create_app(bundled_graph.store, config)
+
+    async def get(path):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            return await client.get(path)
+
+    response = asyncio.run(get("/kg/network"))
+    assert response.status_code == 200 and "psikgReady" in response.text
+    assert '"iri": "http://example.org/kg/id/country/BGD"' in response.text
+    assert '"href": "/kg/id/country/BGD"' in response.text
+    assert '"href": "/kg/resource?iri=http%3A%2F%2Fmetadata.un.org%2Fsdg%2F16"' in response.text
+    assert viz.network_page(bundled_graph.store, base=config.base, mount=config.mount) is \
+        viz.network_page(bundled_graph.store, base=config.base, mount=config.mount)  # rendered once
