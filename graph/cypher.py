@@ -30,7 +30,7 @@ __all__ = [
     "Dialect", "NEO4J", "FALKORDB",
     "merge_nodes", "replace_nodes", "remove_properties", "delete_nodes", "delete_links",
     "delete_link_pairs", "merge_links", "merge_link_single", "wipe_label", "read_nodes",
-    "read_ids", "read_existing_ids", "read_links", "read_node", "read_neighbours",
+    "read_ids", "read_existing_ids", "link_shape", "read_links", "read_node", "read_neighbours",
     "count_nodes", "count_links", "ReadOnlyError", "check_read_only", "mapping_markdown",
 ]
 
@@ -175,9 +175,21 @@ def read_existing_ids(kind: str) -> str:
     return f"UNWIND $ids AS id MATCH (n:{label(kind)} {{id: id}}) RETURN n.id AS id"
 
 
+def link_shape(kind: str, rel: str) -> tuple[str | None, bool]:
+    """What :func:`read_links` returns for a relation: the target kind when there is only one
+    (else each row carries the target's labels), and whether rows carry the link's properties
+    (only relations with properties in the model do; fewer columns, much faster reads)."""
+    relation = KINDS[kind].relation(rel)
+    return (relation.targets[0] if len(relation.targets) == 1 else None), bool(relation.properties)
+
+
 def read_links(kind: str, rel: str) -> str:
-    return (f"MATCH (s:{label(kind)})-[r:{rel_type(kind, rel)}]->(t) "
-            "RETURN s.id AS source, labels(t) AS labels, t.id AS target, properties(r) AS props")
+    """Every ``rel`` link: ``source, [labels,] target[, props]`` as :func:`link_shape` says."""
+    target_kind, with_props = link_shape(kind, rel)
+    target = f"(t:{label(target_kind)})" if target_kind else "(t)"
+    columns = ["s.id AS source"] + ([] if target_kind else ["labels(t) AS labels"]) + ["t.id AS target"]
+    columns += ["properties(r) AS props"] if with_props else []
+    return f"MATCH (s:{label(kind)})-[r:{rel_type(kind, rel)}]->{target} RETURN {', '.join(columns)}"
 
 
 def read_node(kind: str) -> str:

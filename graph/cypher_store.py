@@ -142,10 +142,16 @@ class CypherStore:
         return {row[0] for row in self._read(cypher.read_ids(kind))}
 
     def links(self, kind: str, rel: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        for source, labels, target, props in self._read(cypher.read_links(kind, rel)):
-            target_kind = self._kind_of(labels)
+        """Every ``rel`` link of ``kind``; the link's properties only for relations that have
+        properties in the model (others read back as ``{}``)."""
+        single_kind, with_props = cypher.link_shape(kind, rel)
+        for row in self._read(cypher.read_links(kind, rel)):
+            source = row[0]
+            target_kind = single_kind or self._kind_of(row[1])
+            target = row[1] if single_kind else row[2]
+            props = _plain_props(row[-1], drop_id=False) if with_props else {}
             if target_kind is not None:
-                yield source, target_kind, target, _plain_props(props, drop_id=False)
+                yield source, target_kind, target, props
 
     def node(self, kind: str, id_: str) -> dict[str, Any] | None:
         rows = self._read(cypher.read_node(kind), {"id": id_})
