@@ -218,17 +218,21 @@ def _write_issue_report(path: Path | None, issues) -> None:
 @click.argument("target", type=click.Path(path_type=Path))
 def template(target):
     """Write an empty, documented input template to TARGET: an .xlsx workbook (one sheet per
-    table, a README sheet, drop-down lists of allowed values) when TARGET ends in .xlsx, else a
-    folder of CSV files with a README.md. Each table has a header and a commented example row;
-    the template loads back without error.
+    table, a README sheet, drop-down lists of allowed values) when TARGET ends in .xlsx, YAML
+    records when it ends in .yaml, else a folder of CSV files with a README.md. Each table has a
+    header and a commented example row; the template loads back without error.
 
     \b
     Example:
       psikg template my-data.xlsx && psikg validate my-data.xlsx
+      psikg template my-data/
     """
     from .loaders.template import write_template
 
-    written = write_template(target)
+    try:
+        written = write_template(target)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="TARGET") from error
     click.echo(f"Wrote {len(written)} file(s): {', '.join(str(p) for p in written)}")
 
 

@@ -176,12 +176,49 @@ def _doc(table: str, column: str) -> str:
 
 
 def write_template(target: Path) -> list[Path]:
-    """Write a template to ``target``: an ``.xlsx`` workbook when it ends in .xlsx, else a folder
-    of CSV files. Returns the files written."""
+    """Write a template to ``target``: an ``.xlsx`` workbook when it ends in .xlsx, YAML records
+    when it ends in .yaml or .yml, else a folder of CSV files. Returns the files written."""
     target = Path(target)
-    if target.suffix.lower() == ".xlsx":
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx":
         return [write_workbook_template(target)]
+    if suffix in (".yaml", ".yml"):
+        return [write_yaml_template(target)]
+    if suffix in (".json", ".csv", ".xls", ".txt"):
+        raise ValueError(f"a template is an .xlsx workbook, a .yaml file or a folder, not {suffix} "
+                         "(JSON has no comments to document it: write YAML and convert)")
     return write_csv_template(target)
+
+
+def write_yaml_template(path: Path) -> Path:
+    """YAML records: every table as an empty list, with its documented example record as comments."""
+    lines = ["# psikg input records: a mapping of table name -> list of records.",
+             "# Multi-valued fields may be lists. Countries: ISO3, ISO2 or an English name; quote SDG",
+             "# targets (\"16.10\"). Uncomment an example (and replace [] by it) to use it.",
+             "# Check with: psikg validate FILE.yaml", ""]
+    for name, table in TABLES.items():
+        example = EXAMPLES.get(name, {})
+        lines.append(f"{name}: []")
+        for index, column in enumerate(table.columns):
+            value = example.get(column, "")
+            if not value:
+                continue
+            shown = _yaml_value(column, value)
+            lines.append(f"#   {'- ' if index == 0 else '  '}{column}: {shown}    # {_doc(name, column)}")
+        lines.append("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _yaml_value(column: str, value: str) -> str:
+    import json
+
+    parts = [p for p in value.split(";") if p]
+    if len(parts) > 1 or column in ("themes", "sdg_targets", "participants", "members", "components",
+                                      "organizers", "facilitator"):
+        return "[" + ", ".join(json.dumps(p, ensure_ascii=False) for p in parts) + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def write_csv_template(folder: Path) -> list[Path]:

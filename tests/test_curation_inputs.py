@@ -150,7 +150,7 @@ def test_all_errors_of_a_workbook_are_reported_up_to_a_limit(tmp_path):
 # Templates ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target", ["template.xlsx", "template-folder"])
+@pytest.mark.parametrize("target", ["template.xlsx", "template-folder", "template.yaml"])
 def test_template_loads_back_without_error(tmp_path, runner, target):
     result = runner.invoke(cli, ["template", str(tmp_path / target)])
     assert result.exit_code == 0, result.output
@@ -189,6 +189,28 @@ def test_template_examples_are_valid_data(tmp_path):
     plan = prepare_load([tmp_path / "filled.xlsx"], bundled=False)
     assert plan.rows == len(examples) >= 9
     assert "practice/example-one-stop" in plan.batch.nodes
+
+
+def test_yaml_template_examples_are_valid_data(tmp_path):
+    """Uncommenting every example record of the YAML template gives records that load."""
+    import re
+
+    from psikg.loaders.template import write_template
+
+    write_template(tmp_path / "t.yaml")
+    text = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    assert "practices: []" in text and "one of: prototype, pilot, scaled, institutionalized" in text
+    filled = re.sub(r"^(\w+): \[\]$", r"\1:", text, flags=re.MULTILINE)
+    filled = re.sub(r"^#   ", "  ", filled, flags=re.MULTILINE)
+    (tmp_path / "filled.yaml").write_text(filled, encoding="utf-8")
+    plan = prepare_load([tmp_path / "filled.yaml"], bundled=False)
+    assert plan.rows >= 9 and "practice/example-one-stop" in plan.batch.nodes
+    assert ("practice/example-one-stop", "targets", "target/16.10") in plan.batch.links
+
+
+def test_template_refuses_json(tmp_path, runner):
+    result = runner.invoke(cli, ["template", str(tmp_path / "t.json")])
+    assert result.exit_code == 2 and "JSON has no comments" in result.output
 
 
 # Value forms ---------------------------------------------------------------------------------------
