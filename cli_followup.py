@@ -58,7 +58,8 @@ def follow_up(ctx, transfer, status, date_, note, sources, outcome, force, fmt):
              "forced": s.forced, "sources": list(s.sources)} for i, s in enumerate(history, 1)]
     emit(fmt, None, rows, _STEP_COLUMNS, title=f"Status history of {transfer}")
     if fmt == "table":
-        click.echo(f"Recorded {transfer}: {status} ({date_ or 'today'}); current status {history[-1].status}.")
+        when = date_ or next((s.date for s in reversed(history) if s.status == status), None) or "undated"
+        click.echo(f"Recorded {transfer}: {status} ({when}); current status {history[-1].status}.")
 
 
 @click.command(name="partnerships")
@@ -92,16 +93,19 @@ def partnerships_command(ctx, event, country, status, stale_days, as_of, stale_o
                                "days_in_status", "last_update", "days_since_update", "steps", "stale", "forced"])
         _notes(fmt, result.notes)
         return
+    # what fits on a screen: the outcome and the stale flag are in JSON and CSV, the stale ones listed below
     headers = {"transfer": "transfer", "exporter": "from", "importer": "to", "status": "status",
-               "outcome": "outcome", "days_in_status": "days in status", "days_since_update": "days since step",
-               "stale": "stale"}
+               "days_in_status": "in status", "days_since_update": "since step"}
     scope = ", ".join(f"{k} {v}" for k, v in result.filters.items()) or "all"
     emit(fmt, None, [{headers[k]: row[k] for k in headers} for row in rows], list(headers.values()),
-         title=f"Partnerships ({scope}; as of {result.as_of})")
-    if not stale_only:
+         title=f"Partnerships ({scope}; days as of {result.as_of})")
+    if not stale_only and result.partnerships:
         stale = [p.row() for p in result.stale]
         if stale:
-            emit(fmt, None, stale, ["transfer", "status", "last_update", "days_since_update"],
+            emit(fmt, None, [{"transfer": r["transfer"], "status": r["status"],
+                              "last step": r["last_update"] or "none dated", "days since": r["days_since_update"]}
+                             for r in stale],
+                 ["transfer", "status", "last step", "days since"],
                  title=f"To chase: {len(stale)} open partnership(s) without a dated step for {stale_days} days "
                        "(or none dated)")
         else:
