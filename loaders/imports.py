@@ -15,8 +15,12 @@ __all__ = ["read_special", "one_issue_per_cell"]
 
 def read_special(path: Path, issues: list[InputIssue], reference: GraphBatch,
                  mapping: str | Path | None = None) -> Imported | None:
-    """``path`` read as a mapped catalogue (when ``mapping`` is given and ``path`` is a CSV file)
-    or as an official reference file; None when it is an ordinary input."""
+    """``path`` read as an official reference file (recognised by its content), or as a mapped
+    catalogue (when ``mapping`` is given and ``path`` is another CSV file); None when it is an
+    ordinary input."""
+    found = recognise(path)
+    if found is not None:
+        return import_official(path, found, issues, reference)
     if mapping is not None and path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt"):
         from .mapping import load_mapping, map_catalogue
 
@@ -31,10 +35,7 @@ def read_special(path: Path, issues: list[InputIssue], reference: GraphBatch,
         issues.extend(catalogue.refused)
         imported.counts = catalogue.counts
         return imported
-    found = recognise(path)
-    if found is None:
-        return None
-    return import_official(path, found, issues, reference)
+    return None
 
 
 def one_issue_per_cell(issues: list[InputIssue]) -> list[InputIssue]:
