@@ -217,6 +217,8 @@ def follow_up_batch(catalog, transfer: str, status: str, *, date: str | None, no
     batch = GraphBatch()
     history = merge_history(batch, [step], stored_history(catalog, [transfer]),
                             lambda _step, why: refused.append(why))
+    # Links to steps are only ever added: a follow-up written at the same time by someone else keeps its step.
+    batch.owned.discard((node_key("transfer", transfer), "steps"))
     if refused:
         raise FollowUpError(f"transfer {transfer}: {refused[0]}. Nothing was written; to record it anyway, "
                             "give --force REASON. Allowed moves: docs/input-format.md (status_history).")

@@ -432,3 +432,12 @@ def test_history_wins_over_a_transfers_row_behind_or_ahead_of_it(minimal, tmp_pa
     quiet = minimal.load([DATA / "minimal"], bundled=False)  # the original row: its own first step
     assert [w for w in quiet.warnings if w.field == "status"] == []
     assert minimal.catalog.transfers["one-stop-to-som"].status == "stalled"
+
+
+def test_follow_ups_written_at_the_same_time_keep_both_steps(minimal, store_path):
+    first, second = psikg.open(store_path), psikg.open(store_path)
+    assert first.catalog and second.catalog  # both read the store before either writes
+    first.follow_up("one-stop-to-som", "implementing", date="2019-01-01", note="first")
+    second.follow_up("one-stop-to-som", "implementing", date="2019-02-01", note="second")
+    steps = psikg.open(store_path).catalog.transfers["one-stop-to-som"].steps
+    assert [s.date for s in steps] == [None, "2019-01-01", "2019-02-01"]
