@@ -116,11 +116,13 @@ def partnerships_command(ctx, event, country, status, stale_days, as_of, stale_o
 @click.command(name="report")
 @click.option("--event", required=True, help="The event (id).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report here: .html (self-contained, printable) or .md. Default: Markdown on "
-                   "standard output.")
+              help="Write the report here: .html (self-contained, printable), .md or .json. Default: standard "
+                   "output, as --format says.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default=None,
+              help="md, html or json (default: from the -o suffix, else md).")
 @click.option("--as-of", metavar="DATE", help="The day the report speaks for (default: today).")
 @click.pass_context
-def report_command(ctx, event, output, as_of):
+def report_command(ctx, event, output, fmt, as_of):
     """What EVENT produced and what became of it: the opportunities and participants the record
     states, the transfers matched at it with their current status and history, counts by status,
     country pair and theme, and a funnel from opportunity to adopted (inline SVG in HTML: no
@@ -130,18 +132,28 @@ def report_command(ctx, event, output, as_of):
     Example:
       psikg report --event ssn4psi-dhaka-2017 -o dhaka-2017.html
       psikg report --event ssn4psi-astana-2018 -o astana.md
+      psikg report --event ssn4psi-dhaka-2017 --format json
     """
+    import json
+
+    from .cli import to_plain
     from .queries.report_render import render_report
 
+    if fmt is None and output is not None:
+        fmt = {"html": "html", "htm": "html", "md": "md", "markdown": "md", "json": "json"}.get(
+            output.suffix.lower().lstrip("."))
+        if fmt is None:
+            raise click.BadParameter(f"{output.name}: expected a file ending in .html, .md or .json, or --format",
+                                     param_hint="-o")
     report = open_graph(ctx).event_report(event, as_of=as_of)
+    text = (json.dumps(to_plain(report), indent=2, ensure_ascii=False) + "\n" if fmt == "json"
+            else render_report(report, fmt or "md"))
     if output is None:
-        click.echo(render_report(report, "md"))
+        click.echo(text, nl=False)
         return
-    suffix = output.suffix.lower().lstrip(".")
-    if suffix not in ("html", "htm", "md", "markdown"):
-        raise click.BadParameter(f"{output.name}: expected a file ending in .html or .md", param_hint="-o")
-    output.write_text(render_report(report, suffix), encoding="utf-8")
-    click.echo(f"Wrote {output} ({report.recorded} transfer(s), {report.opportunities} opportunities stated).")
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {output} ({report.recorded} transfer(s) recorded; "
+               f"{'no' if report.opportunities is None else report.opportunities} opportunities stated).")
 
 
 COMMANDS = (follow_up, partnerships_command, report_command)

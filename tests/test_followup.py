@@ -315,7 +315,7 @@ def test_report_unknown_event(bundled_graph, runner):
 def test_report_refuses_other_suffixes(bundled_graph, runner, tmp_path):
     result = runner.invoke(cli, ["--store", str(bundled_graph.store.path), "report", "--event", DHAKA,
                                  "-o", str(tmp_path / "r.pdf")])
-    assert result.exit_code == 2 and ".html or .md" in result.output
+    assert result.exit_code == 2 and ".html, .md or .json" in result.output
 
 
 def test_status_history_in_yaml_records_and_workbooks(minimal, tmp_path):
@@ -441,3 +441,13 @@ def test_follow_ups_written_at_the_same_time_keep_both_steps(minimal, store_path
     second.follow_up("one-stop-to-som", "implementing", date="2019-02-01", note="second")
     steps = psikg.open(store_path).catalog.transfers["one-stop-to-som"].steps
     assert [s.date for s in steps] == [None, "2019-01-01", "2019-02-01"]
+
+
+def test_report_as_json_for_scripts(bundled_graph, runner):
+    result = runner.invoke(cli, ["--store", str(bundled_graph.store.path), "report", "--event", DHAKA,
+                                 "--format", "json", "--as-of", "2020-01-01"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert (answer["participant_count"], answer["opportunities"], answer["recorded"]) == (18, 38, 1)
+    assert answer["transfers"][0]["transfer"] == A2I and answer["transfers"][0]["status"] == "implementing"
+    assert answer["funnel"][0] == {"stage": "opportunity", "label": "opportunity", "count": 1}
