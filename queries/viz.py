@@ -1213,7 +1213,9 @@ def render(graph: VizGraph, *, layout: str = "auto", catalog: Catalog | None = N
             "font": {"size": 14, "face": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
                      "strokeWidth": 4, "strokeColor": "#ffffff", "color": "#1d1d1d"},
             "scaling": {"min": 8, "max": 40,
-                        "label": {"enabled": True, "min": 12, "max": 22, "drawThreshold": 9 if large else 4,
+                        # Labels grow with the node; at the overview only the larger ones are drawn.
+                        "label": {"enabled": True, "min": 12, "max": 30 if large else 40,
+                                  "drawThreshold": 9 if large else 7,
                                   "maxVisible": 26}},
         },
         "edges": {
