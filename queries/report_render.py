@@ -39,14 +39,15 @@ def _where(report: EventReport) -> str:
 
 
 def _facts(report: EventReport) -> list[tuple[str, str]]:
-    stated = "not stated" if report.participant_count is None else str(report.participant_count)
+    stated = ("number not stated by the record" if report.participant_count is None
+              else f"{report.participant_count} as the record states it")
     named = ", ".join(f"{name} ({code})" for code, name in report.participants) or "none named"
     return [
         ("Event", f"{report.name} ({report.event})"),
         ("Where and when", f"{_where(report)}; {_when(report)}"),
-        ("Participating countries", f"{stated} as the record states it; named: {named}"),
-        ("Partnership opportunities", ("not stated" if report.opportunities is None else str(report.opportunities))
-         + " as the record states it"),
+        ("Participating countries", f"{stated}; named: {named}"),
+        ("Partnership opportunities", "not stated by the record" if report.opportunities is None
+         else f"{report.opportunities} as the record states it"),
         ("Transfers recorded as matched here", str(report.recorded)),
         ("Status as of", report.as_of),
     ]
