@@ -1,0 +1,24 @@
+"""The examples in docstrings are tested: every module of ``psikg.queries`` (and the loaders'
+status history) runs its doctests."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import psikg.queries
+
+QUERIES = Path(psikg.queries.__path__[0])
+MODULES = sorted(f"psikg.queries.{m.name}" for m in pkgutil.iter_modules([str(QUERIES)])
+                 if ">>> " in (QUERIES / f"{m.name}.py").read_text(encoding="utf-8")) + ["psikg.loaders.history"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0, f"{result.failed} doctest(s) failed in {name}"
