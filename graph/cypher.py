@@ -28,7 +28,7 @@ from ..ontology.model import KINDS, pg_labels, pg_relationship_types
 __all__ = [
     "LABELS", "KIND_OF_LABEL", "RELATION_OF", "label", "rel_type", "property_name",
     "Dialect", "NEO4J", "FALKORDB",
-    "merge_nodes", "replace_nodes", "remove_properties", "delete_nodes", "delete_links",
+    "merge_nodes", "replace_nodes", "remove_property", "delete_nodes", "delete_links",
     "delete_link_pairs", "merge_links", "merge_link_single", "wipe_label", "read_nodes",
     "read_ids", "read_existing_ids", "link_shape", "read_links", "read_node", "read_neighbours",
     "count_nodes", "count_links", "ReadOnlyError", "check_read_only", "mapping_markdown",
@@ -108,8 +108,9 @@ FALKORDB = Dialect("falkordb", "CREATE INDEX FOR (n:{label}) ON (n.id)", "alread
 def merge_nodes(kind: str) -> str:
     """Create or update nodes: ``$rows`` = ``[{id, props}]``; given properties replace stored ones.
 
-    Properties to delete are not sent as null (FalkorDB removes the wrong properties when one map
-    holds several nulls): see :func:`remove_properties`.
+    Properties to delete are not sent as null: FalkorDB (4.16) removes the wrong properties when
+    one clause deletes several (``SET n += {a: null, b: null}``, ``REMOVE n.a, n.b`` alike). See
+    :func:`remove_property`: one property per statement.
     """
     return f"UNWIND $rows AS row MERGE (n:{label(kind)} {{id: row.id}}) SET n += row.props"
 
@@ -119,10 +120,10 @@ def replace_nodes(kind: str) -> str:
     return f"UNWIND $rows AS row MERGE (n:{label(kind)} {{id: row.id}}) SET n = row.props"
 
 
-def remove_properties(kind: str, names) -> str:
-    """Remove the properties ``names`` from the nodes ``$ids``."""
-    removed = ", ".join(f"n.`{property_name(kind, name)}`" for name in sorted(names))
-    return f"UNWIND $ids AS id MATCH (n:{label(kind)} {{id: id}}) REMOVE {removed}"
+def remove_property(kind: str, name: str) -> str:
+    """Remove the property ``name`` from the nodes ``$ids`` (one property per statement: see
+    :func:`merge_nodes`)."""
+    return f"UNWIND $ids AS id MATCH (n:{label(kind)} {{id: id}}) REMOVE n.`{property_name(kind, name)}`"
 
 
 def delete_nodes(kind: str) -> str:

@@ -231,18 +231,18 @@ class CypherStore:
         self._validate(batch, check_ends=check_ends)
         steps: list[Step] = []
         rows_by_kind: dict[str, list[dict]] = defaultdict(list)
-        removals: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+        removals: dict[tuple[str, str], list[str]] = defaultdict(list)
         for node in batch.nodes.values():
             row, removed = node_row(node.id, node.props)
             rows_by_kind[node.kind].append(row)
-            if removed:
-                removals[(node.kind, tuple(sorted(removed)))].append(node.id)
+            for name in removed:
+                removals[(node.kind, name)].append(node.id)
         for kind in sorted(rows_by_kind):
             for rows in chunks(rows_by_kind[kind], self.batch_size):
                 steps.append((cypher.merge_nodes(kind), {"rows": rows}))
-        for (kind, names), ids in sorted(removals.items()):
+        for (kind, name), ids in sorted(removals.items()):
             for part in chunks(ids, self.batch_size):
-                steps.append((cypher.remove_properties(kind, names), {"ids": part}))
+                steps.append((cypher.remove_property(kind, name), {"ids": part}))
         owned: dict[tuple[str, str], list[str]] = defaultdict(list)
         for source, rel in sorted(batch.owned):
             kind, id_ = split_key(source)
@@ -267,9 +267,14 @@ class CypherStore:
         for node in batch.nodes.values():
             if node.kind not in KINDS:
                 raise StoreError(f"node {node.key}: unknown kind {node.kind!r}")
-            for name in node.props:
+            for name, value in node.props.items():
                 if name == "id":
                     raise StoreError(f"node {node.key}: 'id' is reserved for the psikg id")
+                if _is_removal(value):
+                    try:
+                        cypher.property_name(node.kind, name)
+                    except ValueError as error:
+                        raise StoreError(f"node {node.key}: cannot remove {name!r}: {error}") from error
         for source, rel in batch.owned:
             kind = split_key(source)[0]
             if f"{kind}.{rel}" not in RELATIONS:

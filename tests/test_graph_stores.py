@@ -37,7 +37,7 @@ def test_allow_list_matches_the_model():
     with pytest.raises(ValueError):
         cypher.label("Country) DETACH DELETE (n")
     with pytest.raises(ValueError):
-        cypher.remove_properties("country", ["name`] DELETE n //"])
+        cypher.remove_property("country", "name`] DELETE n //")
 
 
 def test_apply_then_read_back(any_store):
@@ -172,3 +172,22 @@ def test_import_psikg_works_without_the_database_drivers():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "pip install 'psikg[falkordb]'" in done.stdout
     assert "pip install 'psikg[neo4j]'" in done.stdout
+
+
+def test_regression_issue6_several_properties_removed_at_once(any_store):
+    """FalkorDB 4.16 removes the wrong properties when ``SET n += $map`` holds several nulls;
+    psikg removes properties with ``REMOVE`` instead. Guard: the others must survive intact."""
+    batch = GraphBatch()
+    batch.add_node("country", "BGD", {"name": "Bangladesh", "official_name": "PRB", "iso2": "BD",
+                                      "ldc": True, "m49": "050", "region": "Asia", "subregion": "Southern Asia"})
+    any_store.apply(batch)
+    removal = GraphBatch()
+    removal.add_node("country", "BGD", {"ldc": None, "iso2": None, "subregion": None, "name": "Bangladesh!"})
+    any_store.apply(removal)
+    assert any_store.node("country", "BGD") == {"name": "Bangladesh!", "official_name": "PRB", "m49": "050",
+                                                "region": "Asia"}
+    if hasattr(any_store, "write_nodes"):  # the push path: the whole map is overwritten
+        any_store.write_nodes("country", [("BGD", {"name": "B", "official_name": "PRB", "iso2": "BD", "ldc": True,
+                                                   "m49": "050", "region": "Asia", "subregion": "S"})])
+        any_store.write_nodes("country", [("BGD", {"name": "B", "m49": "050", "region": "Asia"})])
+        assert any_store.node("country", "BGD") == {"name": "B", "m49": "050", "region": "Asia"}
