@@ -26,7 +26,13 @@ __all__ = ["PendingStep", "step_id", "stored_history", "merge_history", "history
 
 
 def step_id(transfer: str, date: str | None, status: str) -> str:
-    """The id of a step: ``{transfer}--{date or 'undated'}--{status}``."""
+    """The id of a step: ``{transfer}--{date or 'undated'}--{status}``.
+
+    >>> step_id("bgd-sdg-tracker-to-per", "2018-10-23", "agreed")
+    'bgd-sdg-tracker-to-per--2018-10-23--agreed'
+    >>> step_id("bgd-sdg-tracker-to-per", None, "agreed")
+    'bgd-sdg-tracker-to-per--undated--agreed'
+    """
     return f"{transfer}--{date or 'undated'}--{status}"
 
 
