@@ -1,0 +1,89 @@
+"""Every query command runs unchanged on a graph database store (issue 6): the same command line
+with ``--store falkor://…`` prints exactly what it prints with the embedded store."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from psikg.cli import cli
+
+QUERIES = [
+    ["stats", "--format", "json"],
+    ["show", "bgd-sdg-tracker", "--format", "json"],
+    ["show", "BGD", "--format", "json"],
+    ["match", "bgd-sdg-tracker", "--format", "json"],
+    ["match", "bgd-sdg-tracker", "--weights", "factor=0.5,sdg=0.5,evidence=0", "--format", "csv"],
+    ["solutions", "--country", "SOM", "--format", "json"],
+    ["matchmake", "--event", "ssn4psi-dhaka-2017", "--min-score", "0.2", "--format", "json"],
+    ["similar", "BGD", "--top", "5", "--format", "json"],
+    ["paths", "BGD", "PER", "--k", "3", "--format", "json"],
+    ["diffusion", "bgd-sdg-tracker", "--format", "json"],
+    ["diffusion", "BGD", "--format", "json"],
+    ["factors", "--format", "json"],
+    ["factors", "--maturity", "--format", "csv"],
+    ["gaps", "--group", "LDC", "--format", "json"],
+    ["gaps", "--region", "Southern Asia", "--by-goal", "--format", "json"],
+    ["network", "--top", "5", "--format", "json"],
+    ["worksheet", "bgd-sdg-tracker", "PER"],
+    ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?p a psikg:Practice }", "--format", "csv"],
+]
+
+
+@pytest.fixture(scope="module")
+def pushed(bundled_store_path, falkordb_server):
+    """The bundled store and the same graph pushed to FalkorDB."""
+    from click.testing import CliRunner
+
+    host, port = falkordb_server
+    uri = f"falkor://{host}:{port}/cli-on-databases"
+    done = CliRunner().invoke(cli, ["--store", str(bundled_store_path), "push", "--to", uri, "--wipe"])
+    assert done.exit_code == 0, done.output
+    return str(bundled_store_path), uri
+
+
+def _known(command: str) -> bool:
+    return command in cli.commands
+
+
+@pytest.mark.parametrize("args", QUERIES, ids=lambda args: " ".join(args[:2]))
+def test_query_commands_print_the_same_on_falkordb(args, pushed, runner):
+    if not _known(args[0]):
+        pytest.skip(f"psikg {args[0]} does not exist yet")
+    file_store, database = pushed
+    on_file = runner.invoke(cli, ["--store", file_store, *args])
+    on_database = runner.invoke(cli, ["--store", database, *args])
+    assert on_database.exit_code == on_file.exit_code, on_database.output
+    if args[-1] == "json":
+        assert json.loads(on_database.stdout) == json.loads(on_file.stdout)
+    else:
+        assert on_database.stdout == on_file.stdout
+
+
+def test_export_gives_the_same_triples(pushed, runner, tmp_path):
+    if not _known("export"):
+        pytest.skip("psikg export does not exist yet")
+    file_store, database = pushed
+    outputs = []
+    for store, name in ((file_store, "file.nt"), (database, "database.nt")):
+        done = runner.invoke(cli, ["--store", store, "export", "-o", str(tmp_path / name)])
+        assert done.exit_code == 0, done.output
+        outputs.append(sorted((tmp_path / name).read_text(encoding="utf-8").splitlines()))
+    assert outputs[0] == outputs[1]
+
+
+def test_matchmake_save_writes_the_same_opportunities(bundled_store_path, falkordb_uri, runner, tmp_path):
+    if not _known("matchmake"):
+        pytest.skip("psikg matchmake does not exist yet")
+    copy = tmp_path / "copy.psikg"
+    shutil.copy(bundled_store_path, copy)
+    assert runner.invoke(cli, ["--store", str(copy), "push", "--to", falkordb_uri]).exit_code == 0
+    for store in (str(copy), falkordb_uri):
+        done = runner.invoke(cli, ["--store", store, "matchmake", "--event", "ssn4psi-dhaka-2017",
+                                   "--min-score", "0.3", "--save"])
+        assert done.exit_code == 0, done.output
+    stats = [json.loads(runner.invoke(cli, ["--store", store, "stats", "--format", "json"]).stdout)
+             for store in (str(copy), falkordb_uri)]
+    assert stats[0] == stats[1]
