@@ -49,6 +49,28 @@ MAPPING_KEYS = ("name", "table", "attribution", "description", "fields", "delimi
 COUNTRY_COLUMNS = {"country", "importer", "exporter"}
 
 
+def _scalar(value) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _scalars(value) -> bool:
+    return isinstance(value, list) and all(_scalar(v) for v in value)
+
+
+# option -> (check, what is expected)
+OPTION_TYPES = {
+    "column": (lambda v: isinstance(v, str), "a column name"),
+    "columns": (lambda v: isinstance(v, list) and all(isinstance(c, str) for c in v), "a list of column names"),
+    "template": (lambda v: isinstance(v, str), "text with {column} placeholders"),
+    "value": (_scalar, "a constant value"),
+    "split": (lambda v: isinstance(v, str) and v != "", "a separator, e.g. ','"),
+    "map": (lambda v: isinstance(v, dict) and all(x is None or _scalar(x) or _scalars(x) for x in v.values()),
+            "a value map: {found value: psikg value, or a list of them, or null}"),
+    "add": (_scalars, "a list of constant values"),
+    "year": (lambda v: isinstance(v, bool), "true or false"),
+}
+
+
 class MappedCatalogue:
     """The rows a mapping produced and the account of every input row."""
 
@@ -102,14 +124,19 @@ def load_mapping(path: Path, issues: list[InputIssue]) -> dict | None:
         if not isinstance(spec, dict):
             bad(f"fields.{target}", spec, "a field mapping such as {column: name}")
             continue
-        for option in spec:
+        for option, value in spec.items():
             if option not in FIELD_OPTIONS:
                 bad(f"fields.{target}.{option}", option, f"a field option: {', '.join(FIELD_OPTIONS)}",
                     nearest(str(option), FIELD_OPTIONS))
+            elif not OPTION_TYPES[option][0](value):
+                bad(f"fields.{target}.{option}", value, OPTION_TYPES[option][1])
         if not any(k in spec for k in ("column", "columns", "template", "value", "add")):
             bad(f"fields.{target}", spec, "one of column, columns, template, value or add")
-        if "map" in spec and not isinstance(spec["map"], dict):
-            bad(f"fields.{target}.map", spec["map"], "a value map: {found value: psikg value}")
+    for key in ("name", "attribution", "delimiter"):
+        if key in mapping and not isinstance(mapping[key], str):
+            bad(key, mapping[key], "text")
+    if isinstance(mapping.get("delimiter"), str) and len(mapping["delimiter"]) != 1:
+        bad("delimiter", mapping["delimiter"], "one character, e.g. ';'")
     if len(issues) > before:
         return None
     mapping["table"] = table.name
@@ -150,13 +177,19 @@ def map_catalogue(path: Path, mapping: dict, issues: list[InputIssue], countries
     try:
         for row in reader:
             line = reader.line_num
-            if not any((v or "").strip() for v in row.values()):
+            extra = row.pop(None, None)  # cells beyond the header
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)) and not extra:
                 continue
             result.total += 1
 
             def refuse(field, value, reason):
                 result.refused.append(InputIssue(str(path), line, field, value,
                                                  f"{reason} (row not loaded)", severity="warning"))
+
+            if extra:
+                refuse(None, ",".join(extra), f"{len(header)} cells like the header (a value with a comma "
+                                              "needs quotes)")
+                continue
 
             cells, reason = _map_row(row, mapping, resolve)
             if reason:
@@ -190,13 +223,13 @@ def _map_row(row: dict, mapping: dict, resolve: CountryResolver) -> tuple[dict, 
         values, written = _values(row, spec)
         if "map" in spec:
             mapped = []
+            value_map = {str(k): v for k, v in spec["map"].items()}
             for value in values:
-                if value not in spec["map"]:
+                if value not in value_map:
                     return cells, (target, value, f"a value listed in the mapping's map for {target}: "
                                                   f"{', '.join(str(k) for k in spec['map'])}")
-                if spec["map"][value] is not None:
-                    mapped.extend(spec["map"][value] if isinstance(spec["map"][value], list)
-                                  else [spec["map"][value]])
+                if value_map[value] is not None:
+                    mapped.extend(value_map[value] if isinstance(value_map[value], list) else [value_map[value]])
             values = [str(v) for v in mapped]
         if spec.get("year"):
             years = [m.group(0) for v in values if (m := re.search(r"\b(1[89]|20)\d\d\b", v))]

@@ -227,3 +227,34 @@ def test_any_workbook_is_refused_or_loaded_never_a_crash(header, cells, sheet):
             prepare_load([path], bundled=False)
         except InputError as error:
             assert error.issues
+
+
+# Mappings: whatever the mapping file and the catalogue hold, the load refuses or succeeds.
+_option_values = st.one_of(st.text(max_size=8), st.integers(), st.booleans(), st.none(),
+                           st.lists(st.one_of(st.text(max_size=6), st.integers()), max_size=3),
+                           st.dictionaries(st.text(max_size=6), st.one_of(st.none(), st.text(max_size=8)),
+                                           max_size=3))
+_field_specs = st.dictionaries(
+    st.sampled_from(["column", "columns", "template", "value", "split", "map", "add", "year", "colum"]),
+    _option_values, max_size=4)
+_mappings = st.fixed_dictionaries(
+    {"fields": st.dictionaries(st.sampled_from(["id", "title", "country", "year", "maturity", "themes", "source",
+                                                "titel"]), _field_specs, max_size=6)},
+    optional={"name": st.one_of(st.text(max_size=10), st.integers()),
+              "table": st.sampled_from(["practices", "needs", "practises", 3]),
+              "attribution": st.text(max_size=10), "delimiter": st.sampled_from([",", ";", "", "ab"])})
+
+
+@SETTINGS
+@given(mapping=_mappings,
+       catalogue=st.lists(st.lists(st.sampled_from(["a", "b", "name", "KE", "Kenya", "2019-01-02", "x,y", "", '"']),
+                                   max_size=5), min_size=1, max_size=5))
+def test_any_mapping_and_catalogue_never_crash(mapping, catalogue):
+    with TemporaryDirectory() as folder:
+        (Path(folder) / "map.yaml").write_text(yaml.safe_dump(mapping), encoding="utf-8")
+        with open(Path(folder) / "cases.csv", "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(catalogue)
+        try:
+            prepare_load([Path(folder) / "cases.csv"], bundled=False, mapping=Path(folder) / "map.yaml")
+        except InputError as error:
+            assert error.issues
