@@ -40,13 +40,22 @@ class _LineLoader(yaml.SafeLoader):
 
 def _construct_mapping(loader, node, deep=False):
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-    return _Record(mapping, node.start_mark.line + 1)
+    record = _Record(mapping, node.start_mark.line + 1)
+    for key_node, _ in node.value:
+        try:
+            record.key_lines[loader.construct_object(key_node)] = key_node.start_mark.line + 1
+        except TypeError:  # an unhashable key: construct_mapping has refused it already
+            pass
+    return record
 
 
 class _Record(dict):
+    """A mapping that knows the line where it starts and the line of each key."""
+
     def __init__(self, mapping, line):
         super().__init__(mapping)
         self.line = line
+        self.key_lines: dict = {}
 
 
 def _construct_float_as_written(loader, node):
@@ -130,7 +139,8 @@ def read_records_path(path: Path, issues: list[InputIssue]) -> dict[str, list[Ro
         table = table_for_name(str(key))
         label = f"{name}[{key}]"
         if table is None:
-            issues.append(InputIssue(str(path), getattr(document, "line", None), None, str(key),
+            key_line = getattr(document, "key_lines", {}).get(key, getattr(document, "line", None))
+            issues.append(InputIssue(str(path), key_line, None, str(key),
                                      f"a table name: {', '.join(TABLES)}", nearest(str(key), TABLES)))
             continue
         if records is None:
