@@ -195,6 +195,9 @@ class VizGraph:
     edges: tuple[VizEdge, ...]
     notes: tuple[str, ...] = ()
     colour_by: str = "kind"  # or "region"
+    #: What the nodes' x, y mean: "none" (unset), "fixed" (the view's own layout: physics off) or
+    #: "seed" (where the browser's physics starts from).
+    positions: str = "none"
     filters: dict = field(default_factory=dict)  # applied server-side, for the page to say so
 
     def counts(self) -> dict[str, int]:
@@ -661,8 +664,33 @@ def transfer_view(catalog: Catalog, *, goal: str | None = None, region: str | No
     n_transfers = sum(len(v) for v in grouped.values())
     graph = VizGraph("transfers", "psikg transfer map",
                      f"{n_transfers} transfers between {len(nodes)} countries and organizations",
-                     tuple(nodes.values()), tuple(edges), tuple(notes), colour_by="region")
+                     _grouped_by_region(nodes), tuple(edges), tuple(notes), colour_by="region",
+                     positions="seed")
     return apply_filters(catalog, graph, goal=goal, region=region, theme=theme)
+
+
+def _grouped_by_region(nodes: dict[str, VizNode]) -> tuple[VizNode, ...]:
+    """Starting positions that group countries by M49 region: one disc per region (largest nodes
+    at its centre) around a circle, for the browser's physics to refine."""
+    order = [r for r in REGION_COLOURS if r] + [""]
+    groups: dict[str, list[VizNode]] = defaultdict(list)
+    for node in nodes.values():
+        region = (node.regions or ("",))[0] if node.kind == "country" else ""
+        groups[region if region in REGION_COLOURS else ""].append(node)
+    present = [r for r in order if groups.get(r)]
+    spacing = 38.0
+    widest = max((spacing * math.sqrt(len(g)) for g in groups.values()), default=0.0)
+    ring = (widest * 1.4 + 60.0) if len(present) > 1 else 0.0
+    placed = []
+    for index, region in enumerate(present):
+        angle = 2 * math.pi * index / len(present) - math.pi / 2
+        cx, cy = ring * math.cos(angle), ring * math.sin(angle)
+        members = sorted(groups[region], key=lambda n: (-n.value, n.key))
+        for j, node in enumerate(members):  # a sunflower: even spacing in a disc
+            radius, theta = spacing * math.sqrt(j), j * 2.399963
+            placed.append(replace(node, x=round(cx + radius * math.cos(theta), 1),
+                                  y=round(cy + radius * math.sin(theta), 1)))
+    return tuple(placed)
 
 
 _RESOLUTION_ORDER = ("country", "practice", "need", "factor", "theme", "organization", "network", "event",
@@ -843,7 +871,7 @@ def match_view(catalog: Catalog, practice_id: str, *, top: int | None = 10, coun
              "grey when nothing is known). Critical factors hang from the practice by thick links."]
     notes.extend(result.warnings)
     return VizGraph("match", f"psikg match: {practice.title}", subtitle, tuple(nodes.values()), tuple(edges),
-                    tuple(notes))
+                    tuple(notes), positions="fixed")
 
 
 def _match_columns(nodes: dict[str, VizNode], centre: str) -> dict[str, VizNode]:
@@ -1143,9 +1171,10 @@ def render(graph: VizGraph, *, layout: str = "auto", catalog: Catalog | None = N
 
     if layout not in ("auto", "physics", "fixed"):
         raise ValueError(f"layout must be auto, physics or fixed, not {layout!r}")
-    given = bool(graph.nodes) and all(n.x is not None and n.y is not None for n in graph.nodes)
+    placed = bool(graph.nodes) and all(n.x is not None and n.y is not None for n in graph.nodes)
+    given = placed and graph.positions == "fixed"
     precomputed = given or layout == "fixed" or (layout == "auto" and len(graph.nodes) > LAYOUT_THRESHOLD)
-    if given:
+    if given or (placed and not precomputed and graph.positions == "seed"):
         positions = {n.key: (n.x, n.y) for n in graph.nodes}
     else:
         positions = _positions(graph) if precomputed else {}

@@ -314,8 +314,9 @@ def test_in_page_filters_agree_with_the_library(browser, bundled_catalog, tmp_pa
     for dim, option, value in (("goals", "goal", "16"), ("regions", "region", "Africa"),
                                ("themes", "theme", "digital-government"), ("regions", "region", "South-eastern Asia")):
         shown = browser.evaluate(f"window.psikg.setFilter({dim!r}, {value!r})")
+        links = browser.evaluate("window.psikg.edgeView.length")
         expected = viz.network_view(bundled_catalog, **{option: value})
-        assert shown == len(expected.nodes), (dim, value)
+        assert (shown, links) == (len(expected.nodes), len(expected.edges)), (dim, value)
         browser.evaluate(f"window.psikg.setFilter({dim!r}, '')")
     assert browser.evaluate("window.psikg.search('bangladesh')") >= 1
     assert browser.evaluate("window.psikgErrors") == []
@@ -396,3 +397,17 @@ def test_served_network_page(bundled_graph):
     assert '"href": "/kg/resource?iri=http%3A%2F%2Fmetadata.un.org%2Fsdg%2F16"' in response.text
     assert viz.network_page(bundled_graph.store, base=config.base, mount=config.mount) is \
         viz.network_page(bundled_graph.store, base=config.base, mount=config.mount)  # rendered once
+
+
+def test_transfer_map_filters_in_page_agree(browser, bundled_catalog, tmp_path):
+    """On the map, transfers carry their practice's goals and themes: the page filters them alike."""
+    graph = viz.transfer_view(bundled_catalog)
+    assert graph.positions == "seed" and all(n.x is not None for n in graph.nodes)
+    _draw(browser, graph, "bundled-transfers-filters", tmp_path, bundled_catalog)
+    for dim, option, value in (("goals", "goal", "16"), ("themes", "theme", "social-protection"),
+                               ("regions", "region", "Americas")):
+        shown = browser.evaluate(f"window.psikg.setFilter({dim!r}, {value!r})")
+        links = browser.evaluate("window.psikg.edgeView.length")
+        expected = viz.transfer_view(bundled_catalog, **{option: value})
+        assert (shown, links) == (len(expected.nodes), len(expected.edges)), (dim, value)
+        browser.evaluate(f"window.psikg.setFilter({dim!r}, '')")
