@@ -110,7 +110,7 @@ def _free_port() -> int:
 
 
 SPARQL_QUERIES = [
-    "SELECT ?status (COUNT(?t) AS ?n) WHERE {{ ?t psikg:status ?status }} GROUP BY ?status",
+    "SELECT ?t ?status WHERE {{ ?t psikg:importer <{base}id/country/{country}> ; psikg:status ?status }} LIMIT 20",
     "SELECT ?p ?title WHERE {{ ?p psikg:originatingCountry <{base}id/country/{country}> ; dcterms:title ?title }}",
     "ASK {{ <{base}id/practice/{practice}> psikg:hasSuccessFactor ?f }}",
     "SELECT ?name WHERE {{ <{base}id/country/{country}> schema:name ?name }}",

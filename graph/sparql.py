@@ -82,23 +82,28 @@ def query_prefixes(base: str) -> dict[str, str]:
 
 
 def oxigraph_store(store, base: str | None = None, path: str | None = None, *, ontology: bool = True) -> ox.Store:
-    """A pyoxigraph store holding the export of ``store`` (on disk at ``path`` when given)."""
-    from .rdf import _base, dataset_triples, graph_triples, ontology_triples, ExportStats
+    """A pyoxigraph store holding the export of ``store`` (on disk at ``path`` when given).
+
+    The export is streamed to an N-Triples file that pyoxigraph's bulk loader reads natively (an
+    order of magnitude faster than inserting terms one by one from Python)."""
+    import os
+    import tempfile
+
+    from .rdf import _base, export, ontology_triples
 
     base = _base(base)
-    stats = ExportStats()
     target = ox.Store(path) if path else ox.Store()
-    default = ox.DefaultGraph()
-
-    def quads():
-        for t in graph_triples(store, base, stats):
-            yield ox.Quad(t.subject, t.predicate, t.object, default)
-
-    target.bulk_extend(quads())
-    target.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in dataset_triples(stats, base))
+    fd, dump = tempfile.mkstemp(prefix="psikg-sparql-", suffix=".nt",
+                                dir=os.path.dirname(os.path.abspath(path)) if path else None)
+    os.close(fd)
+    try:
+        export(store, dump, "nt", base)  # data and dataset description, in the default graph
+        target.bulk_load(path=dump, format=ox.RdfFormat.N_TRIPLES)
+    finally:
+        os.unlink(dump)
     if ontology:
         graph = ox.NamedNode(base + "graph/ontology")
-        target.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in ontology_triples(base))
+        target.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in ontology_triples(base))
     if path:
         target.flush()
     return target
