@@ -215,6 +215,12 @@ class Psikg:
         return event_report(self.catalog, event, as_of=as_of,
                             sources=(sources,) if isinstance(sources, str) else tuple(sources))
 
+    def country_report(self, country: str, *, as_of: str | None = None):
+        """What became of a country's partnerships (:class:`psikg.queries.followup.CountryReport`)."""
+        from .queries.followup import country_report
+
+        return country_report(self.catalog, country, as_of=as_of)
+
     def close(self) -> None:
         self.store.close()
 

@@ -114,7 +114,8 @@ def partnerships_command(ctx, event, country, status, stale_days, as_of, stale_o
 
 
 @click.command(name="report")
-@click.option("--event", required=True, help="The event (id).")
+@click.option("--event", help="Report on this event (id).")
+@click.option("--country", metavar="ISO3", help="Report on this country's partnerships instead.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report here: .html (self-contained, printable), .md or .json. Default: standard "
                    "output, as --format says.")
@@ -122,17 +123,19 @@ def partnerships_command(ctx, event, country, status, stale_days, as_of, stale_o
               help="md, html or json (default: from the -o suffix, else md).")
 @click.option("--as-of", metavar="DATE", help="The day the report speaks for (default: today).")
 @click.pass_context
-def report_command(ctx, event, output, fmt, as_of):
-    """What EVENT produced and what became of it: the opportunities and participants the record
+def report_command(ctx, event, country, output, fmt, as_of):
+    """What an event produced and what became of it: the opportunities and participants the record
     states, the transfers matched at it with their current status and history, counts by status,
     country pair and theme, and a funnel from opportunity to adopted (inline SVG in HTML: no
-    JavaScript, nothing fetched).
+    JavaScript, nothing fetched). With --country instead of --event, the same for the partnerships
+    a country is part of, as exporter or importer.
 
     \b
     Example:
       psikg report --event ssn4psi-dhaka-2017 -o dhaka-2017.html
       psikg report --event ssn4psi-astana-2018 -o astana.md
       psikg report --event ssn4psi-dhaka-2017 --format json
+      psikg report --country BGD -o bangladesh.html
     """
     import json
 
@@ -145,15 +148,19 @@ def report_command(ctx, event, output, fmt, as_of):
         if fmt is None:
             raise click.BadParameter(f"{output.name}: expected a file ending in .html, .md or .json, or --format",
                                      param_hint="-o")
-    report = open_graph(ctx).event_report(event, as_of=as_of)
+    if (event is None) == (country is None):
+        raise click.UsageError("give one of --event and --country")
+    graph = open_graph(ctx)
+    report = graph.event_report(event, as_of=as_of) if event else graph.country_report(country, as_of=as_of)
     text = (json.dumps(to_plain(report), indent=2, ensure_ascii=False) + "\n" if fmt == "json"
             else render_report(report, fmt or "md"))
     if output is None:
         click.echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
-    click.echo(f"Wrote {output} ({report.recorded} transfer(s) recorded; "
-               f"{'no' if report.opportunities is None else report.opportunities} opportunities stated).")
+    stated = getattr(report, "opportunities", None)
+    click.echo(f"Wrote {output} ({report.recorded} transfer(s) recorded"
+               + (f"; {stated} opportunities stated)." if stated is not None else ")."))
 
 
 COMMANDS = (follow_up, partnerships_command, report_command)

@@ -15,7 +15,8 @@ are in each status now, by country pair and by theme, and a funnel of how far ea
 transfer *reached* a stage of opportunity → agreed → implementing → adopted when any step of its
 history is that stage or a later one (scaled counts as adopted; a transfer recorded straight as
 implementing went through opportunity and agreed); stalled and abandoned reach nothing by
-themselves.
+themselves. The **country report** (:func:`country_report`) tells the same for the partnerships a
+country is part of, as exporter or importer.
 
 >>> reached_stage(("opportunity", "agreed", "stalled"))
 'agreed'
@@ -37,7 +38,8 @@ from .rules import OPEN_STATUSES, as_of_order
 
 __all__ = [
     "FUNNEL", "Partnership", "Partnerships", "partnerships", "ReportTransfer", "GroupCount", "FunnelStage",
-    "EventReport", "event_report", "reached_stage", "days_between", "DEFAULT_STALE_DAYS",
+    "EventReport", "event_report", "CountryReport", "country_report", "reached_stage", "days_between",
+    "DEFAULT_STALE_DAYS",
 ]
 
 STATUSES = ENUMS["status"]
@@ -276,13 +278,20 @@ def _group(keyed: dict[str, list[ReportTransfer]], labels: dict[str, str]) -> tu
     return tuple(sorted(groups, key=lambda g: (-g.total, g.label)))
 
 
-def event_report(catalog: Catalog, event_id: str, *, as_of: str | None = None, sources=()) -> EventReport:
-    """What ``event_id`` produced and what became of it. Raises UnknownIdError for an unknown event."""
-    _known(catalog, "event", event_id, catalog.events)
-    event = catalog.events[event_id]
-    as_of = as_of or Date.today().isoformat()
+@dataclass(frozen=True)
+class _Summary:
+    transfers: tuple[ReportTransfer, ...]
+    by_status: dict[str, int]
+    funnel: tuple[FunnelStage, ...]
+    pairs: tuple[GroupCount, ...]
+    themes: tuple[GroupCount, ...]
+    undated: int
+
+
+def _summarise(catalog: Catalog, chosen) -> _Summary:
+    """The transfers ``chosen`` (by id) with their history, counted by status, pair, theme and stage."""
     transfers = []
-    for transfer in sorted((t for t in catalog.transfers.values() if t.event == event_id), key=lambda t: t.id):
+    for transfer in sorted(chosen, key=lambda t: t.id):
         practice = catalog.practices.get(transfer.practice)
         history = _history(transfer)
         transfers.append(ReportTransfer(
@@ -305,25 +314,85 @@ def event_report(catalog: Catalog, event_id: str, *, as_of: str | None = None, s
             themes[theme].append(t)
             found = catalog.themes.get(theme)
             theme_labels[theme] = found.label if found else (theme or "(no theme)")
+    undated = sum(1 for t in transfers if not any(s.date for s in t.steps))
+    return _Summary(tuple(transfers), {s: counts[s] for s in STATUSES}, funnel, _group(pairs, pair_labels),
+                    _group(themes, theme_labels), undated)
+
+
+def _undated_note(summary: _Summary) -> list[str]:
+    if not summary.undated:
+        return []
+    return [f"{summary.undated} of {len(summary.transfers)} transfer(s) have no dated step: when they reached "
+            "their status is unknown."]
+
+
+def event_report(catalog: Catalog, event_id: str, *, as_of: str | None = None, sources=()) -> EventReport:
+    """What ``event_id`` produced and what became of it. Raises UnknownIdError for an unknown event."""
+    _known(catalog, "event", event_id, catalog.events)
+    event = catalog.events[event_id]
+    as_of = as_of or Date.today().isoformat()
+    summary = _summarise(catalog, (t for t in catalog.transfers.values() if t.event == event_id))
+    n = len(summary.transfers)
     participants = tuple((c, _name(catalog, c)) for c in event.participants)
     notes = []
     if event.opportunities is not None:
-        recorded = "1 is recorded as a transfer" if len(transfers) == 1 else f"{len(transfers)} are recorded as transfers"
+        recorded = "1 is recorded as a transfer" if n == 1 else f"{n} are recorded as transfers"
         notes.append(f"The record states {event.opportunities} partnership opportunities; {recorded} matched at "
                      "this event.")
     else:
-        notes.append(f"The record does not state how many opportunities the event produced; {len(transfers)} "
+        notes.append(f"The record does not state how many opportunities the event produced; {n} "
                      "transfer(s) are recorded as matched at it.")
     if event.participant_count is not None and event.participant_count > len(participants):
         notes.append(f"The record states {event.participant_count} participating countries and names "
                      f"{len(participants)}" + (f" ({', '.join(c for c, _ in participants)})" if participants else "")
                      + ".")
-    undated = sum(1 for t in transfers if not any(s.date for s in t.steps))
-    if undated:
-        notes.append(f"{undated} of {len(transfers)} transfer(s) have no dated step: when they reached their "
-                     "status is unknown.")
+    notes += _undated_note(summary)
     return EventReport(
         event.id, event.name, event.place, event.country, _name(catalog, event.country) if event.country else None,
         event.start_date, event.end_date, event.participant_count, participants, event.opportunities,
-        len(transfers), {s: counts[s] for s in STATUSES}, funnel, _group(pairs, pair_labels),
-        _group(themes, theme_labels), tuple(transfers), as_of, tuple(sources), tuple(notes))
+        n, summary.by_status, summary.funnel, summary.pairs, summary.themes, summary.transfers, as_of,
+        tuple(sources), tuple(notes))
+
+
+@dataclass(frozen=True)
+class CountryReport:
+    """What became of a country's partnerships, as exporter and as importer."""
+
+    country: str
+    name: str
+    region: str | None
+    subregion: str | None
+    exported: int  # transfers with the country as exporter
+    imported: int  # transfers with the country as importer
+    events: tuple[tuple[str, str], ...]  # events it took part in or hosted: (id, name)
+    recorded: int
+    by_status: dict[str, int]
+    funnel: tuple[FunnelStage, ...]
+    pairs: tuple[GroupCount, ...]
+    themes: tuple[GroupCount, ...]
+    transfers: tuple[ReportTransfer, ...]
+    as_of: str
+    notes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # each transfer names its own; none for the report as a whole
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def country_report(catalog: Catalog, country: str, *, as_of: str | None = None) -> CountryReport:
+    """What became of the partnerships ``country`` (ISO3) is part of, as exporter or importer.
+    Raises UnknownIdError for an unknown country."""
+    country = country.upper()
+    _known(catalog, "country", country, catalog.countries)
+    found = catalog.countries[country]
+    as_of = as_of or Date.today().isoformat()
+    summary = _summarise(catalog, (t for t in catalog.transfers.values() if country in (t.exporter, t.importer)))
+    by_date = sorted(catalog.events.values(), key=lambda e: (e.start_date is None, e.start_date or "", e.id))
+    events = tuple((e.id, e.name) for e in by_date if country in e.participants or e.country == country)
+    notes = [] if summary.transfers else [f"No transfer of {found.name} is recorded."]
+    notes += _undated_note(summary)
+    return CountryReport(
+        country, found.name, found.region, found.subregion,
+        sum(1 for t in summary.transfers if t.exporter == country),
+        sum(1 for t in summary.transfers if t.importer == country), events, len(summary.transfers),
+        summary.by_status, summary.funnel, summary.pairs, summary.themes, summary.transfers, as_of, tuple(notes))

@@ -1,4 +1,5 @@
-"""The event follow-up report as Markdown and as one self-contained, printable HTML page.
+"""The follow-up reports (of an event, of a country) as Markdown and as one self-contained,
+printable HTML page.
 
 The HTML page carries its CSS inline and draws the funnel as inline SVG: no JavaScript, no fonts,
 images or style sheets fetched from anywhere (sources are plain links to follow, never resources
@@ -10,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from ..ontology.model import ENUMS
-from .followup import EventReport, GroupCount, ReportTransfer
+from .followup import CountryReport, EventReport, GroupCount, ReportTransfer
 
 __all__ = ["render_report", "report_markdown", "report_html", "funnel_svg"]
 
@@ -18,7 +19,7 @@ STATUSES = ENUMS["status"]
 _BAR_COLOURS = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c")
 
 
-def render_report(report: EventReport, fmt: str) -> str:
+def render_report(report: EventReport | CountryReport, fmt: str) -> str:
     """``fmt`` is ``md`` (or ``markdown``) or ``html`` (or ``htm``)."""
     if fmt in ("md", "markdown"):
         return report_markdown(report)
@@ -38,7 +39,18 @@ def _where(report: EventReport) -> str:
     return ", ".join(parts) or "place not recorded"
 
 
-def _facts(report: EventReport) -> list[tuple[str, str]]:
+def _facts(report) -> list[tuple[str, str]]:
+    if isinstance(report, CountryReport):
+        region = " / ".join(p for p in (report.region, report.subregion) if p) or "not recorded"
+        events = "; ".join(f"{name} ({id_})" for id_, name in report.events) or "none recorded"
+        return [
+            ("Country", f"{report.name} ({report.country})"),
+            ("Region", region),
+            ("Partnerships recorded", f"{report.recorded}: {report.exported} as exporter, {report.imported} as "
+                                      "importer"),
+            ("Events it took part in", events),
+            ("Status as of", report.as_of),
+        ]
     stated = ("number not stated by the record" if report.participant_count is None
               else f"{report.participant_count} as the record states it")
     named = ", ".join(f"{name} ({code})" for code, name in report.participants) or "none named"
@@ -53,9 +65,25 @@ def _facts(report: EventReport) -> list[tuple[str, str]]:
     ]
 
 
-def _funnel_rows(report: EventReport) -> list[tuple[str, int]]:
+def _intro(report) -> str:
+    if isinstance(report, CountryReport):
+        return "What became of the country's partnerships, as exporter and as importer, from the psikg record."
+    return "What the event produced and what became of it, from the psikg record."
+
+
+def _progress_heading(report) -> str:
+    return "How far the partnerships got" if isinstance(report, CountryReport) else "What became of the opportunities"
+
+
+def _none_recorded(report) -> str:
+    if isinstance(report, CountryReport):
+        return "No transfer of this country is recorded."
+    return "No transfer is recorded as matched at this event."
+
+
+def _funnel_rows(report) -> list[tuple[str, int]]:
     rows = []
-    if report.opportunities is not None:
+    if getattr(report, "opportunities", None) is not None:
         rows.append(("opportunities stated", report.opportunities))
     labels = {"opportunity": "recorded as transfers", "agreed": "reached agreed",
               "implementing": "reached implementing", "adopted": "reached adopted"}
@@ -95,11 +123,11 @@ def _md_groups(title: str, groups: tuple[GroupCount, ...]) -> list[str]:
     return lines + [""]
 
 
-def report_markdown(report: EventReport) -> str:
+def report_markdown(report: EventReport | CountryReport) -> str:
     """The report as Markdown."""
-    lines = [f"# Follow-up report: {report.name}", ""]
+    lines = [f"# Follow-up report: {report.name}", "", _intro(report), ""]
     lines += [f"- **{label}**: {_md_cell(value)}" for label, value in _facts(report)]
-    lines += ["", "## What became of the opportunities", ""]
+    lines += ["", f"## {_progress_heading(report)}", ""]
     lines += ["| stage | count |", "|---|---:|"] + [f"| {label} | {count} |" for label, count in _funnel_rows(report)]
     lines += ["", "Current status of the recorded transfers: "
               + ", ".join(f"{s} {n}" for s, n in report.by_status.items()) + ".", ""]
@@ -107,7 +135,7 @@ def report_markdown(report: EventReport) -> str:
     lines += _md_groups("By theme", report.themes)
     lines += ["## Transfers", ""]
     if not report.transfers:
-        lines += ["No transfer is recorded as matched at this event.", ""]
+        lines += [_none_recorded(report), ""]
     for t in report.transfers:
         lines.append(f"### {_md_cell(t.practice_title)}: {_md_cell(t.exporter_name)} → {_md_cell(t.importer_name)}")
         lines.append("")
@@ -185,14 +213,14 @@ def _link(source: str) -> str:
     return escape(source)
 
 
-def report_html(report: EventReport) -> str:
+def report_html(report: EventReport | CountryReport) -> str:
     """The report as one self-contained HTML page (inline CSS and SVG, no script, nothing fetched)."""
     facts = "".join(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in _facts(report))
     rows = _funnel_rows(report)
     funnel_table = "".join(f"<tr><td>{escape(label)}</td><td class='n'>{count}</td></tr>" for label, count in rows)
     statuses = "".join(f"<tr><td>{escape(s)}</td><td class='n'>{n}</td></tr>" for s, n in report.by_status.items())
     transfers = ("".join(_html_transfer(t) for t in report.transfers)
-                 or "<p>No transfer is recorded as matched at this event.</p>")
+                 or f"<p>{escape(_none_recorded(report))}</p>")
     notes = ("<section><h2>Notes</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in report.notes) + "</ul></section>"
              if report.notes else "")
     sources = ("<section><h2>Sources</h2><ul>" + "".join(f"<li>{_link(s)}</li>" for s in report.sources)
@@ -209,9 +237,9 @@ def report_html(report: EventReport) -> str:
 </head>
 <body>
 <h1>{escape(title)}</h1>
-<p class="muted">What the event produced and what became of it, from the psikg record.</p>
+<p class="muted">{escape(_intro(report))}</p>
 <dl class="facts">{facts}</dl>
-<section><h2>What became of the opportunities</h2>
+<section><h2>{escape(_progress_heading(report))}</h2>
 <figure>{funnel_svg(rows)}<figcaption class="muted">How far the recorded transfers got: a transfer counts at
 every stage up to the furthest its history reached (scaled counts as adopted).</figcaption></figure>
 <table class="narrow"><thead><tr><th>stage</th><th class="n">count</th></tr></thead><tbody>{funnel_table}</tbody></table>

@@ -451,3 +451,27 @@ def test_report_as_json_for_scripts(bundled_graph, runner):
     assert (answer["participant_count"], answer["opportunities"], answer["recorded"]) == (18, 38, 1)
     assert answer["transfers"][0]["transfer"] == A2I and answer["transfers"][0]["status"] == "implementing"
     assert answer["funnel"][0] == {"stage": "opportunity", "label": "opportunity", "count": 1}
+
+
+def test_country_report(bundled_graph, runner, tmp_path):
+    catalog = bundled_graph.catalog
+    bundled_graph.follow_up(A2I, "adopted", date="2019-05-01", outcome="success")
+    report = bundled_graph.country_report("bgd")
+    mine = [t for t in catalog.transfers.values() if "BGD" in (t.exporter, t.importer)]
+    assert report.recorded == len(mine) > 0
+    assert report.exported == sum(1 for t in mine if t.exporter == "BGD")
+    assert report.imported == sum(1 for t in mine if t.importer == "BGD")
+    assert DHAKA in [id_ for id_, _ in report.events]
+    assert {t.transfer: t.status for t in report.transfers}[A2I] == "adopted"
+    assert sum(report.by_status.values()) == report.recorded
+    path = tmp_path / "bgd.html"
+    result = runner.invoke(cli, ["--store", str(bundled_graph.store.path), "report", "--country", "BGD",
+                                 "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    html = path.read_text(encoding="utf-8")
+    assert "Follow-up report: Bangladesh" in html and "<svg" in html and "<script" not in html
+    for wrong in ([], ["--event", DHAKA, "--country", "BGD"]):
+        usage = runner.invoke(cli, ["--store", str(bundled_graph.store.path), "report", *wrong])
+        assert usage.exit_code == 2 and "one of --event and --country" in usage.output
+    unknown = runner.invoke(cli, ["--store", str(bundled_graph.store.path), "report", "--country", "XXX"])
+    assert unknown.exit_code == 2
