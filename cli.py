@@ -156,7 +156,8 @@ def cli(ctx, store, trace, verbose):
 def load(ctx, paths, no_bundled, replace, mapping, report_file):
     """Load reference data, the bundled network and PATHS into the store, merging by id. All or
     nothing. PATHS are folders of CSV files, CSV files named after their table, .xlsx workbooks,
-    YAML / JSON records, or official reference files recognised by their content (UN M49 overview,
+    YAML / JSON records, RDF in the psikg ontology (.ttl, .nt, .nq, .jsonld, .rdf: checked against
+    the SHACL shapes), or official reference files recognised by their content (UN M49 overview,
     World Bank CLASS workbook, UN SDG KOS Turtle, UN E-Government Survey data).
 
     \b
@@ -165,6 +166,7 @@ def load(ctx, paths, no_bundled, replace, mapping, report_file):
       psikg load --replace --no-bundled my-data/
       psikg load curation.xlsx CLASS_FY2026.xlsx
       psikg load cases.csv --mapping jrc-ips-explorer --report refused.csv
+      psikg load --replace --no-bundled psikg.ttl   # an export, loaded back
     """
     graph = open_graph(ctx)
     with _status("Loading"):
