@@ -757,8 +757,8 @@ def _database_tracer(ctx: click.Context):
 @click.option("--to", "uri", required=True, metavar="URI",
               help="bolt://host:7687, neo4j://…, neo4j+s://… (Aura), falkor://host:port/graph or "
                    "redis://host:port/graph.")
-@click.option("--user", envvar="NEO4J_USER", help="Database user (also NEO4J_USER; Neo4j default neo4j).")
-@click.option("--password", envvar="NEO4J_PASSWORD", help="Database password (also NEO4J_PASSWORD).")
+@click.option("--user", help="Database user (Neo4j: default NEO4J_USER, else neo4j; FalkorDB: Redis ACL user).")
+@click.option("--password", help="Database password (Neo4j: default NEO4J_PASSWORD).")
 @click.option("--database", help="Neo4j database (default: the server's default), or the FalkorDB graph "
                                  "name (default: the URI's path, else psikg).")
 @click.option("--wipe", is_flag=True, help="Delete psikg's nodes and relationships in the database first.")

@@ -126,6 +126,15 @@ def test_cli_push_trace_and_graph_option(runner, bundled_store_path, falkordb_se
     assert f"falkor://{host}:{port}/psikg-option-test" in done.output
 
 
+def test_neo4j_credentials_in_the_environment_do_not_go_to_falkordb(runner, tmp_path, falkordb_uri, monkeypatch):
+    monkeypatch.setenv("NEO4J_USER", "neo4j")
+    monkeypatch.setenv("NEO4J_PASSWORD", "not-for-falkordb")
+    small = tmp_path / "small.psikg"
+    assert runner.invoke(cli, ["--store", str(small), "load", "--no-bundled", MINIMAL]).exit_code == 0
+    done = runner.invoke(cli, ["--store", str(small), "push", "--to", falkordb_uri])
+    assert done.exit_code == 0, done.output
+
+
 def test_cli_push_to_an_unreachable_database(runner, bundled_store_path):
     done = runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", "falkor://127.0.0.1:1/x"])
     assert done.exit_code == 1
