@@ -197,6 +197,19 @@ class Psikg:
         self.store.apply(batch)
         return history
 
+    def history(self, transfer: str):
+        """The status history of a transfer, oldest first (its status as one undated step when it
+        has none recorded). Raises UnknownIdError for an unknown transfer."""
+        import difflib
+
+        from .errors import UnknownIdError
+        from .loaders.history import stored_history
+
+        if transfer not in self.catalog.transfers:
+            raise UnknownIdError("transfer", transfer,
+                                 difflib.get_close_matches(transfer, sorted(self.catalog.transfers), n=3))
+        return stored_history(self.catalog, [transfer]).get(transfer, ())
+
     def partnerships(self, *, event: str | None = None, country: str | None = None, status: str | None = None,
                      stale_days: int | None = None, as_of: str | None = None):
         """Partnerships with their current status and time in it, and the stale ones to chase

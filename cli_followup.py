@@ -25,7 +25,8 @@ def _notes(fmt: str, notes) -> None:
 
 @click.command(name="follow-up")
 @click.argument("transfer")
-@click.option("--status", required=True, type=click.Choice(ENUMS["status"]), help="The status the partnership reached.")
+@click.option("--status", type=click.Choice(ENUMS["status"]),
+              help="The status the partnership reached (without it: show the history, write nothing).")
 @click.option("--date", "date_", metavar="DATE", help="When: YYYY-MM-DD, YYYY-MM or YYYY (default: today).")
 @click.option("--note", help="What happened.")
 @click.option("--source", "sources", multiple=True, metavar="URL", help="Where this comes from (repeatable).")
@@ -41,23 +42,30 @@ def follow_up(ctx, transfer, status, date_, note, sources, outcome, force, fmt):
     stalled or abandoned from any open state (opportunity, agreed, implementing, stalled); stalled →
     implementing again; restating the current status is a dated update. Anything else is refused
     (exit 2, nothing written) unless --force gives a reason. Earlier steps are never erased;
-    recording the same step again changes nothing.
+    recording the same step again changes nothing. Without --status, show the history only.
 
     \b
     Example:
+      psikg follow-up bgd-sdg-tracker-to-per          # the history so far
       psikg follow-up bgd-sdg-tracker-to-per --status implementing --date 2019-03-01 \\
         --note "INEI pilots the tracker" --source https://example.org/news
       psikg follow-up bih-caf-to-afg --status abandoned --date 2021-08-15 --force "programme ended"
     """
-    history = open_graph(ctx).follow_up(transfer, status, date=date_, note=note, sources=sources, outcome=outcome,
-                                        force=force)
+    graph = open_graph(ctx)
+    if status is None:
+        if date_ or note or sources or outcome or force:
+            raise click.UsageError("--date, --note, --source, --outcome and --force record a step: give --status too")
+        history = graph.history(transfer)
+    else:
+        history = graph.follow_up(transfer, status, date=date_, note=note, sources=sources, outcome=outcome,
+                                  force=force)
     if fmt == "json":
         emit(fmt, {"transfer": transfer, "status": history[-1].status, "steps": list(history)})
         return
     rows = [{"step": i, "status": s.status, "date": s.date or "undated", "outcome": s.outcome, "note": s.note,
              "forced": s.forced, "sources": list(s.sources)} for i, s in enumerate(history, 1)]
     emit(fmt, None, rows, _STEP_COLUMNS, title=f"Status history of {transfer}")
-    if fmt == "table":
+    if fmt == "table" and status is not None:
         when = date_ or next((s.date for s in reversed(history) if s.status == status), None) or "undated"
         click.echo(f"Recorded {transfer}: {status} ({when}); current status {history[-1].status}.")
 

@@ -475,3 +475,16 @@ def test_country_report(bundled_graph, runner, tmp_path):
         assert usage.exit_code == 2 and "one of --event and --country" in usage.output
     unknown = runner.invoke(cli, ["--store", str(bundled_graph.store.path), "report", "--country", "XXX"])
     assert unknown.exit_code == 2
+
+
+def test_follow_up_without_status_shows_the_history(minimal, store_path, runner):
+    minimal.follow_up("one-stop-to-som", "adopted", date="2020-02-02", note="national roll-out")
+    before = store_path.read_bytes()
+    result = runner.invoke(cli, ["--store", str(store_path), "follow-up", "one-stop-to-som", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    steps = json.loads(result.stdout)["steps"]
+    assert [(s["status"], s["date"], s["note"]) for s in steps] == [
+        ("implementing", None, None), ("adopted", "2020-02-02", "national roll-out")]
+    assert store_path.read_bytes() == before
+    lone = runner.invoke(cli, ["--store", str(store_path), "follow-up", "one-stop-to-som", "--note", "x"])
+    assert lone.exit_code == 2 and "give --status too" in lone.output
