@@ -25,7 +25,7 @@ from psikg.graph.domain import Catalog
 from psikg.graph.embedded import EmbeddedStore
 from psikg.graph.push import push
 from psikg.graph.records import GraphBatch
-from psikg.ontology.model import ENUMS
+from psikg.ontology.model import ENUMS, KINDS
 
 MINIMAL = "tests/data/minimal"
 TOLERANCE = 1e-9
@@ -123,6 +123,19 @@ def query_calls(catalog: Catalog, rng: random.Random | None = None):
         exporter = catalog.practices[practice].country
         for country in [c for c in with_context if c != exporter][:3]:
             add("worksheet", "worksheet", practice, country)
+    as_of = "2026-01-01"  # follow-up answers depend on the day: fix it
+    add("followup", "partnerships", as_of=as_of)
+    for event in sorted(catalog.events):
+        add("followup", "partnerships", event=event, as_of=as_of)
+        add("followup", "event_report", event, as_of=as_of)
+    for country in [p for p in parties if p in catalog.countries][:10]:
+        add("followup", "partnerships", country=country, as_of=as_of)
+        add("followup", "country_report", country, as_of=as_of)
+    add("viz", "network_view")
+    add("viz", "transfer_view")
+    for practice in practices[:5]:
+        add("viz", "match_view", practice)
+        add("viz", "focus_view", practice, depth=2)
     return calls
 
 
@@ -173,7 +186,7 @@ def test_every_query_module_is_covered(bundled_catalog):
     """A guard for this suite: each query module that exists has conformance calls."""
     covered = {label.split(".", 1)[0] for label, *_ in query_calls(bundled_catalog)}
     for module in ("match", "solutions", "matchmake", "similar", "paths", "diffusion", "factors", "gaps",
-                   "network", "worksheet"):
+                   "network", "worksheet", "followup", "viz"):
         if importlib.util.find_spec(f"psikg.queries.{module}") is not None:
             assert module in covered, f"queries/{module}.py has no conformance call"
 
@@ -280,6 +293,14 @@ def random_batch(seed: int, *, previous: GraphBatch | None = None) -> GraphBatch
             batch.add_link(f"transfer/{transfer}", "facilitators", f"organization/{rng.choice(organizations)}")
         if rng.random() < 0.3:
             batch.add_link(f"transfer/{transfer}", "event", f"event/{rng.choice(events)}")
+        if "status_step" in KINDS:  # the status history, where the model has one
+            batch.own(f"transfer/{transfer}", "steps")
+            for seq in range(rng.randint(0, 3)):
+                step = f"{transfer}--{seq}"
+                batch.add_node("status_step", step, {
+                    "status": rng.choice(ENUMS["status"]), "date": rng.choice([None, "2017", "2018-03-01", "2019"]),
+                    "outcome": rng.choice([None] + list(ENUMS["outcome"])), "note": text(), "seq": seq})
+                batch.add_link(f"transfer/{transfer}", "steps", f"status_step/{step}")
     return batch
 
 
