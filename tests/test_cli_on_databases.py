@@ -93,3 +93,20 @@ def test_matchmake_save_writes_the_same_opportunities(bundled_store_path, falkor
     stats = [json.loads(runner.invoke(cli, ["--store", store, "stats", "--format", "json"]).stdout)
              for store in (str(copy), falkordb_uri)]
     assert stats[0] == stats[1]
+
+
+def test_follow_up_writes_the_same_history(bundled_store_path, falkordb_uri, runner, tmp_path):
+    if not _known("follow-up"):
+        pytest.skip("psikg follow-up does not exist yet")
+    copy = tmp_path / "copy.psikg"
+    shutil.copy(bundled_store_path, copy)
+    assert runner.invoke(cli, ["--store", str(copy), "push", "--to", falkordb_uri]).exit_code == 0
+    outputs = []
+    for store in (str(copy), falkordb_uri):
+        done = runner.invoke(cli, ["--store", store, "follow-up", "bgd-sdg-tracker-to-per", "--status", "implementing",
+                                   "--date", "2019-03-01", "--note", "INEI pilots the tracker"])
+        assert done.exit_code == 0, done.output
+        shown = runner.invoke(cli, ["--store", store, "follow-up", "bgd-sdg-tracker-to-per", "--format", "json"])
+        assert shown.exit_code == 0, shown.output
+        outputs.append(json.loads(shown.stdout))
+    assert outputs[0] == outputs[1]
