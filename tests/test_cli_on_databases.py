@@ -110,3 +110,17 @@ def test_follow_up_writes_the_same_history(bundled_store_path, falkordb_uri, run
         assert shown.exit_code == 0, shown.output
         outputs.append(json.loads(shown.stdout))
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("args", [["viz"], ["viz", "--match", "bgd-sdg-tracker", "--top", "5"],
+                                  ["viz", "--focus", "BGD", "--depth", "2"]], ids=" ".join)
+def test_viz_draws_the_same_page(args, pushed, runner, tmp_path):
+    if not _known("viz"):
+        pytest.skip("psikg viz does not exist yet")
+    file_store, database = pushed
+    pages = []
+    for store, name in ((file_store, "file.html"), (database, "database.html")):
+        done = runner.invoke(cli, ["--store", store, *args, "-o", str(tmp_path / name)])
+        assert done.exit_code == 0, done.output
+        pages.append((tmp_path / name).read_bytes())
+    assert pages[0] == pages[1]
