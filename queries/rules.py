@@ -30,6 +30,7 @@ from ..ontology.model import TRANSFER_ENGAGED_STATUSES, TRANSFER_SUCCESS_STATUSE
 
 __all__ = [
     "as_of_order",
+    "concept_ancestors",
     "factor_ancestors",
     "factors_had",
     "factors_satisfied",
@@ -54,15 +55,21 @@ def as_of_order(as_of: str | None) -> tuple[int, int, int, int]:
     return (1, parts[0], parts[1], parts[2])
 
 
-def factor_ancestors(catalog: Catalog, factor: str) -> tuple[str, ...]:
-    """The factor and every broader factor above it, nearest first."""
+def concept_ancestors(scheme: dict, concept: str) -> tuple[str, ...]:
+    """A SKOS concept and every broader concept above it, nearest first (``scheme`` maps ids to
+    objects with a ``broader`` id: the catalog's factors or themes)."""
     chain: list[str] = []
-    current: str | None = factor
+    current: str | None = concept
     while current is not None and current not in chain:
         chain.append(current)
-        found = catalog.factors.get(current)
+        found = scheme.get(current)
         current = found.broader if found else None
     return tuple(chain)
+
+
+def factor_ancestors(catalog: Catalog, factor: str) -> tuple[str, ...]:
+    """The factor and every broader factor above it, nearest first."""
+    return concept_ancestors(catalog.factors, factor)
 
 
 def factors_had(statements: tuple[FactorStatement, ...]) -> frozenset[str]:

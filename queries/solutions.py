@@ -142,13 +142,7 @@ class Solutions:
 
 
 def _theme_ancestors(catalog: Catalog, theme: str) -> tuple[str, ...]:
-    chain: list[str] = []
-    current: str | None = theme
-    while current is not None and current not in chain:
-        chain.append(current)
-        found = catalog.themes.get(current)
-        current = found.broader if found else None
-    return tuple(chain)
+    return rules.concept_ancestors(catalog.themes, theme)
 
 
 def _goal_of(catalog: Catalog, target: str) -> str:
