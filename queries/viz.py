@@ -498,17 +498,16 @@ def _whole_network(catalog: Catalog, kinds: tuple[str, ...]) -> tuple[dict[str, 
         key = add("practice", practice.id)
         if key is None:
             continue
-        link(key, add("country", practice.country), "originates in", "comes from")
-        link(key, add("organization", practice.organization), "developed by", "run by")
+        link(key, add("country", practice.country), "originates in")
+        link(key, add("organization", practice.organization), "developed by")
         roles: dict[str, str] = {}
         for pf in practice.factors:
             if roles.get(pf.factor) != "critical":
                 roles[pf.factor] = pf.role
         for factor, role in sorted(roles.items()):
-            link(key, add("factor", factor), f"{'critical' if role == 'critical' else 'supporting'} factor",
-                 f"{role} success factor")
+            link(key, add("factor", factor), f"{'critical' if role == 'critical' else 'supporting'} factor")
         for theme in sorted(set(practice.themes)):
-            link(key, add("theme", theme), "theme", "about this theme")
+            link(key, add("theme", theme), "theme")
         sdg_links(key, practice.targets)
     for transfer in sorted(catalog.transfers.values(), key=lambda t: t.id):
         # From the practice to the importer; without practices, from the exporter to the importer.
@@ -526,44 +525,44 @@ def _whole_network(catalog: Catalog, kinds: tuple[str, ...]) -> tuple[dict[str, 
         key = add("need", need.id)
         if key is None:
             continue
-        link(key, add("country", need.country), "need of", "need of this country")
+        link(key, add("country", need.country), "need of")
         for theme in sorted(set(need.themes)):
-            link(key, add("theme", theme), "theme", "about this theme")
+            link(key, add("theme", theme), "theme")
         sdg_links(key, need.targets, sorted(set(need.goals), key=sdg_key))
-        link(key, add("event", need.event), "expressed at", "expressed at this event")
+        link(key, add("event", need.event), "expressed at")
     if "organization" in wanted:
         for org in sorted(catalog.organizations.values(), key=lambda o: o.id):
-            link(add("organization", org.id), add("country", org.country), "based in", "based in")
+            link(add("organization", org.id), add("country", org.country), "based in")
     for network in sorted(catalog.networks.values(), key=lambda n: n.id):
         key = add("network", network.id)
         if key is None:
             continue
         for member in sorted(set(network.members)):
             member_kind = "country" if member in catalog.countries else "organization"
-            link(key, add(member_kind, member), "member", "member of the network")
+            link(key, add(member_kind, member), "member")
     for event in sorted(catalog.events.values(), key=lambda e: e.id):
         key = add("event", event.id)
         if key is None:
             continue
         for country in sorted(set(event.participants)):
-            link(key, add("country", country), "participant", "took part")
+            link(key, add("country", country), "participant")
         if event.country and event.country not in event.participants:
-            link(key, add("country", event.country), "held in", "held in")
+            link(key, add("country", event.country), "held in")
         for organizer in sorted(set(event.organizers)):
             kind = "network" if organizer in catalog.networks else "organization"
-            link(key, add(kind, organizer), "organized by", "organized by")
+            link(key, add(kind, organizer), "organized by")
     if "factor" in wanted:
         for factor in sorted(catalog.factors.values(), key=lambda f: f.id):
             if f"factor/{factor.id}" in nodes and factor.broader:
-                link(f"factor/{factor.id}", add("factor", factor.broader), "broader", "narrower than")
+                link(f"factor/{factor.id}", add("factor", factor.broader), "broader")
     if "theme" in wanted:
         for theme in sorted(catalog.themes.values(), key=lambda t: t.id):
             if f"theme/{theme.id}" in nodes and theme.broader:
-                link(f"theme/{theme.id}", add("theme", theme.broader), "broader", "narrower than")
+                link(f"theme/{theme.id}", add("theme", theme.broader), "broader")
     if "target" in wanted and "goal" in wanted:
         for key in sorted(k for k in nodes if k.startswith("target/")):
             target = key.split("/", 1)[1]
-            link(key, add("goal", _goal_of_target(catalog, target)), "goal", "target of this goal")
+            link(key, add("goal", _goal_of_target(catalog, target)), "goal")
     # A node that was looked at but belongs to a kind left out was never added; links to it are gone.
     edges = [e for e in edges if e.source in nodes and e.target in nodes]
     nodes, _ = _drop_unlinked(nodes, edges)
@@ -1187,53 +1186,37 @@ def render(graph: VizGraph, *, layout: str = "auto", catalog: Catalog | None = N
     for node in graph.nodes:
         if base and base != own and node.iri.startswith(own):
             node = replace(node, iri=base + node.iri[len(own):])
-        href = node.iri
+        shape, _, _, _ = KIND_STYLES[node.kind]
+        # Compact records: the page builds colours, borders and tooltips from the kind table.
+        options = dict(value=round(node.value, 3), kind=node.kind, ident=node.id, iri=node.iri,
+                       name=node.title, lines=list(node.lines), measure=node.measure)
         if mount is not None:
             prefix = base or own
-            href = (mount + node.iri[len(prefix):] if node.iri.startswith(prefix)
-                    else f"{mount}resource?iri={quote(node.iri, safe='')}")
-        shape, colour, _, _ = KIND_STYLES[node.kind]
-        colour = node.colour or colour
-        tooltip = "\n".join((node.title,) + node.lines + (f"Size: {node.measure}" if node.measure else "",
-                                                          node.iri))
-        options = dict(
-            title=tooltip, value=round(node.value, 3),
-            color={"background": colour, "border": "#222222" if node.focus else colour,
-                   "highlight": {"background": colour, "border": "#000000"},
-                   "hover": {"background": colour, "border": "#000000"}},
-            borderWidth=5 if node.focus else 1,
-            kind=node.kind, key=node.key, ident=node.id, iri=node.iri, href=href, name=node.title,
-            lines=list(node.lines), measure=node.measure,
-            goals=None if node.goals is None else list(node.goals),
-            regions=None if node.regions is None else list(node.regions),
-            themes=None if node.themes is None else list(node.themes),
-        )
+            options["href"] = (mount + node.iri[len(prefix):] if node.iri.startswith(prefix)
+                               else f"{mount}resource?iri={quote(node.iri, safe='')}")
+        if node.colour:
+            options["colour"] = node.colour
         if node.focus:
-            options["font"] = {"size": 20, "bold": True}
+            options["focus"] = True
+        for dim in ("goals", "regions", "themes"):
+            if getattr(node, dim) is not None:
+                options[dim] = list(getattr(node, dim))
         if node.key in positions:
             options["x"], options["y"] = positions[node.key]
-        net.add_node(node.key, label=node.label, shape=node.shape or shape, color=options.pop("color"), **options)
+        net.add_node(node.key, label=node.label, shape=node.shape or shape, color=None, **options)
+        del net.nodes[-1]["color"]
     for number, edge in enumerate(graph.edges):
-        if edge.relation == "transfer":
-            colour, dashed = STATUS_STYLES.get(edge.status, ("#888888", False))
-            width, directed = edge.width or 2.0, True
-        else:
-            _, colour, dashed, width, directed = RELATION_STYLES.get(edge.relation, ("", "#999999", False, 1.0, True))
-            width = edge.width or width
-        options = dict(
-            id=f"e{number}", title=edge.title or edge.relation, color={"color": colour, "highlight": colour,
-                                                                       "hover": colour},
-            dashes=[6, 5] if dashed else False, width=width, relation=edge.relation,
-            arrows={"to": {"enabled": directed, "scaleFactor": 0.6}},
-            goals=None if edge.goals is None else list(edge.goals),
-            regions=None if edge.regions is None else list(edge.regions),
-            themes=None if edge.themes is None else list(edge.themes),
-        )
-        if edge.status:
-            options["status"] = edge.status
+        options = dict(id=f"e{number}", relation=edge.relation)
+        for name in ("title", "status", "width"):
+            if getattr(edge, name):
+                options[name] = getattr(edge, name)
+        for dim in ("goals", "regions", "themes"):
+            if getattr(edge, dim) is not None:
+                options[dim] = list(getattr(edge, dim))
         if edge.roundness and not precomputed:
             options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": edge.roundness}
-        net.add_edge(edge.source, edge.target, **options)
+        net.add_edge(edge.source, edge.target, arrows=None, **options)
+        del net.edges[-1]["arrows"]
 
     large = len(graph.nodes) > LAYOUT_THRESHOLD
     net.options = {
@@ -1243,7 +1226,7 @@ def render(graph: VizGraph, *, layout: str = "auto", catalog: Catalog | None = N
                      "strokeWidth": 4, "strokeColor": "#ffffff", "color": "#1d1d1d"},
             "scaling": {"min": 8, "max": 40,
                         # Labels grow with the node; at the overview only the larger ones are drawn.
-                        "label": {"enabled": True, "min": 12, "max": 30 if large else 40,
+                        "label": {"enabled": True, "min": 12, "max": 30 if large else (20 if len(graph.nodes) <= 40 else 40),
                                   "drawThreshold": 9 if large else 7,
                                   "maxVisible": 26}},
         },
@@ -1279,6 +1262,10 @@ def render(graph: VizGraph, *, layout: str = "auto", catalog: Catalog | None = N
     net.templateEnv.globals.update(
         vis_js=js, vis_css=css, title=graph.title, subtitle=graph.subtitle, view=graph.view,
         notes=notes, precomputed=precomputed, legend=_legend(graph), colour_by=graph.colour_by,
+        styles={"kinds": {k: v[1] for k, v in KIND_STYLES.items()},
+                "statuses": {k: {"colour": c, "dashed": d} for k, (c, d) in STATUS_STYLES.items()},
+                "relations": {k: {"label": v[0], "colour": v[1], "dashed": v[2], "width": v[3], "directed": v[4]}
+                              for k, v in RELATION_STYLES.items()}},
         choices=_filter_choices(catalog, graph), server_filters=graph.filters,
         counts=graph.counts(),
     )
