@@ -411,3 +411,17 @@ def test_transfer_map_filters_in_page_agree(browser, bundled_catalog, tmp_path):
         expected = viz.transfer_view(bundled_catalog, **{option: value})
         assert (shown, links) == (len(expected.nodes), len(expected.edges)), (dim, value)
         browser.evaluate(f"window.psikg.setFilter({dim!r}, '')")
+
+
+def test_dangling_references_draw_nothing():
+    parts = hand_catalog()
+    catalog = Catalog.of(
+        countries=parts.countries.values(), goals=parts.goals.values(), targets=parts.targets.values(),
+        factors=parts.factors.values(), themes=parts.themes.values(), practices=parts.practices.values(),
+        needs=[Need("n2", "CCC", "Orphan", event="no-such-event", themes=("no-such-theme",))],
+        transfers=[Transfer("t9", "p1", "AAA", "ZZZ", "agreed")],
+        events=[Event("ev2", "Meeting", organizers=("no-such-org",), participants=("ZZZ",))])
+    graph = viz.network_view(catalog)
+    keys = {n.key for n in graph.nodes}
+    assert "need/n2" in keys and "event/ev2" in keys
+    assert not any("no-such" in k or "ZZZ" in k for k in keys)
