@@ -37,7 +37,7 @@ import pyoxigraph as ox
 
 from ..config import iri_base
 from ..ontology.model import EU_COUNTRY_NS, KINDS, SDG_NS, Kind, Property, Relation
-from ..ontology.owl import LICENSE, PREFIXES, datatypes, expand, kind_classes, namespaces, qualified_terms
+from ..ontology.owl import LICENSE, PREFIXES, expand, kind_classes, namespaces, qualified_terms
 
 __all__ = [
     "FORMATS",
