@@ -250,13 +250,19 @@ def test_cli_writes_each_view(runner, bundled_store_path, tmp_path):
         (["--match", "bgd-sdg-tracker", "--top", "5"], "match"),
         (["--match", "bgd-sdg-tracker", "--country", "NPL"], "match"),
         (["--goal", "16", "--region", "Asia", "--kinds", "country,practice,goal"], "network"),
+        (["--transfers", "--layout", "fixed", "--theme", "digital-government"], "transfers"),
     ]
     for args, view in cases:
         out = tmp_path / f"{view}-{len(args)}.html"
         result = runner.invoke(cli, ["--store", store, "viz", "-o", str(out), *args])
         assert result.exit_code == 0, result.output
         assert str(out) in result.output and "nodes" in result.output
-        assert f'data-view="{view}"' in out.read_text(encoding="utf-8")
+        page = out.read_text(encoding="utf-8")
+        assert f'data-view="{view}"' in page
+        assert ("Layout precomputed" in page) == ("fixed" in args)
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        result = runner.invoke(cli, ["--store", store, "viz", "--transfers"])
+        assert result.exit_code == 0 and Path("psikg-transfers.html").is_file(), result.output
 
 
 def test_cli_errors(runner, bundled_store_path, tmp_path):
