@@ -243,7 +243,7 @@ def test_large_graph_is_precomputed_with_physics_off():
 # The CLI -----------------------------------------------------------------------------------------
 
 
-def test_cli_writes_each_view(runner, bundled_store_path, tmp_path):
+def test_cli_writes_each_view(runner, bundled_store_path, tmp_path, monkeypatch):
     store = str(bundled_store_path)
     cases = [
         ([], "network"), (["--transfers"], "transfers"), (["--focus", "BGD", "--depth", "2"], "focus"),
@@ -260,9 +260,9 @@ def test_cli_writes_each_view(runner, bundled_store_path, tmp_path):
         page = out.read_text(encoding="utf-8")
         assert f'data-view="{view}"' in page
         assert ("Layout precomputed" in page) == ("fixed" in args)
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(cli, ["--store", store, "viz", "--transfers"])
-        assert result.exit_code == 0 and Path("psikg-transfers.html").is_file(), result.output
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["--store", store, "viz", "--transfers"])
+    assert result.exit_code == 0 and (tmp_path / "psikg-transfers.html").is_file(), result.output
 
 
 def test_cli_errors(runner, bundled_store_path, tmp_path):
