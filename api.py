@@ -179,6 +179,19 @@ class Psikg:
 
         return worksheet(self.catalog, practice_id, country)
 
+    def viz(self, view: str = "network", *, path=None, layout: str = "auto", **options) -> str:
+        """The HTML page of a network view, self-contained (it opens offline): ``network``
+        (``kinds=``, ``goal=``, ``region=``, ``theme=``), ``transfers``, ``focus`` (``node=``,
+        ``depth=``) or ``match`` (``practice=``, ``top=``, ``country=``); written to ``path`` too
+        when given. The view as data: :func:`psikg.queries.viz.build_view`."""
+        from .queries.viz import render_view
+
+        page = render_view(self.catalog, view, layout=layout, **options)
+        if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(page, encoding="utf-8")
+        return page
+
     # Partnership follow-up (loaders/history.py, queries/followup.py) -------------------------
 
     def follow_up(self, transfer: str, status: str, *, date: str | None = None, note: str | None = None,

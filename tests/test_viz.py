@@ -431,3 +431,9 @@ def test_dangling_references_draw_nothing():
     keys = {n.key for n in graph.nodes}
     assert "need/n2" in keys and "event/ev2" in keys
     assert not any("no-such" in k or "ZZZ" in k for k in keys)
+
+
+def test_python_api(bundled_graph, tmp_path):
+    page = bundled_graph.viz("match", practice="bgd-sdg-tracker", top=3, path=tmp_path / "out" / "m.html")
+    assert (tmp_path / "out" / "m.html").read_text(encoding="utf-8") == page
+    assert 'data-view="match"' in page
