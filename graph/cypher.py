@@ -81,8 +81,9 @@ class Dialect:
     """What differs between the databases psikg writes to.
 
     ``schema`` makes ids unique (Neo4j 5: a uniqueness constraint per label, which also indexes
-    ``id``) or at least indexed (FalkorDB: ``CREATE INDEX FOR (n:L) ON (n.id)``, which fails with
-    "already indexed" when run twice, so ``schema_exists_error`` names the message to ignore).
+    ``id``) or indexed (FalkorDB: ``CREATE INDEX FOR (n:L) ON (n.id)``, which fails with "already
+    indexed" when run twice, so ``schema_exists_error`` names the message to ignore; FalkorDB's
+    unique constraint is not Cypher but a Redis command, sent by the FalkorDB store).
     Read-only queries go through a read transaction on Neo4j and ``GRAPH.RO_QUERY`` on FalkorDB.
     """
 

@@ -118,6 +118,19 @@ class FalkorDBStore(CypherStore):
         columns = [column[1] if isinstance(column, (list, tuple)) else str(column) for column in result.header]
         return columns, [[_plain(value) for value in row] for row in result.result_set]
 
+    def ensure_schema(self) -> None:
+        """An index on ``id`` per label (Cypher), then a unique constraint on it (FalkorDB's
+        ``GRAPH.CONSTRAINT CREATE``, which needs the index), as Neo4j's constraints do."""
+        super().ensure_schema()
+        for kind in sorted(cypher.LABELS):
+            label = cypher.label(kind)
+            self._trace("GRAPH.CONSTRAINT CREATE UNIQUE NODE", {"label": label, "properties": ["id"]})
+            try:
+                self._graph.create_node_unique_constraint(label, "id")
+            except Exception as error:  # noqa: BLE001
+                if "already exists" not in str(error):
+                    raise StoreError(f"cannot create the schema on {self.describe()}: {error}") from error
+
     def wipe(self) -> int:
         """Delete the whole graph (the graph holds psikg's data only)."""
         before = self.counts()["nodes"]

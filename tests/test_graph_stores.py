@@ -4,6 +4,7 @@ fixture) and Neo4j where NEO4J_URI is set. One test body, every backend (issue 6
 from __future__ import annotations
 
 import subprocess
+import time
 import sys
 
 import pytest
@@ -191,3 +192,18 @@ def test_regression_issue6_several_properties_removed_at_once(any_store):
                                                    "m49": "050", "region": "Asia", "subregion": "S"})])
         any_store.write_nodes("country", [("BGD", {"name": "B", "m49": "050", "region": "Asia"})])
         assert any_store.node("country", "BGD") == {"name": "B", "m49": "050", "region": "Asia"}
+
+
+def test_ids_are_unique_in_the_database(database_store):
+    """The schema (Neo4j constraints; FalkorDB index and unique constraint) refuses a second node
+    with the same id, whatever writes it."""
+    database_store.apply(small_batch())
+    graph = getattr(database_store, "_graph", None)
+    deadline = time.monotonic() + 10
+    while graph is not None and time.monotonic() < deadline:  # FalkorDB builds constraints in the background
+        if all(c["status"] == "OPERATIONAL" for c in graph.list_constraints()):
+            break
+        time.sleep(0.05)
+    with pytest.raises(Exception, match="(?i)constraint|already exists"):
+        database_store._write([("CREATE (:Country {id: 'BGD'})", {})])
+    assert database_store.counts()["nodes_by_kind"]["country"] == 2
