@@ -13,6 +13,7 @@ leaves the previous version intact; a lock file serialises writers.
 from __future__ import annotations
 
 import fcntl
+import gc
 import logging
 import os
 import pickle
@@ -92,6 +93,9 @@ class EmbeddedStore:
         if self._catalog is None:
             if self._data is None and self.path.exists():
                 self._header, self._catalog = self._read(2)
+                # The catalog is millions of long-lived objects: keep them out of the cyclic
+                # garbage collector's scans, which otherwise pause queries for tens of ms.
+                gc.freeze()
             else:
                 from .domain import catalog_from_store
 

@@ -132,8 +132,23 @@ def links_between(catalog: Catalog, source: str, target: str) -> tuple[Link, ...
         link.id)))
 
 
-def transfer_graph(catalog: Catalog) -> nx.DiGraph:
-    """The directed transfer network; edge attribute ``transfers`` lists the transfer ids."""
+def _per_catalog(name: str, build):
+    """Build a graph once per catalog (catalogs never change); callers must not modify it."""
+
+    def cached(catalog: Catalog, **options):
+        key = (name, tuple(sorted(options.items())))
+        store = catalog.__dict__.setdefault("_graphs", {})
+        if key not in store:
+            store[key] = build(catalog, **options)
+        return store[key]
+
+    cached.__doc__, cached.__name__ = build.__doc__, build.__name__
+    return cached
+
+
+def _transfer_graph(catalog: Catalog) -> nx.DiGraph:
+    """The directed transfer network; edge attribute ``transfers`` lists the transfer ids.
+    Built once per catalog: read it, do not modify it."""
     graph = nx.DiGraph()
     edges: dict[tuple[str, str], list[str]] = defaultdict(list)
     for transfer in sorted(catalog.transfers.values(), key=lambda t: t.id):
@@ -147,8 +162,9 @@ def transfer_graph(catalog: Catalog) -> nx.DiGraph:
     return graph
 
 
-def cooperation_graph(catalog: Catalog, *, facilitators: bool = False) -> nx.Graph:
-    """The undirected cooperation graph; ``weight`` = relations linking the pair.
+def _cooperation_graph(catalog: Catalog, *, facilitators: bool = False) -> nx.Graph:
+    """The undirected cooperation graph; ``weight`` = relations linking the pair. Built once per
+    catalog: read it, do not modify it.
 
     With ``facilitators`` each facilitator organization is a node, linked to the exporter and the
     importer of every transfer it facilitated (one relation per transfer).
@@ -167,3 +183,7 @@ def cooperation_graph(catalog: Catalog, *, facilitators: bool = False) -> nx.Gra
     for (a, b), weight in sorted(weights.items()):
         graph.add_edge(a, b, weight=weight)
     return graph
+
+
+transfer_graph = _per_catalog("transfer", _transfer_graph)
+cooperation_graph = _per_catalog("cooperation", _cooperation_graph)
