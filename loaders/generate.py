@@ -69,11 +69,12 @@ def generate(out: Path, countries: int, practices: int, factors: int, seed: int 
     # Practices: Zipf-like number per country.
     weights = [1.0 / (rank + 1) ** 1.1 for rank in range(len(chosen))]
     exporters = rng.choices(chosen, weights=weights, k=practices)
-    practice_rows, factor_link_rows = [], []
+    practice_rows, factor_link_rows, years = [], [], []
     for i, country in enumerate(exporters):
         id_ = f"gp-{i:06d}"
+        years.append(rng.randint(1995, 2024))
         practice_rows.append((
-            id_, f"Synthetic practice {i}", country, rng.randint(1995, 2024),
+            id_, f"Synthetic practice {i}", country, years[-1],
             ";".join(rng.sample(themes, rng.randint(1, 2))), rng.choice(ENUMS["maturity"]),
             ";".join(rng.sample(target_ids, rng.randint(1, 3))), SOURCE))
         for factor in rng.sample(usable_factors, rng.randint(2, 8)):
@@ -118,7 +119,7 @@ def generate(out: Path, countries: int, practices: int, factors: int, seed: int 
         status = rng.choice(ENUMS["status"])
         outcome = rng.choice(ENUMS["outcome"]) if status in ("adopted", "scaled", "stalled", "abandoned") else "unknown"
         transfer_rows.append((f"gp-{i:06d}-to-{importer.lower()}", f"gp-{i:06d}", exporter, importer, status,
-                              outcome, rng.randint(2005, 2024), SOURCE))
+                              outcome, rng.randint(years[i], 2025), SOURCE))  # never before the practice
     written["transfers"] = _write(out / "transfers.csv", ["id", "practice", "exporter", "importer", "status",
                                                           "outcome", "start_year", "source"], transfer_rows)
 
