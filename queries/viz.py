@@ -1111,7 +1111,7 @@ def _legend(graph: VizGraph) -> dict:
             counted[(n.regions or ("",))[0] if n.kind == "country" else ""] += 1
         for region, colour in REGION_COLOURS.items():
             if counted.get(region):
-                regions.append({"region": region or "other / organization", "colour": colour,
+                regions.append({"region": region or "other / organization", "value": region, "colour": colour,
                                 "count": counted[region]})
     return {
         "kinds": kinds,

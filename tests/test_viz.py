@@ -437,3 +437,12 @@ def test_python_api(bundled_graph, tmp_path):
     page = bundled_graph.viz("match", practice="bgd-sdg-tracker", top=3, path=tmp_path / "out" / "m.html")
     assert (tmp_path / "out" / "m.html").read_text(encoding="utf-8") == page
     assert 'data-view="match"' in page
+
+
+def test_region_legend_filters_the_map(browser, bundled_catalog, tmp_path):
+    graph = viz.transfer_view(bundled_catalog)
+    _draw(browser, graph, "bundled-transfers-legend", tmp_path, bundled_catalog)
+    browser.evaluate("document.querySelector('.region-row[data-region=\"Africa\"]').click()")
+    assert browser.evaluate("window.psikgVisibleCount") == len(viz.transfer_view(bundled_catalog, region="Africa").nodes)
+    browser.evaluate("document.querySelector('.region-row[data-region=\"Africa\"]').click()")
+    assert browser.evaluate("window.psikgVisibleCount") == len(graph.nodes)
