@@ -21,6 +21,8 @@ demo: $(STAMP)
 	$(BIN)/psikg --store $(DEMO_STORE) load
 	$(BIN)/psikg --store $(DEMO_STORE) stats
 	$(BIN)/psikg --store $(DEMO_STORE) show bgd-sdg-tracker
+	$(BIN)/psikg --store $(DEMO_STORE) match bgd-sdg-tracker --top 5
+	$(BIN)/psikg --store $(DEMO_STORE) worksheet bgd-sdg-tracker FJI -o .psikg/worksheet.html
 	$(BIN)/psikg --store $(DEMO_STORE) viz -o .psikg/network.html
 	$(BIN)/psikg --store $(DEMO_STORE) viz --match bgd-sdg-tracker -o .psikg/match.html
 
