@@ -35,7 +35,6 @@ with no network at all; filters, search and the details panel are plain JavaScri
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from collections import Counter, defaultdict, deque
