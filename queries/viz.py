@@ -25,9 +25,10 @@ broader themes) is kept when it matches; a node that does not carry it (a succes
 goal filter) is kept when a link or a neighbour matches. A link is kept when both ends are kept
 and, if it carries the dimension itself (a transfer on the map), when it matches.
 
-Above :data:`LAYOUT_THRESHOLD` nodes the layout is computed here, with a seeded force layout that
-only repels nearby nodes (:func:`fast_layout`), and the page runs with physics off; the page says
-so. Below it the browser lays the graph out with vis-network's physics, then stops it.
+Above :data:`LAYOUT_THRESHOLD` nodes the layout is computed here, with a seeded force layout whose
+repulsion is computed on a grid (:func:`fast_layout`), and the page runs with physics off; the page
+says so. Below it the browser lays the graph out with vis-network's physics, then stops it. The
+match view is laid out in columns; the transfer map starts grouped by region.
 
 The HTML embeds vis-network's JavaScript and CSS from the files pyvis ships, so the page opens
 with no network at all; filters, search and the details panel are plain JavaScript.
