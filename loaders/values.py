@@ -157,17 +157,15 @@ class CountryResolver:
 @lru_cache(maxsize=4096)
 def _coco_iso3(name: str) -> str | None:
     """Ask country_converter's regular expressions (slow to load, so only for real names)."""
-    import logging
-
-    import country_converter as coco
-
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
     result = _coco().convert(name, to="ISO3", not_found=None)
     return result if isinstance(result, str) else None
 
 
 @lru_cache(maxsize=1)
 def _coco():
+    import logging
+
     import country_converter as coco
 
+    logging.getLogger("country_converter").setLevel(logging.ERROR)  # it logs every miss
     return coco.CountryConverter()
