@@ -217,3 +217,36 @@ def test_cli_cypher_on_the_embedded_store_explains(runner, bundled_store_path):
     done = runner.invoke(cli, ["--store", str(bundled_store_path), "cypher", "MATCH (n) RETURN count(n)"])
     assert done.exit_code == 1
     assert "Cypher needs a graph database" in done.output
+
+
+def test_killed_push_completes_when_run_again(bundled_store_path, falkordb_uri):
+    """A push killed (SIGKILL) half-way, then run again, leaves the database complete and correct."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = psikg.open(bundled_store_path).store
+    target = open_database(falkordb_uri)
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("psikg")
+    if not script.exists():
+        pytest.skip(f"no psikg console script beside {sys.executable}")
+    command = [str(script), "--store", str(bundled_store_path), "push", "--to", falkordb_uri,
+               "--batch-size", "10"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if target.counts()["edges"] > 0:  # nodes are in, relationships are being written
+            break
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = target.counts()
+    assert 0 < killed_at["edges"] < source.counts()["edges"], "the push was not killed half-way"
+    done = subprocess.run(command[:-2], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert target.counts() == source.counts()
+    assert target.catalog() == source.catalog()
+    target.close()
