@@ -21,12 +21,18 @@ Paths are relative to the *mount* (``/`` by default), which stands for the IRI b
 * ``/``: the landing page, with search over practices, countries and success factors, and a link
   slot for the network view (``ServerConfig.network_view``).
 
+The SPARQL store (an on-disk pyoxigraph copy of the export) and the dumps live in a work folder:
+``{store file}.lod`` beside an embedded store, reused by the next start while the store file, the
+base, the dataset description and the model are unchanged (``stamp.json`` says what it was built
+from); a temporary folder for other stores. A running server serves the graph as it was at start.
+
 It binds to 127.0.0.1 unless told otherwise.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime
 import html
 import json
 import logging
@@ -243,29 +249,82 @@ class LodServer:
 
     def __init__(self, store, config: ServerConfig):
         from .graph.rdf import DatasetInfo
-        from .graph.sparql import oxigraph_store
 
         self.store, self.config = store, config
         self.base = config.base
-        self._own_workdir = config.workdir is None
-        self.workdir = Path(config.workdir or tempfile.mkdtemp(prefix="psikg-serve-"))
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        db_path = self.workdir / "oxigraph"
-        if db_path.exists():
-            shutil.rmtree(db_path)
         defaults = DatasetInfo()
+        path = getattr(store, "path", None)
+        modified = None
+        if path is not None and Path(path).is_file():  # the date of the data, as in `psikg export`
+            mtime = Path(path).stat().st_mtime
+            modified = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).date().isoformat()
         self.info = DatasetInfo(license=config.license or defaults.license,
-                                publisher=config.publisher or defaults.publisher)
-        writer = oxigraph_store(store, self.base, str(db_path))
-        del writer  # closes the database; readers open it read-only
-        self.db_path = str(db_path)
+                                publisher=config.publisher or defaults.publisher, modified=modified)
+        self.workdir, self._own_workdir = self._choose_workdir()
+        self.db_path = str(self.workdir / "oxigraph")
+        self._prepare()
         self.rdf = ox.Store.read_only(self.db_path)
         self.pool = QueryPool(self.db_path, self.base, config.workers or os.cpu_count() or 2, config.timeout,
                               config.max_results)
         self._dump_lock = threading.Lock()
-        self.catalog = store.catalog()
         self.search_index = self._search_index()
         self.counts = store.counts()
+
+    def _choose_workdir(self) -> tuple[Path, bool]:
+        """``config.workdir``; else ``{store file}.lod`` beside an embedded store (kept, so a
+        restart on an unchanged store reuses the SPARQL store and the dumps); else a temporary
+        folder removed at shutdown."""
+        if self.config.workdir:
+            return Path(self.config.workdir), False
+        path = getattr(self.store, "path", None)
+        if path is not None and Path(path).is_file():
+            return Path(str(path) + ".lod"), False
+        return Path(tempfile.mkdtemp(prefix="psikg-serve-")), True
+
+    def _stamp(self) -> dict:
+        """What the files in the work folder were built from: the store file, the base, the
+        dataset description and the model."""
+        import hashlib
+
+        from . import __version__
+        from .ontology.model import KINDS
+
+        path = getattr(self.store, "path", None)
+        stat = Path(path).stat() if path is not None and Path(path).is_file() else None
+        return {"psikg": __version__, "base": self.base, "license": self.info.license,
+                "publisher": self.info.publisher, "store": str(path),
+                "mtime_ns": stat.st_mtime_ns if stat else None, "size": stat.st_size if stat else None,
+                "model": hashlib.sha256(repr(KINDS).encode()).hexdigest()}
+
+    def _prepare(self) -> None:
+        """Build the on-disk SPARQL store unless an up-to-date one is there (under a lock, so
+        two servers on one store build it once)."""
+        import fcntl
+
+        from .graph.sparql import oxigraph_store
+
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        stamp = self._stamp()
+        stamp_path = self.workdir / "stamp.json"
+        with open(self.workdir / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                current = json.loads(stamp_path.read_text()) if stamp_path.exists() else None
+            except (OSError, ValueError):
+                current = None
+            if current == stamp and Path(self.db_path).exists() and stamp["mtime_ns"] is not None:
+                log.info("reusing the SPARQL store in %s", self.workdir)
+                return
+            for child in self.workdir.iterdir():  # stale: the SPARQL store, the dumps, the stamp
+                if child.name == ".lock":
+                    continue
+                if child.is_dir():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
+            writer = oxigraph_store(self.store, self.base, self.db_path, info=self.info)
+            del writer  # closes the database; readers open it read-only
+            stamp_path.write_text(json.dumps(stamp))
 
     def close(self) -> None:
         self.rdf = None
@@ -276,13 +335,15 @@ class LodServer:
 
     def _search_index(self) -> list[tuple[str, str, str, str]]:
         """(kind, id, label, text to search) for practices, countries and success factors."""
-        c = self.catalog
-        rows = [("practice", p.id, p.title, " ".join(filter(None, (p.id, p.title, p.description, p.problem))))
-                for p in c.practices.values()]
-        rows += [("country", k.id, k.name, " ".join(filter(None, (k.id, k.iso2, k.name, k.region, k.subregion))))
-                 for k in c.countries.values()]
-        rows += [("factor", f.id, f.label, " ".join(filter(None, (f.id, f.label, f.definition))))
-                 for f in c.factors.values()]
+        fields = {"practice": ("title", ("title", "description", "problem")),
+                  "country": ("name", ("iso2", "name", "region", "subregion")),
+                  "factor": ("label", ("label", "definition"))}
+        rows = []
+        for kind, (label_field, searched) in fields.items():
+            for id_, props in self.store.nodes(kind):
+                label = str(props.get(label_field) or id_)
+                text = " ".join(str(props[f]) for f in searched if props.get(f))
+                rows.append((kind, id_, label, f"{id_} {text}"))
         return sorted(rows, key=lambda r: (r[0], r[2].lower()))
 
     def search(self, text: str, limit: int = 50) -> list[dict]:
@@ -374,9 +435,14 @@ class LodServer:
         path = self.workdir / f"psikg.{FORMATS[fmt][2]}"
         with self._dump_lock:
             if not path.exists():
-                tmp = path.with_suffix(path.suffix + ".tmp")
-                export(self.store, tmp, fmt, self.base, info=self.info)
-                os.replace(tmp, path)
+                fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=self.workdir)
+                os.close(fd)
+                try:
+                    export(self.store, tmp, fmt, self.base, info=self.info)
+                    os.replace(tmp, path)
+                finally:
+                    if os.path.exists(tmp):
+                        os.unlink(tmp)
         return path
 
 

@@ -81,11 +81,13 @@ def query_prefixes(base: str) -> dict[str, str]:
     }
 
 
-def oxigraph_store(store, base: str | None = None, path: str | None = None, *, ontology: bool = True) -> ox.Store:
+def oxigraph_store(store, base: str | None = None, path: str | None = None, *, ontology: bool = True,
+                   info=None) -> ox.Store:
     """A pyoxigraph store holding the export of ``store`` (on disk at ``path`` when given).
 
     The export is streamed to an N-Triples file that pyoxigraph's bulk loader reads natively (an
-    order of magnitude faster than inserting terms one by one from Python)."""
+    order of magnitude faster than inserting terms one by one from Python). ``info`` is the
+    :class:`~psikg.graph.rdf.DatasetInfo` of the dataset description."""
     import os
     import tempfile
 
@@ -97,7 +99,7 @@ def oxigraph_store(store, base: str | None = None, path: str | None = None, *, o
                                 dir=os.path.dirname(os.path.abspath(path)) if path else None)
     os.close(fd)
     try:
-        export(store, dump, "nt", base)  # data and dataset description, in the default graph
+        export(store, dump, "nt", base, info=info)  # data and dataset description, in the default graph
         target.bulk_load(path=dump, format=ox.RdfFormat.N_TRIPLES)
     finally:
         os.unlink(dump)

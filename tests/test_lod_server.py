@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -284,3 +285,23 @@ def test_headless_chromium_loads_the_landing_page(server):
         assert 'href="/kg/sparql"' in dom
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_the_work_folder_is_reused_until_the_store_changes(bundled_graph):
+    from psikg.server import LodServer, ServerConfig
+
+    first = LodServer(bundled_graph.store, ServerConfig())
+    assert first.workdir == Path(str(bundled_graph.store.path) + ".lod")
+    stamp = first.workdir / "stamp.json"
+    built = stamp.stat().st_mtime_ns
+    first.close()
+    again = LodServer(bundled_graph.store, ServerConfig())
+    assert stamp.stat().st_mtime_ns == built  # reused, not rebuilt
+    again.close()
+    later = bundled_graph.store.path.stat().st_mtime_ns + 10**9
+    os.utime(bundled_graph.store.path, ns=(later, later))  # the store changed
+    changed = LodServer(bundled_graph.store, ServerConfig(license="https://creativecommons.org/publicdomain/zero/1.0/"))
+    assert stamp.stat().st_mtime_ns != built
+    assert json.loads(stamp.read_text())["license"].endswith("zero/1.0/")
+    assert len(changed.rdf) > 5000
+    changed.close()
