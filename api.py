@@ -247,6 +247,32 @@ class Psikg:
 
         return country_report(self.catalog, country, as_of=as_of)
 
+    # Graph databases ------------------------------------------------------------------------
+
+    def push(self, uri: str, *, user: str | None = None, password: str | None = None,
+             database: str | None = None, wipe: bool = False, batch_size: int = 1000, progress=None,
+             tracer=None):
+        """Copy the whole graph into a Neo4j or FalkorDB database at ``uri``
+        (:class:`psikg.graph.push.PushReport`); see :func:`psikg.graph.push.push`."""
+        from .graph.cypher_store import open_database
+        from .graph.push import push
+
+        target = open_database(uri, user=user, password=password, database=database, tracer=tracer)
+        try:
+            return push(self.store, target, wipe=wipe, batch_size=batch_size, progress=progress)
+        finally:
+            target.close()
+
+    def cypher(self, query: str, params: dict | None = None) -> list[dict]:
+        """A read-only Cypher query on a database store, as one dict per row. Raises
+        ReadOnlyError for a query that writes, StoreError on the embedded store."""
+        from .errors import StoreError
+
+        if "cypher" not in getattr(self.store, "capabilities", ()):
+            raise StoreError("Cypher needs a graph database store (bolt://…, neo4j://…, falkor://…)")
+        columns, rows = self.store.cypher(query, params)
+        return [dict(zip(columns, row)) for row in rows]
+
     def close(self) -> None:
         self.store.close()
 

@@ -250,3 +250,18 @@ def test_killed_push_completes_when_run_again(bundled_store_path, falkordb_uri):
     assert target.counts() == source.counts()
     assert target.catalog() == source.catalog()
     target.close()
+
+
+def test_python_api_push_and_cypher(bundled_store_path, falkordb_uri):
+    from psikg.errors import StoreError
+
+    report = psikg.open(bundled_store_path).push(falkordb_uri, batch_size=500)
+    assert report.complete
+    on_database = psikg.open(falkordb_uri)
+    rows = on_database.cypher("MATCH (g:SDGGoal) RETURN count(g) AS goals")
+    assert rows == [{"goals": 17}]
+    with pytest.raises(ReadOnlyError):
+        on_database.cypher("MATCH (g:SDGGoal) DETACH DELETE g")
+    with pytest.raises(StoreError, match="Cypher needs a graph database"):
+        psikg.open(bundled_store_path).cypher("MATCH (n) RETURN n")
+    on_database.close()
