@@ -110,13 +110,24 @@ def sparql(ctx, query, fmt, base, limit):
     """
     from .config import DEFAULT_BASE, iri_base
     from .errors import PsikgError
-    from .graph.sparql import QueryRefused, format_results, oxigraph_store, query_prefixes, run_query
+    import pyoxigraph as ox
+
+    from .graph.sparql import (QueryRefused, default_workdir, format_results, oxigraph_store,
+                               prepare_sparql_store, query_prefixes, run_query)
 
     base = base or iri_base()
     text = _read_query(query)
     if base != DEFAULT_BASE:  # the shipped examples are written for the default base
         text = text.replace(DEFAULT_BASE, base)
-    store = oxigraph_store(_graph(ctx).store, base)
+    graph_store = _graph(ctx).store
+    workdir = default_workdir(graph_store)
+    if workdir is not None:  # kept beside the store and reused while it is unchanged (as by psikg serve)
+        from .graph.rdf import DatasetInfo, store_date
+
+        store = ox.Store.read_only(prepare_sparql_store(graph_store, base, workdir,
+                                                        DatasetInfo(modified=store_date(graph_store))))
+    else:
+        store = oxigraph_store(graph_store, base)
     try:
         results = run_query(store, text, base)
     except QueryRefused as error:
@@ -130,7 +141,6 @@ def sparql(ctx, query, fmt, base, limit):
         sys.stdout.buffer.write(answer.body)
         sys.stdout.buffer.flush()
         return
-    import pyoxigraph as ox
     from rich.console import Console
     from rich.table import Table
 

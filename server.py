@@ -32,7 +32,6 @@ It binds to 127.0.0.1 unless told otherwise.
 from __future__ import annotations
 
 import asyncio
-import datetime
 import html
 import json
 import logging
@@ -248,83 +247,25 @@ class LodServer:
     """The state behind the app: the graph, the on-disk SPARQL store, the dumps."""
 
     def __init__(self, store, config: ServerConfig):
-        from .graph.rdf import DatasetInfo
+        from .graph.rdf import DatasetInfo, store_date
 
         self.store, self.config = store, config
         self.base = config.base
+        from .graph.sparql import default_workdir, prepare_sparql_store
+
         defaults = DatasetInfo()
-        path = getattr(store, "path", None)
-        modified = None
-        if path is not None and Path(path).is_file():  # the date of the data, as in `psikg export`
-            mtime = Path(path).stat().st_mtime
-            modified = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).date().isoformat()
         self.info = DatasetInfo(license=config.license or defaults.license,
-                                publisher=config.publisher or defaults.publisher, modified=modified)
-        self.workdir, self._own_workdir = self._choose_workdir()
-        self.db_path = str(self.workdir / "oxigraph")
-        self._prepare()
+                                publisher=config.publisher or defaults.publisher, modified=store_date(store))
+        workdir = Path(config.workdir) if config.workdir else default_workdir(store)
+        self._own_workdir = workdir is None
+        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="psikg-serve-"))
+        self.db_path = prepare_sparql_store(store, self.base, self.workdir, self.info)
         self.rdf = ox.Store.read_only(self.db_path)
         self.pool = QueryPool(self.db_path, self.base, config.workers or os.cpu_count() or 2, config.timeout,
                               config.max_results)
         self._dump_lock = threading.Lock()
         self.search_index = self._search_index()
         self.counts = store.counts()
-
-    def _choose_workdir(self) -> tuple[Path, bool]:
-        """``config.workdir``; else ``{store file}.lod`` beside an embedded store (kept, so a
-        restart on an unchanged store reuses the SPARQL store and the dumps); else a temporary
-        folder removed at shutdown."""
-        if self.config.workdir:
-            return Path(self.config.workdir), False
-        path = getattr(self.store, "path", None)
-        if path is not None and Path(path).is_file():
-            return Path(str(path) + ".lod"), False
-        return Path(tempfile.mkdtemp(prefix="psikg-serve-")), True
-
-    def _stamp(self) -> dict:
-        """What the files in the work folder were built from: the store file, the base, the
-        dataset description and the model."""
-        import hashlib
-
-        from . import __version__
-        from .ontology.model import KINDS
-
-        path = getattr(self.store, "path", None)
-        stat = Path(path).stat() if path is not None and Path(path).is_file() else None
-        return {"psikg": __version__, "base": self.base, "license": self.info.license,
-                "publisher": self.info.publisher, "store": str(path),
-                "mtime_ns": stat.st_mtime_ns if stat else None, "size": stat.st_size if stat else None,
-                "model": hashlib.sha256(repr(KINDS).encode()).hexdigest()}
-
-    def _prepare(self) -> None:
-        """Build the on-disk SPARQL store unless an up-to-date one is there (under a lock, so
-        two servers on one store build it once)."""
-        import fcntl
-
-        from .graph.sparql import oxigraph_store
-
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        stamp = self._stamp()
-        stamp_path = self.workdir / "stamp.json"
-        with open(self.workdir / ".lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                current = json.loads(stamp_path.read_text()) if stamp_path.exists() else None
-            except (OSError, ValueError):
-                current = None
-            if current == stamp and Path(self.db_path).exists() and stamp["mtime_ns"] is not None:
-                log.info("reusing the SPARQL store in %s", self.workdir)
-                return
-            for child in self.workdir.iterdir():  # stale: the SPARQL store, the dumps, the stamp
-                if child.name == ".lock":
-                    continue
-                if child.is_dir():
-                    shutil.rmtree(child)
-                else:
-                    child.unlink()
-            writer = oxigraph_store(self.store, self.base, self.db_path, info=self.info)
-            del writer  # closes the database; readers open it read-only
-            stamp_path.write_text(json.dumps(stamp))
 
     def close(self) -> None:
         self.rdf = None

@@ -381,6 +381,16 @@ def ontology_triples(base: str | None = None) -> list:
 # Export ---------------------------------------------------------------------------------------
 
 
+def store_date(store) -> str | None:
+    """The date (UTC) the store's file was last written, for ``dcterms:modified``; None when the
+    store is not a file (a graph database)."""
+    path = getattr(store, "path", None)
+    if path is None or not Path(path).is_file():
+        return None
+    return _dt.datetime.fromtimestamp(Path(path).stat().st_mtime, _dt.timezone.utc).date().isoformat()
+
+
+
 def export(store, output: IO[bytes] | str | Path, fmt: str = "nt", base: str | None = None, *,
            ontology: bool = False, dataset: bool = True, info: DatasetInfo | None = None) -> ExportStats:
     """Write the whole graph (and the dataset description, and the ontology when asked) to
@@ -391,9 +401,8 @@ def export(store, output: IO[bytes] | str | Path, fmt: str = "nt", base: str | N
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     base = _base(base)
     stats = ExportStats()
-    if info is None and getattr(store, "path", None) is not None and Path(store.path).exists():
-        mtime = Path(store.path).stat().st_mtime
-        info = DatasetInfo(modified=_dt.datetime.fromtimestamp(mtime, _dt.timezone.utc).date().isoformat())
+    if info is None:
+        info = DatasetInfo(modified=store_date(store))
 
     def parts():
         yield "data", graph_triples(store, base, stats)

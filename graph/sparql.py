@@ -29,6 +29,8 @@ __all__ = [
     "QueryRefused",
     "query_prefixes",
     "oxigraph_store",
+    "default_workdir",
+    "prepare_sparql_store",
     "run_query",
     "Answer",
     "format_results",
@@ -109,6 +111,69 @@ def oxigraph_store(store, base: str | None = None, path: str | None = None, *, o
     if path:
         target.flush()
     return target
+
+
+def default_workdir(store):
+    """Where the SPARQL store of an embedded store is kept: ``{store file}.lod`` (None for a
+    store that is not a file)."""
+    from pathlib import Path
+
+    path = getattr(store, "path", None)
+    return Path(str(path) + ".lod") if path is not None and Path(path).is_file() else None
+
+
+def _stamp(store, base: str, info) -> dict:
+    """What a SPARQL store was built from: the store file, the base, the dataset description
+    and the model."""
+    import hashlib
+    from pathlib import Path
+
+    from .. import __version__
+    from ..ontology.model import KINDS
+
+    path = getattr(store, "path", None)
+    stat = Path(path).stat() if path is not None and Path(path).is_file() else None
+    return {"psikg": __version__, "base": base, "license": getattr(info, "license", None),
+            "publisher": getattr(info, "publisher", None), "store": str(path),
+            "mtime_ns": stat.st_mtime_ns if stat else None, "size": stat.st_size if stat else None,
+            "model": hashlib.sha256(repr(KINDS).encode()).hexdigest()}
+
+
+def prepare_sparql_store(store, base: str, workdir, info=None) -> str:
+    """The path of an on-disk SPARQL store of ``store`` in ``workdir``, built unless an
+    up-to-date one is there (``stamp.json`` says what it was built from). Anything else in the
+    folder (dumps) is removed when it is rebuilt. A lock makes concurrent callers build it once."""
+    import fcntl
+    import shutil
+    from pathlib import Path
+
+    from .rdf import _base
+
+    base = _base(base)
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_path = workdir / "oxigraph"
+    stamp = _stamp(store, base, info)
+    stamp_path = workdir / "stamp.json"
+    with open(workdir / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            current = json.loads(stamp_path.read_text()) if stamp_path.exists() else None
+        except (OSError, ValueError):
+            current = None
+        if current == stamp and db_path.exists() and stamp["mtime_ns"] is not None:
+            return str(db_path)
+        for child in workdir.iterdir():  # stale: the SPARQL store, the dumps, the stamp
+            if child.name == ".lock":
+                continue
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        writer = oxigraph_store(store, base, str(db_path), info=info)
+        del writer  # closes the database; readers open it read-only
+        stamp_path.write_text(json.dumps(stamp))
+    return str(db_path)
 
 
 def _code(query: str) -> str:
