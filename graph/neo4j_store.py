@@ -54,10 +54,13 @@ class Neo4jStore(CypherStore):
         user = user or os.environ.get("NEO4J_USER") or os.environ.get("NEO4J_USERNAME") or "neo4j"
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
         database = database or os.environ.get("NEO4J_DATABASE") or None
+        driver = None
         try:
             driver = neo4j.GraphDatabase.driver(uri, auth=(user, password) if password is not None else None)
             driver.verify_connectivity()
         except Exception as error:  # noqa: BLE001 - ServiceUnavailable, AuthError, ConfigurationError...
+            if driver is not None:
+                driver.close()
             raise StoreError(f"cannot reach Neo4j at {uri} as {user}: {error}") from error
         return cls(driver, database=database, location=uri + (f" (database {database})" if database else ""),
                    tracer=tracer, batch_size=batch_size)
