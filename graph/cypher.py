@@ -229,7 +229,8 @@ WRITE_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP",
                  "ALTER", "RENAME", "GRANT", "DENY", "REVOKE", "START", "STOP", "TERMINATE")
 #: Procedures ``psikg cypher`` may call (prefixes): schema listings and read-only algorithms.
 READ_PROCEDURES = ("db.labels", "db.relationshiptypes", "db.propertykeys", "db.indexes", "db.constraints",
-                   "db.schema.", "dbms.components", "dbms.procedures", "dbms.functions", "algo.")
+                   "db.schema.", "db.idx.fulltext.query", "db.idx.vector.query", "db.index.fulltext.query",
+                   "db.index.vector.query", "dbms.components", "dbms.procedures", "dbms.functions", "algo.")
 
 _STRIP = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`|//[^\n]*|/\*.*?\*/""", re.S)
 _CLAUSE = re.compile(r"(?<![\w.$])(" + "|".join(WRITE_CLAUSES) + r")(?![\w$])", re.I)

@@ -170,6 +170,8 @@ def test_write_queries_are_refused(query):
     "/* MERGE */ MATCH (n) RETURN count(n) AS created",
     "CALL db.labels()",
     "CALL db.indexes() YIELD label RETURN label",
+    "CALL db.idx.fulltext.queryNodes('Practice', 'tracker') YIELD node RETURN node.id",
+    "MATCH (e:Event) RETURN e.start_date, e.end_date ORDER BY e.start_date",
 ])
 def test_read_queries_pass(query):
     check_read_only(query)
