@@ -41,7 +41,7 @@ import shutil
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, quote, urlencode
@@ -98,7 +98,6 @@ class ServerConfig:
     publisher: str | None = None
     network_view: Callable[[Any], str] | None = None  # the network view page, from another module
     workdir: str | None = None  # where the on-disk SPARQL store and dumps go (default: a temp dir)
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if not self.base.endswith(("/", "#")):
