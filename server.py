@@ -22,9 +22,10 @@ Paths are relative to the *mount* (``/`` by default), which stands for the IRI b
   slot for the network view (``ServerConfig.network_view``).
 
 The SPARQL store (an on-disk pyoxigraph copy of the export) and the dumps live in a work folder:
-``{store file}.lod`` beside an embedded store, reused by the next start while the store file, the
-base, the dataset description and the model are unchanged (``stamp.json`` says what it was built
-from); a temporary folder for other stores. A running server serves the graph as it was at start.
+``{store file}.lod/{key}`` beside an embedded store (one key per base and dataset description),
+reused by the next start while the store file, the base, the dataset description and the model are
+unchanged (``stamp.json`` says what it was built from); a temporary folder for other stores. A
+running server serves the graph as it was at start.
 
 It binds to 127.0.0.1 unless told otherwise.
 """
@@ -257,8 +258,9 @@ class LodServer:
                                 publisher=config.publisher or defaults.publisher, modified=store_date(store))
         workdir = Path(config.workdir) if config.workdir else default_workdir(store)
         self._own_workdir = workdir is None
-        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="psikg-serve-"))
-        self.db_path = prepare_sparql_store(store, self.base, self.workdir, self.info)
+        self._root = workdir or Path(tempfile.mkdtemp(prefix="psikg-serve-"))
+        self.db_path = prepare_sparql_store(store, self.base, self._root, self.info)
+        self.workdir = Path(self.db_path).parent  # the dumps go beside the SPARQL store
         self.rdf = ox.Store.read_only(self.db_path)
         self.pool = QueryPool(self.db_path, self.base, config.workers or os.cpu_count() or 2, config.timeout,
                               config.max_results)
@@ -269,7 +271,7 @@ class LodServer:
     def close(self) -> None:
         self.rdf = None
         if self._own_workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            shutil.rmtree(self._root, ignore_errors=True)
 
     # Search ----------------------------------------------------------------------------------
 

@@ -140,20 +140,25 @@ def _stamp(store, base: str, info) -> dict:
 
 
 def prepare_sparql_store(store, base: str, workdir, info=None) -> str:
-    """The path of an on-disk SPARQL store of ``store`` in ``workdir``, built unless an
-    up-to-date one is there (``stamp.json`` says what it was built from). Anything else in the
-    folder (dumps) is removed when it is rebuilt. A lock makes concurrent callers build it once."""
+    """The path of an on-disk SPARQL store of ``store`` in a subfolder of ``workdir`` (one per base
+    and dataset description), built unless an up-to-date one is there (``stamp.json`` says what it
+    was built from). Anything else in that subfolder (dumps) is removed when it is rebuilt. A lock
+    makes concurrent callers build it once."""
     import fcntl
     import shutil
     from pathlib import Path
 
     from .rdf import _base
 
+    import hashlib
+
     base = _base(base)
-    workdir = Path(workdir)
+    stamp = _stamp(store, base, info)
+    # one subfolder per base and dataset description, so differently configured users coexist
+    key = hashlib.sha256(json.dumps([base, stamp["license"], stamp["publisher"]]).encode()).hexdigest()[:12]
+    workdir = Path(workdir) / key
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / "oxigraph"
-    stamp = _stamp(store, base, info)
     stamp_path = workdir / "stamp.json"
     with open(workdir / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
