@@ -284,7 +284,7 @@ def catalog_from_store(store) -> Catalog:
             # Interned ids make a pickled catalog small and quick to read back.
             grouped[source].append((target_kind, sys.intern(target), props))
         for targets in grouped.values():
-            targets.sort(key=lambda t: (t[0], t[1]))
+            targets.sort()  # by (kind, id): unique per source, so the props are never compared
         return grouped
 
     def one(grouped, id_):
@@ -292,7 +292,8 @@ def catalog_from_store(store) -> Catalog:
         return found[0][1] if found else None
 
     def many(grouped, id_) -> tuple[str, ...]:
-        return tuple(t[1] for t in grouped.get(id_, ()))
+        found = grouped.get(id_)
+        return tuple([t[1] for t in found]) if found else ()
 
     shared_factors: dict[tuple, PracticeFactor] = {}
 

@@ -167,10 +167,11 @@ class EmbeddedStore:
         data = self.data
         index: dict[tuple[str, str], list] = defaultdict(list)
         for (source, rel), targets in data.links.items():
-            kind, source_id = data.nodes[source][0], split_key(source)[1]
+            kind, source_id = data.nodes[source][0], source.partition("/")[2]
             bucket = index[(kind, rel)]
             for target, props in targets.items():
-                bucket.append((source_id, *split_key(target), props))
+                target_kind, _, target_id = target.partition("/")  # as split_key, inlined: hot loop
+                bucket.append((source_id, target_kind, target_id, props))
         return dict(index)
 
     def _incoming(self) -> dict[str, list[tuple[str, str, dict]]]:
