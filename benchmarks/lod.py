@@ -212,8 +212,8 @@ def _percentile(values: list[float], p: float) -> float | None:
 
 
 def bench_server(store_path: Path, clients: int, seconds: float, workers: int | None,
-                 client_kind: str = "raw") -> dict:
-    port = _free_port()
+                 client_kind: str = "raw", port: int | None = None) -> dict:
+    port = port or _free_port()
     base = f"http://127.0.0.1:{port}/"
     command = [sys.executable, "-c", "from psikg.cli import main; main()", "--store", str(store_path),
                "serve", "--port", str(port), "--base", base]
@@ -290,6 +290,9 @@ def main(argv=None) -> None:
     parser.add_argument("--client", choices=["raw", "httpx"], default="raw",
                         help="Load generator: a minimal asyncio HTTP/1.1 client (default) or httpx async.")
     parser.add_argument("--seed", type=int, default=1, help="Seed of the synthetic network.")
+    parser.add_argument("--port", type=int, default=None,
+                        help="Server port (default: a free one). The base follows the port, so the same "
+                             "port twice with --store measures a start on the kept SPARQL store.")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="psikg-bench-lod-") as tmp:
         workdir = Path(tmp)
@@ -303,7 +306,8 @@ def main(argv=None) -> None:
         figures["export"] = bench_export(store, workdir, args.baseline_max_triples)
         figures["peak_rss_mb"] = round(_rss_mb())
         if not args.skip_server:
-            figures["server"] = bench_server(store, args.clients, args.seconds, args.workers, args.client)
+            figures["server"] = bench_server(store, args.clients, args.seconds, args.workers, args.client,
+                                             args.port)
         print(json.dumps(figures))
 
 
