@@ -6,6 +6,14 @@ Exit codes: 0 success; 1 a failure (store, server, environment); 2 bad input or 
 
 from __future__ import annotations
 
+if __name__ == "__main__":
+    # `python -m psikg.cli`: run the package's own module, on which the command modules register
+    # (they import psikg.cli, which a second copy named __main__ would not be).
+    from psikg.cli import main as _main
+
+    _main()
+    raise SystemExit(0)
+
 import csv
 import dataclasses
 import functools
@@ -963,6 +971,3 @@ _register_linked_data_commands()
 def main() -> None:
     cli(prog_name="psikg")
 
-
-if __name__ == "__main__":
-    main()

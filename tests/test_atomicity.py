@@ -59,6 +59,11 @@ def test_load_killed_at_random_moments_is_old_or_new(store_path, previous_versio
     expected_new = _content(new_store)
     expected_old = _content(store_path)
     command = [sys.executable, "-m", "psikg.cli", "--store", str(store_path), "load", str(DATA / "minimal")]
+    spare = tmp_path / "spare.psikg"
+    spare.write_bytes(store_path.read_bytes())
+    completed = subprocess.run([*command[:4], str(spare), *command[5:]], capture_output=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr.decode()  # the command works when left alone
+    assert _content(spare) == expected_new
     for delay in (0.2, 0.5, 0.8, 1.1, 1.4):
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
