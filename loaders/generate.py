@@ -84,10 +84,11 @@ def generate(out: Path, countries: int, practices: int, factors: int, seed: int 
     written["practice_factors"] = _write(out / "practice_factors.csv", ["practice", "factor", "role"],
                                          factor_link_rows)
 
-    # Contexts: each country states about a third of the factors, some revised later.
+    # Contexts: each country states about a third of the generated factors (never the bundled
+    # ones, so the synthetic network can be loaded beside the bundled one), some revised later.
     context_rows = []
     for country in chosen:
-        for factor in rng.sample(usable_factors, max(1, len(usable_factors) // 3)):
+        for factor in rng.sample(factor_ids, max(1, len(factor_ids) // 3)):
             year = rng.randint(2012, 2020)
             context_rows.append((country, factor, str(year), "yes" if rng.random() < 0.7 else "no", SOURCE))
             if rng.random() < 0.15:
