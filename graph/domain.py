@@ -278,7 +278,11 @@ def catalog_from_store(store) -> Catalog:
         "country", "factor", "theme", "practice", "context", "need", "transfer", "organization",
         "network", "event", "goal", "target", "status_step")}
 
+    native = getattr(store, "grouped_links", None)  # a store may serve the grouped shape itself
+
     def links(kind: str, rel: str) -> dict[str, list[tuple[str, str, dict]]]:
+        if native is not None:
+            return native(kind, rel)
         grouped: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
         for source, target_kind, target, props in store.links(kind, rel):
             # Interned ids make a pickled catalog small and quick to read back.

@@ -111,6 +111,11 @@ class EmbeddedStore:
     def links(self, kind: str, rel: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         return iter(self._derive("links_index", self._links_by_relation).get((kind, rel), ()))
 
+    def grouped_links(self, kind: str, rel: str) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
+        """The ``rel`` links of ``kind`` by source id, each list sorted by (target kind, target id):
+        the shape the catalog reads, served without regrouping (see graph.domain)."""
+        return self._derive("grouped_links", self._group_links).get((kind, rel), {})
+
     def node(self, kind: str, id_: str) -> dict[str, Any] | None:
         found = self.data.nodes.get(node_key(kind, id_))
         return None if found is None else found[1]
@@ -174,6 +179,22 @@ class EmbeddedStore:
                 bucket.append((source_id, target_kind, target_id, props))
         return dict(index)
 
+    def _group_links(self) -> dict[tuple[str, str], dict[str, list]]:
+        nodes = self.data.nodes
+        split: dict[str, tuple[str, str]] = {}  # target key -> (kind, interned id); targets repeat a lot
+        index: dict[tuple[str, str], dict[str, list]] = defaultdict(dict)
+        for (source, rel), targets in self.data.links.items():
+            grouped = []
+            for target, props in targets.items():
+                parts = split.get(target)
+                if parts is None:
+                    kind, _, id_ = target.partition("/")
+                    parts = split[target] = (kind, sys.intern(id_))
+                grouped.append((*parts, props))
+            grouped.sort()  # (kind, id) is unique per source, so the props are never compared
+            index[(nodes[source][0], rel)][source.partition("/")[2]] = grouped
+        return dict(index)
+
     def _incoming(self) -> dict[str, list[tuple[str, str, dict]]]:
         incoming: dict[str, list] = defaultdict(list)
         for (source, rel), targets in self.data.links.items():
@@ -207,6 +228,7 @@ class EmbeddedStore:
             from .domain import catalog_from_store
 
             catalog = catalog_from_store(self)
+            self._derived = {}  # the indexes the catalog was read through are not needed any more
             self._write(data, catalog)
             self._catalog = catalog
         return ApplyResult(nodes_before=before[0], edges_before=before[1], nodes=len(data.nodes),

@@ -154,3 +154,15 @@ def test_cli_show_groups_links(runner, bundled_store_path):
     missing = runner.invoke(cli, ["--store", str(bundled_store_path), "show", "legal-mandat"])
     assert missing.exit_code == 2
     assert "legal-mandate" in missing.output
+
+
+def test_native_grouped_links_give_the_same_catalog(bundled_graph):
+    """The embedded store's grouped-links fast path reads the same catalog as the generic reads."""
+    from psikg.graph.domain import catalog_from_store
+
+    store = bundled_graph.store
+
+    class GenericOnly:  # the same store seen through the protocol's generic reads only
+        nodes, links = store.nodes, store.links
+
+    assert catalog_from_store(GenericOnly()) == catalog_from_store(store)
