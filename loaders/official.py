@@ -102,7 +102,8 @@ def recognise(path: Path) -> tuple[str, dict] | None:
     data = _head(path)
     if data.startswith(b"PK\x03\x04"):
         return _recognise_workbook(path)
-    if b"metadata.un.org/sdg/ontology#" in data and (b"sdgo:Goal" in data or b"ontology#Goal>" in data):
+    if (b"metadata.un.org/sdg/ontology#" in data and (b"sdgo:Goal" in data or b"ontology#Goal>" in data)
+            and b"psikg" not in data):  # psikg's own exports type goals as sdgo:Goal too
         return SDG_KOS, {}
     header = _csv_header(data)
     if not header:
