@@ -145,13 +145,20 @@ def matchmake(catalog: Catalog, event_id: str, min_score: float = 0.0,
                        tuple(warnings), weights)
 
 
-def opportunities_batch(catalog: Catalog, result: Matchmaking) -> GraphBatch:
-    """The transfers (status ``opportunity``) to save for ``result``'s new opportunities.
+def opportunities_batch(catalog: Catalog, result: Matchmaking, saved_on: str | None = None) -> GraphBatch:
+    """The transfers (status ``opportunity``) to save for ``result``'s new opportunities, each with
+    the first step of its status history dated ``saved_on`` (default: today).
 
     A pair that already has a transfer of the practice, or whose id is taken, is skipped, so the
     batch never changes a recorded transfer and applying it twice changes nothing.
     """
+    from datetime import date
+
+    from ..loaders.history import PendingStep, merge_history
+
+    saved_on = saved_on or date.today().isoformat()
     batch = GraphBatch()
+    first_steps = []
     taken_pairs = {(t.practice, t.importer) for t in catalog.transfers.values()}
     for opportunity in result.opportunities:
         id_ = opportunity.transfer
@@ -166,4 +173,7 @@ def opportunities_batch(catalog: Catalog, result: Matchmaking) -> GraphBatch:
         batch.add_link(key, "exporter", node_key(exporter_kind, opportunity.exporter))
         batch.add_link(key, "importer", node_key("country", opportunity.importer))
         batch.add_link(key, "event", node_key("event", result.event))
+        first_steps.append(PendingStep(id_, "opportunity", saved_on,
+                                       note=f"Found by psikg matchmaking at event {result.event}."))
+    merge_history(batch, first_steps, {}, refuse=lambda step, why: None)  # a first step is always allowed
     return batch

@@ -56,7 +56,7 @@ def test_unknown_event_and_empty_events():
 
 def test_batch_ids_and_links(catalog):
     result = matchmake(catalog, "ws-1", min_score=0.4)
-    batch = opportunities_batch(catalog, result)
+    batch = opportunities_batch(catalog, result, saved_on="2026-11-28")
     assert sorted(batch.ids("transfer")) == ["p-main-to-bbb", "p-main-to-ccc"]
     node = batch.nodes["transfer/p-main-to-bbb"]
     assert node.props["status"] == "opportunity"
@@ -64,7 +64,10 @@ def test_batch_ids_and_links(catalog):
     assert links == {("transfer/p-main-to-bbb", "practice", "practice/p-main"),
                      ("transfer/p-main-to-bbb", "exporter", "country/AAA"),
                      ("transfer/p-main-to-bbb", "importer", "country/BBB"),
-                     ("transfer/p-main-to-bbb", "event", "event/ws-1")}
+                     ("transfer/p-main-to-bbb", "event", "event/ws-1"),
+                     ("transfer/p-main-to-bbb", "steps", "status_step/p-main-to-bbb--2026-11-28--opportunity")}
+    step = batch.nodes["status_step/p-main-to-bbb--2026-11-28--opportunity"]
+    assert (step.props["status"], step.props["date"]) == ("opportunity", "2026-11-28")  # a dated first step
     assert transfer_id("p-main", "BBB") == "p-main-to-bbb"
 
 
