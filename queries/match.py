@@ -209,15 +209,8 @@ class MatchResult:
 
 
 def latest_statements(catalog: Catalog, country: str) -> dict[str, FactorStatement]:
-    """The latest statement about each factor for a country, by the rule of
-    :func:`rules.factors_had` (undated oldest; at equal dates the later statement wins)."""
-    latest: dict[str, tuple[tuple, FactorStatement]] = {}
-    for statement in catalog.statements_by_country.get(country, ()):
-        order = rules.as_of_order(statement.as_of)
-        known = latest.get(statement.factor)
-        if known is None or order >= known[0]:
-            latest[statement.factor] = (order, statement)
-    return {factor: statement for factor, (_, statement) in latest.items()}
+    """The latest statement about each factor for a country (:func:`rules.latest_statements`)."""
+    return rules.latest_statements(catalog.statements_by_country.get(country, ()))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ __all__ = [
     "as_of_order",
     "concept_ancestors",
     "factor_ancestors",
+    "latest_statements",
     "factors_had",
     "factors_satisfied",
     "satisfied_by_country",
@@ -72,15 +73,20 @@ def factor_ancestors(catalog: Catalog, factor: str) -> tuple[str, ...]:
     return concept_ancestors(catalog.factors, factor)
 
 
-def factors_had(statements: tuple[FactorStatement, ...]) -> frozenset[str]:
-    """Factors whose latest statement says present (ties: the later statement in order wins)."""
-    latest: dict[str, tuple[tuple[int, int, int, int], bool]] = {}
+def latest_statements(statements) -> dict[str, FactorStatement]:
+    """The latest statement about each factor (by ``as_of``; ties: the later statement in order wins)."""
+    latest: dict[str, tuple[tuple[int, int, int, int], FactorStatement]] = {}
     for statement in statements:
         order = as_of_order(statement.as_of)
         known = latest.get(statement.factor)
         if known is None or order >= known[0]:
-            latest[statement.factor] = (order, statement.present)
-    return frozenset(f for f, (_, present) in latest.items() if present)
+            latest[statement.factor] = (order, statement)
+    return {factor: statement for factor, (_, statement) in latest.items()}
+
+
+def factors_had(statements: tuple[FactorStatement, ...]) -> frozenset[str]:
+    """Factors whose latest statement says present."""
+    return frozenset(f for f, statement in latest_statements(statements).items() if statement.present)
 
 
 def factors_satisfied(catalog: Catalog, country: str) -> frozenset[str]:

@@ -48,6 +48,7 @@ from urllib.parse import quote
 from ..errors import PsikgError, UnknownIdError
 from ..graph.domain import Catalog
 from ..ontology.model import SDG_NS
+from . import rules
 from .lookup import country_of, nearest, practice_of, sdg_key
 
 __all__ = [
@@ -229,13 +230,10 @@ def _goal_of_target(catalog: Catalog, target: str) -> str:
 
 def _theme_closure(catalog: Catalog, themes: Iterable[str]) -> tuple[str, ...]:
     """The themes and every broader theme of each (a broad theme filter finds narrower ones)."""
-    seen: list[str] = []
+    seen: set[str] = set()
     for theme in themes:
-        current, guard = theme, 0
-        while current and current not in seen and guard < 50:
-            seen.append(current)
-            found = catalog.themes.get(current)
-            current, guard = (found.broader if found else None), guard + 1
+        if theme:
+            seen.update(rules.concept_ancestors(catalog.themes, theme))
     return tuple(sorted(seen))
 
 
