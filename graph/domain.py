@@ -260,12 +260,12 @@ def _steps(step_nodes: dict[str, dict], ids: tuple[str, ...]) -> tuple[StatusSte
     """A transfer's status steps, oldest first: by date (undated first), then order of recording."""
     if not ids:
         return ()
-    from ..queries.rules import as_of_order
+    from ..queries.rules import history_order
 
     steps = [StatusStep(i, p.get("status"), p.get("date"), p.get("outcome"), p.get("note"), p.get("forced"),
                         p.get("seq") or 0, _tuple(p.get("sources"))) for i in ids if (p := step_nodes.get(i))]
     if len(steps) > 1:
-        steps.sort(key=lambda s: (as_of_order(s.date), s.seq, s.id))
+        steps.sort(key=history_order)
     return tuple(steps)
 
 

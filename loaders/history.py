@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from ..graph.domain import StatusStep
 from ..graph.records import GraphBatch, node_key
-from ..queries.rules import as_of_order, transition_problem
+from ..queries.rules import as_of_order, history_order, transition_problem
 
 __all__ = ["PendingStep", "step_id", "stored_history", "merge_history", "history_order", "record_steps",
            "follow_up_batch"]
@@ -34,11 +34,6 @@ def step_id(transfer: str, date: str | None, status: str) -> str:
     'bgd-sdg-tracker-to-per--undated--agreed'
     """
     return f"{transfer}--{date or 'undated'}--{status}"
-
-
-def history_order(step: StatusStep) -> tuple:
-    """Sort key of a step: by date (undated first), then order of recording, then id."""
-    return (as_of_order(step.date), step.seq, step.id)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from ..ontology.model import TRANSFER_ENGAGED_STATUSES, TRANSFER_SUCCESS_STATUSE
 
 __all__ = [
     "as_of_order",
+    "history_order",
     "concept_ancestors",
     "factor_ancestors",
     "latest_statements",
@@ -54,6 +55,11 @@ def as_of_order(as_of: str | None) -> tuple[int, int, int, int]:
     parts = [int(p) for p in str(as_of).split("-")[:3]]
     parts += [0] * (3 - len(parts))
     return (1, parts[0], parts[1], parts[2])
+
+
+def history_order(step) -> tuple:
+    """Sort key of a status step: by date (undated first), then order of recording, then id."""
+    return (as_of_order(step.date), step.seq, step.id)
 
 
 def concept_ancestors(scheme: dict, concept: str) -> tuple[str, ...]:
