@@ -109,7 +109,9 @@ class EmbeddedStore:
         return iter(by_kind.get(kind, ()))
 
     def links(self, kind: str, rel: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        return iter(self._derive("links_index", self._links_by_relation).get((kind, rel), ()))
+        for source_id, targets in self.grouped_links(kind, rel).items():
+            for target_kind, target_id, props in targets:
+                yield source_id, target_kind, target_id, props
 
     def grouped_links(self, kind: str, rel: str) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
         """The ``rel`` links of ``kind`` by source id, each list sorted by (target kind, target id):
@@ -167,17 +169,6 @@ class EmbeddedStore:
         for key, (kind, props) in self.data.nodes.items():
             by_kind[kind].append((split_key(key)[1], props))
         return dict(by_kind)
-
-    def _links_by_relation(self) -> dict[tuple[str, str], list[tuple[str, str, str, dict]]]:
-        data = self.data
-        index: dict[tuple[str, str], list] = defaultdict(list)
-        for (source, rel), targets in data.links.items():
-            kind, source_id = data.nodes[source][0], source.partition("/")[2]
-            bucket = index[(kind, rel)]
-            for target, props in targets.items():
-                target_kind, _, target_id = target.partition("/")  # as split_key, inlined: hot loop
-                bucket.append((source_id, target_kind, target_id, props))
-        return dict(index)
 
     def _group_links(self) -> dict[tuple[str, str], dict[str, list]]:
         nodes = self.data.nodes
