@@ -35,12 +35,18 @@ def nearest(text: str, known, n: int = 5) -> list[str]:
     return [by_folded[f] for f in found[:n]]
 
 
+def _by_id(kind: str, records: dict, id_: str):
+    """The record with this id (exact, else trimmed and lower-case), or UnknownIdError with the
+    nearest ids."""
+    found = records.get(id_) or records.get(id_.strip().lower())
+    if found is None:
+        raise UnknownIdError(kind, id_, nearest(id_, records))
+    return found
+
+
 def practice_of(catalog: Catalog, practice_id: str) -> Practice:
     """The practice with this id (exact, else case-insensitive)."""
-    found = catalog.practices.get(practice_id) or catalog.practices.get(practice_id.strip().lower())
-    if found is None:
-        raise UnknownIdError("practice", practice_id, nearest(practice_id, catalog.practices))
-    return found
+    return _by_id("practice", catalog.practices, practice_id)
 
 
 def country_of(catalog: Catalog, text: str) -> Country:
@@ -61,17 +67,11 @@ def country_of(catalog: Catalog, text: str) -> Country:
 
 
 def event_of(catalog: Catalog, event_id: str) -> Event:
-    found = catalog.events.get(event_id) or catalog.events.get(event_id.strip().lower())
-    if found is None:
-        raise UnknownIdError("event", event_id, nearest(event_id, catalog.events))
-    return found
+    return _by_id("event", catalog.events, event_id)
 
 
 def need_of(catalog: Catalog, need_id: str) -> Need:
-    found = catalog.needs.get(need_id) or catalog.needs.get(need_id.strip().lower())
-    if found is None:
-        raise UnknownIdError("need", need_id, nearest(need_id, catalog.needs))
-    return found
+    return _by_id("need", catalog.needs, need_id)
 
 
 def sdg_key(code: str) -> tuple:
