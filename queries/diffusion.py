@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ..errors import UnknownIdError
 from ..graph.domain import Catalog, Transfer
 from .graphs import counts_as_transfer, node_kind
+from .lookup import practice_of
 from .rules import is_successful
 
 __all__ = ["DiffusionNode", "Diffusion", "diffusion", "diffusion_from_country", "render_tree"]
@@ -107,10 +108,7 @@ def _name(catalog: Catalog, party: str) -> str:
 
 def diffusion(catalog: Catalog, practice_id: str) -> Diffusion:
     """The diffusion tree of ``practice_id``. Raises UnknownIdError for an unknown practice."""
-    practice = catalog.practices.get(practice_id)
-    if practice is None:
-        raise UnknownIdError("practice", practice_id,
-                             difflib.get_close_matches(practice_id, sorted(catalog.practices), n=3))
+    practice = practice_of(catalog, practice_id)
     transfers = catalog.transfers_by_practice.get(practice.id, ())
     notes: list[str] = []
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from ..errors import UnknownIdError
 from ..graph.domain import Catalog
+from .lookup import country_of
 from .rules import need_targets
 from .sample import is_small, small_note
 
@@ -120,14 +121,8 @@ def _scope(catalog: Catalog, country, region, group) -> tuple[dict, frozenset[st
         return {}, None
     name, value = given[0]
     if name == "country":
-        for candidate in (value, value.upper()):
-            if candidate in catalog.countries:
-                return {"country": candidate}, frozenset([candidate])
-        by_name = {c.name.casefold(): c.id for c in catalog.countries.values()}
-        if value.casefold() in by_name:
-            return {"country": by_name[value.casefold()]}, frozenset([by_name[value.casefold()]])
-        raise UnknownIdError("country", value, difflib.get_close_matches(
-            value, sorted(catalog.countries) + sorted(by_name), n=3))
+        found = country_of(catalog, value).id
+        return {"country": found}, frozenset([found])
     if name == "group":
         if value.upper() not in GROUPS:
             raise UnknownIdError("group", value, difflib.get_close_matches(value.upper(), GROUPS, n=1))

@@ -18,14 +18,13 @@ events both belong to.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 import networkx as nx
 
-from ..errors import UnknownIdError
 from ..graph.domain import Catalog
 from .graphs import Link, cooperation_graph, links_between, transfer_graph
+from .lookup import country_of
 
 __all__ = ["Hop", "TransferPath", "Paths", "paths", "k_shortest_simple_paths"]
 
@@ -112,13 +111,7 @@ def _resolve(catalog: Catalog, text: str, graphs: tuple[nx.Graph, ...]) -> str:
     """A country id (ISO3, any case, or an exact name) or an organization exporter's id."""
     if text in catalog.countries or any(text in graph for graph in graphs):
         return text
-    if text.upper() in catalog.countries:
-        return text.upper()
-    by_name = {country.name.casefold(): country.id for country in catalog.countries.values()}
-    if text.casefold() in by_name:
-        return by_name[text.casefold()]
-    known = sorted(catalog.countries) + sorted(by_name)
-    raise UnknownIdError("country", text, difflib.get_close_matches(text, known, n=3))
+    return country_of(catalog, text).id
 
 
 def _build(catalog: Catalog, kind: str, sequence: tuple[str, ...]) -> TransferPath:
