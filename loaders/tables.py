@@ -37,13 +37,16 @@ class Table:
 TABLES: dict[str, Table] = {t.name: t for t in (
     Table("practices", ("id", "title", "source"),
           ("country", "organization", "year", "themes", "maturity", "sdg_targets", "description",
-           "problem", "components", "evidence"), "practice"),
-    Table("practice_factors", ("practice", "factor", "role"), ("note", "source"), None),
-    Table("contexts", ("country", "factor", "source"), ("as_of", "present", "note"), None),
+           "problem", "components", "evidence", "sdg_targets_basis", "sdg_targets_read_by",
+           "sdg_targets_read_on"), "practice"),
+    Table("practice_factors", ("practice", "factor", "role"), ("note", "source", "basis", "read_by", "read_on"),
+          None),
+    Table("contexts", ("country", "factor", "source"), ("as_of", "present", "note", "basis", "read_by", "read_on"),
+          None),
     Table("needs", ("id", "country", "title"),
           ("themes", "sdg_targets", "priority", "event", "description", "source"), "need"),
     Table("transfers", ("id", "practice", "exporter", "importer", "status"),
-          ("facilitator", "event", "outcome", "start_year", "note", "source"), "transfer"),
+          ("facilitator", "event", "outcome", "start_year", "note", "source", "degree", "lesson"), "transfer"),
     Table("factors", ("id", "label"), ("broader", "description"), "factor"),
     Table("organizations", ("id", "name"), ("country", "kind", "source"), "organization"),
     Table("networks", ("id", "name"), ("members", "founded", "place", "description", "source"), "network"),
@@ -213,6 +216,22 @@ class TableConverter:
     def _sources(self, row: Row) -> list[str]:
         return split_list(row.cells.get("source"))
 
+    def _provenance(self, row: Row, prefix: str = "") -> dict:
+        """``basis`` (stated | reading) with ``read_by`` and ``read_on``: a reading names who read
+        the source and when, so that it can be checked; a stated fact needs neither."""
+        basis = self.cell(row, f"{prefix}basis", lambda t: parse_enum(t, "basis"))
+        read_by = self.cell(row, f"{prefix}read_by")
+        read_on = self.cell(row, f"{prefix}read_on", parse_date)
+        if basis == "reading":
+            for column, value in ((f"{prefix}read_by", read_by), (f"{prefix}read_on", read_on)):
+                if value is None and not (row.cells.get(column) or "").strip():
+                    self.error(row, column, "", "a value: a reading names who read the source and when "
+                               "(read_by: a curator or a rule; read_on: an ISO date)")
+        elif read_by or read_on:
+            self.error(row, f"{prefix}basis", basis or "", "reading (read_by and read_on describe a reading)")
+        found = {"basis": basis, "read_by": read_by, "read_on": read_on}
+        return {k: v for k, v in found.items() if v is not None}
+
     def _factors(self, row: Row) -> None:
         id_ = self._id(row, "factor")
         label = self.cell(row, "label", required=True)
@@ -294,18 +313,20 @@ class TableConverter:
                  "maturity": self.cell(row, "maturity", lambda t: parse_enum(t, "maturity")),
                  "problem": self.cell(row, "problem"), "components": self.cells(row, "components"),
                  "evidence": self.cell(row, "evidence"), "sources": sources}
+        targets_provenance = self._provenance(row, "sdg_targets_")
         if id_ is None or title is None:
             return
         key = self.batch.add_node("practice", id_, props).key
         self._link_one(key, "country", ("country", country) if country else None)
         self._link_one(key, "organization", organization)
         self._link_many(key, "themes", themes)
-        self._link_many(key, "targets", targets)
+        self._link_many(key, "targets", targets, targets_provenance or None)
 
     def _practice_factors(self, row: Row) -> None:
         practice = self.cell(row, "practice", self.ref("practice"), required=True)
         factor = self.cell(row, "factor", self.ref("factor"), required=True)
         role = self.cell(row, "role", lambda t: parse_enum(t, "role"), required=True)
+        provenance = self._provenance(row)
         if practice and factor and role:
             source = node_key(*practice)
             if (source, "factors", node_key(*factor)) in self.batch.links:
@@ -313,7 +334,7 @@ class TableConverter:
                 return
             self.batch.add_link(source, "factors", node_key(*factor),
                                 {"role": role, "note": self.cell(row, "note"),
-                                 "sources": self._sources(row) or None})
+                                 "sources": self._sources(row) or None, **provenance})
 
     def _contexts(self, row: Row) -> None:
         country = self.cell(row, "country", self.country, required=True)
@@ -321,6 +342,7 @@ class TableConverter:
         as_of = self.cell(row, "as_of", parse_date)
         present = self.cell(row, "present", parse_present)
         present = True if present is None else present
+        provenance = self._provenance(row)
         sources = self._sources(row)
         if not sources:
             self.error(row, "source", "", "a value (this column is required)")
@@ -340,7 +362,7 @@ class TableConverter:
                        f"one statement per factor, country and date ({factor[1]} is stated both present "
                        f"and absent for {country} as of {as_of or 'undated'})")
             return
-        self.batch.add_link(key, "present" if present else "absent", node_key(*factor))
+        self.batch.add_link(key, "present" if present else "absent", node_key(*factor), provenance or None)
         for source in sources:
             if source not in node.props["sources"]:
                 node.props["sources"].append(source)
@@ -377,7 +399,9 @@ class TableConverter:
         props = {"status": self.cell(row, "status", lambda t: parse_enum(t, "status"), required=True),
                  "outcome": self.cell(row, "outcome", lambda t: parse_enum(t, "outcome")) or "unknown",
                  "start_year": self.cell(row, "start_year", parse_year),
-                 "note": self.cell(row, "note"), "sources": self._sources(row)}
+                 "note": self.cell(row, "note"), "sources": self._sources(row),
+                 "degree": self.cell(row, "degree", lambda t: parse_enum(t, "degree")),
+                 "lesson": self.cell(row, "lesson")}
         if exporter and importer and exporter == ("country", importer):
             self.error(row, "importer", importer, "a country other than the exporter")
             return

@@ -38,6 +38,8 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "outcome": ("success", "partial", "failure", "unknown"),
     "priority": ("high", "medium", "low"),
     "organization_kind": ("government", "international", "ngo", "private", "academic", "network-secretariat"),
+    "basis": ("stated", "reading"),
+    "degree": ("copy", "adaptation", "inspiration"),
 }
 
 # A transfer in one of these statuses means the importer is already engaged with the practice.
@@ -114,6 +116,13 @@ LABEL = _p("label", "str", "skos:prefLabel", "Preferred label.", required=True)
 NAME = _p("name", "str", "schema:name", "Name.", required=True)
 DEFINITION = _p("definition", "text", "skos:definition", "Definition.")
 DESCRIPTION = _p("description", "text", "dcterms:description", "What it is.")
+# Provenance of a fact: does its source state it, or is it a curator's reading (docs/data.md)?
+PROVENANCE = (
+    _p("basis", "str", "psikg:basis", "stated: the source states it; reading: a curator's reading of the source.",
+       enum="basis"),
+    _p("read_by", "str", "psikg:readBy", "Who made the reading (a curator, or a named derivation rule)."),
+    _p("read_on", "date", "psikg:readOn", "When the reading was made (ISO 8601 date)."),
+)
 KOS_LABELS = _p("labels", "str", "psikg:multilingualLabel",
                 "Labels in every language of the UN SDG KOS, each written text@lang (set by loading the KOS dump).",
                 many=True)
@@ -162,12 +171,13 @@ KINDS: dict[str, Kind] = {
                 _r("organization", "DEVELOPED_BY", "organization", "psikg:organization",
                    "The organization that runs or developed it.", many=False),
                 _r("themes", "HAS_THEME", "theme", "dcterms:subject", "Themes it is about."),
-                _r("targets", "ADDRESSES", "target", "psikg:addressesTarget", "SDG targets it serves."),
+                _r("targets", "ADDRESSES", "target", "psikg:addressesTarget", "SDG targets it serves.",
+                   properties=PROVENANCE),
                 _r("factors", "HAS_FACTOR", "factor", "psikg:hasSuccessFactor",
                    "Success factors that made it work.",
                    properties=(_p("role", "str", "psikg:role", "Critical or supporting.", enum="role"),
                                _p("note", "text", "psikg:note", "The source's specifics."),
-                               SOURCES)),
+                               SOURCES) + PROVENANCE),
             ),
         ),
         Kind(
@@ -194,8 +204,10 @@ KINDS: dict[str, Kind] = {
             ),
             relations=(
                 _r("country", "OF_COUNTRY", "country", "psikg:country", "The country described.", many=False),
-                _r("present", "FACTOR_PRESENT", "factor", "psikg:factorPresent", "Factors present."),
-                _r("absent", "FACTOR_ABSENT", "factor", "psikg:factorAbsent", "Factors known to be absent."),
+                _r("present", "FACTOR_PRESENT", "factor", "psikg:factorPresent", "Factors present.",
+                   properties=PROVENANCE),
+                _r("absent", "FACTOR_ABSENT", "factor", "psikg:factorAbsent", "Factors known to be absent.",
+                   properties=PROVENANCE),
             ),
         ),
         Kind(
@@ -225,6 +237,10 @@ KINDS: dict[str, Kind] = {
                 _p("outcome", "str", "psikg:outcome", "Outcome, where known.", enum="outcome"),
                 _p("start_year", "year", "psikg:startYear", "Year it started."),
                 _p("note", "text", "psikg:note", "What the sources say happened."),
+                _p("degree", "str", "psikg:transferDegree",
+                   "What moved, as the policy-transfer literature grades it: copy, adaptation or inspiration.",
+                   enum="degree"),
+                _p("lesson", "text", "psikg:lesson", "What worked or did not, where a source gives it."),
                 SOURCES,
             ),
             relations=(

@@ -14,13 +14,37 @@ KIND_KEYS = {
 }
 
 
+# The facts that carry a provenance basis (docs/data.md): name -> the (kind, relation) links holding them.
+BASIS_FACTS = {
+    "practice_factors": (("practice", "factors"),),
+    "practice_targets": (("practice", "targets"),),
+    "context_statements": (("context", "present"), ("context", "absent")),
+}
+BASES = ("stated", "reading", "unrecorded")
+
+
 @dataclass(frozen=True)
 class Stats:
     counts: dict[str, int]
     links_by_type: dict[str, int] = field(default_factory=dict)
+    facts_by_basis: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {**self.counts, "links_by_type": dict(self.links_by_type)}
+        return {**self.counts, "links_by_type": dict(self.links_by_type),
+                "facts_by_basis": {k: dict(v) for k, v in self.facts_by_basis.items()}}
+
+
+def facts_by_basis(store) -> dict[str, dict[str, int]]:
+    """How many facts of each provenance kind a source states, a curator read, or nobody marked."""
+    found = {}
+    for name, relations in BASIS_FACTS.items():
+        counts = dict.fromkeys(BASES, 0)
+        for kind, rel in relations:
+            for _source, _target_kind, _target, props in store.links(kind, rel):
+                basis = (props or {}).get("basis")
+                counts[basis if basis in counts else "unrecorded"] += 1
+        found[name] = counts
+    return found
 
 
 def stats(store) -> Stats:
@@ -33,4 +57,7 @@ def stats(store) -> Stats:
     counts["exporter_countries"] = len({p.country for p in catalog.practices.values() if p.country})
     counts["practice_factor_links"] = sum(len(p.factors) for p in catalog.practices.values())
     counts["nodes"], counts["edges"] = raw["nodes"], raw["edges"]
-    return Stats(counts, raw["links_by_type"])
+    by_basis = facts_by_basis(store)
+    for basis in BASES:
+        counts[f"facts_{basis}"] = sum(c[basis] for c in by_basis.values())
+    return Stats(counts, raw["links_by_type"], by_basis)
