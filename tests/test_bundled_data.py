@@ -1,0 +1,117 @@
+"""The bundled data is facts with sources: every row names its source, and every fact that a curator
+read into a source says so, with who read it and when (docs/data.md)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+import psikg
+from psikg.errors import InputError
+from psikg.loaders import BUNDLED_DIR, prepare_load
+from psikg.ontology.model import ENUMS
+
+BUNDLED_CSVS = sorted(BUNDLED_DIR.glob("*/*.csv"))
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+KINDS_OF_FACTOR_LINK = ("precondition", "component", "outcome")
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _provenance_problems(row: dict[str, str], prefix: str = "") -> list[str]:
+    basis = (row.get(f"{prefix}basis") or "").strip()
+    if basis not in ENUMS["basis"]:
+        return [f"{prefix}basis {basis!r} is not one of {ENUMS['basis']}"]
+    if basis == "reading":
+        problems = []
+        if not (row.get(f"{prefix}read_by") or "").strip():
+            problems.append(f"a reading without {prefix}read_by")
+        if not ISO_DATE.fullmatch((row.get(f"{prefix}read_on") or "").strip()):
+            problems.append(f"a reading without an ISO date in {prefix}read_on")
+        return problems
+    return []
+
+
+@pytest.mark.parametrize("path", BUNDLED_CSVS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_bundled_row_has_a_source(path):
+    missing = [line for line, row in enumerate(_rows(path), start=2) if not (row.get("source") or "").strip()]
+    assert not missing, f"{path}: rows without a source: {missing}"
+
+
+@pytest.mark.parametrize("path", [p for p in BUNDLED_CSVS if p.name in ("practice_factors.csv", "contexts.csv")],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_factor_fact_states_its_basis(path):
+    problems = [f"row {line}: {problem}" for line, row in enumerate(_rows(path), start=2)
+                for problem in _provenance_problems(row)]
+    assert not problems, f"{path}: " + "; ".join(problems[:10])
+
+
+@pytest.mark.parametrize("path", sorted(BUNDLED_DIR.glob("*/practices.csv")), ids=lambda p: p.parent.name)
+def test_every_practice_with_targets_states_their_basis(path):
+    problems = [f"row {line}: {problem}" for line, row in enumerate(_rows(path), start=2)
+                if (row.get("sdg_targets") or "").strip() for problem in _provenance_problems(row, "sdg_targets_")]
+    assert not problems, f"{path}: " + "; ".join(problems[:10])
+
+
+@pytest.mark.parametrize("path", sorted(BUNDLED_DIR.glob("*/practice_factors.csv")), ids=lambda p: p.parent.name)
+def test_every_factor_link_has_a_kind(path):
+    wrong = [(line, row.get("kind")) for line, row in enumerate(_rows(path), start=2)
+             if row.get("kind") not in KINDS_OF_FACTOR_LINK]
+    assert not wrong, f"{path}: {wrong[:10]}"
+
+
+def test_the_practices_own_parts_are_components():
+    kinds = {(r["practice"], r["factor"]): r["kind"]
+             for path in BUNDLED_DIR.glob("*/practice_factors.csv") for r in _rows(path)}
+    assert kinds[("est-x-road", "data-exchange-platform")] == "component"
+    assert kinds[("bgd-a2i-service-innovation", "service-points")] == "component"
+    assert kinds[("ken-huduma", "service-points")] == "component"
+    assert kinds[("est-x-road", "e-transactions-law")] == "precondition"
+
+
+def test_stats_count_facts_by_basis(bundled_store_path):
+    counts = psikg.open(bundled_store_path).stats().as_dict()
+    by_basis = counts["facts_by_basis"]
+    assert set(by_basis) == {"practice_factors", "practice_targets", "context_statements"}
+    # No bundled fact is left without a basis, and the totals add up.
+    assert all(c["unrecorded"] == 0 for c in by_basis.values()), by_basis
+    assert by_basis["practice_factors"]["reading"] == counts["practice_factor_links"]
+    assert counts["facts_reading"] == sum(c["reading"] for c in by_basis.values())
+    assert by_basis["context_statements"]["stated"] == 0  # the survey's thresholds are the project's reading
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_a_reading_without_its_reader_is_refused(tmp_path):
+    _write(tmp_path / "in", "contexts.csv",
+           "country,factor,as_of,present,source,basis,read_by,read_on\n"
+           "KEN,connectivity,2020,yes,https://example.org/a,reading,,2026-12-01\n"
+           "UGA,connectivity,2020,yes,https://example.org/b,assumed,,\n"
+           "TZA,connectivity,2020,yes,https://example.org/c,stated,someone,\n")
+    with pytest.raises(InputError) as raised:
+        prepare_load([tmp_path / "in"], bundled=False)
+    messages = "\n".join(str(i) for i in raised.value.issues)
+    assert "row 2" in messages and "read_by" in messages
+    assert "row 3" in messages and "'assumed'" in messages and "stated, reading" in messages
+    assert "row 4" in messages and "basis" in messages
+
+
+def test_provenance_reaches_the_store(tmp_path):
+    _write(tmp_path / "in", "contexts.csv",
+           "country,factor,as_of,present,source,basis,read_by,read_on\n"
+           "KEN,connectivity,2020,yes,https://example.org/a,reading,A. Curator,2026-12-01\n"
+           "KEN,digital-literacy,2020,no,https://example.org/b,stated,,\n")
+    store = tmp_path / "s.psikg"
+    graph = psikg.open(store)
+    graph.load([tmp_path / "in"], bundled=False)
+    by_basis = graph.stats().facts_by_basis["context_statements"]
+    assert by_basis == {"stated": 1, "reading": 1, "unrecorded": 0}
