@@ -35,7 +35,7 @@ from .tables import Row
 from .values import BadValue, CountryResolver
 
 __all__ = ["Imported", "recognise", "import_official", "EGDI_FACTORS", "EGDI_THRESHOLD", "M49", "WB_CLASS",
-           "SDG_KOS", "EGDI"]
+           "SDG_KOS", "EGDI", "survey_context_rows", "survey_contexts_csv"]
 
 M49, WB_CLASS, SDG_KOS, EGDI = "UN M49 overview", "World Bank CLASS", "UN SDG KOS", "UN E-Government Survey"
 
@@ -46,6 +46,10 @@ EGDI_FACTORS = {
     "hci": ("digital-literacy", "Human Capital Index"),
 }
 EGDI_THRESHOLD = 0.5  # index >= 0.5: the factor is present; below: absent
+# Each survey statement is the project's reading of an index, not something the survey states:
+# it names the rule that made it and the date the rule was last changed (docs/data.md).
+EGDI_READ_BY = f"psikg survey rule: index >= {EGDI_THRESHOLD} present, below absent"
+EGDI_READ_ON = "2026-12-04"
 EGDI_SOURCE = "https://publicadministration.un.org/egovkb/en-us/Data-Center"
 
 _M49_COLUMNS = {"ISO-alpha3 Code", "M49 Code", "Region Name", "Sub-region Name",
@@ -383,8 +387,52 @@ def _import_egdi(path: Path, layout: dict, issues: list[InputIssue], countries: 
                 "country": iso3, "factor": factor, "as_of": str(year), "present": "yes" if present else "no",
                 "source": source,
                 "note": f"UN E-Government Survey {year}: {index_name} {round(value, 4)} "
-                        f"({'>=' if present else '<'} {EGDI_THRESHOLD})"}))
+                        f"({'>=' if present else '<'} {EGDI_THRESHOLD})",
+                "basis": "reading", "read_by": EGDI_READ_BY, "read_on": EGDI_READ_ON}))
     imported.tables["contexts"] = statements
     imported.kind = f"{EGDI} {year}"
     imported.counts = counts
     return imported
+
+
+# The bundled survey table ---------------------------------------------------------------------
+
+SURVEY_COLUMNS = ("country", "factor", "as_of", "present", "source", "note", "basis", "read_by", "read_on")
+
+
+def survey_context_rows(paths: list[Path]) -> list[dict[str, str]]:
+    """The context statements the survey files ``paths`` give, as table rows in a stable order
+    (year, country, factor). Raises InputError when a file cannot be imported cleanly."""
+    from ..errors import InputError
+    from .reference import reference_batch
+
+    reference = reference_batch()
+    rows: list[dict[str, str]] = []
+    for path in paths:
+        issues: list[InputIssue] = []
+        found = recognise(Path(path))
+        if found is None or found[0] != EGDI:
+            issues.append(InputIssue(str(path), None, None, None, "a UN E-Government Survey data file"))
+        else:
+            imported = import_official(Path(path), found, issues, reference)
+            rows += [dict(row.cells) for row in imported.tables.get("contexts", ())]
+        errors = [i for i in issues if i.severity == "error"]
+        if errors:
+            raise InputError(errors)
+    return sorted(rows, key=lambda r: (r["as_of"], r["country"], r["factor"]))
+
+
+def survey_contexts_csv(paths: list[Path]) -> str:
+    """The bundled ``egov-survey/contexts.csv``, derived from the survey files ``paths``."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, SURVEY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({c: row.get(c, "") for c in SURVEY_COLUMNS} for row in survey_context_rows(paths))
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":  # python -m psikg.loaders.official OUT.csv SURVEY.csv... (docs/data.md)
+    import sys
+
+    out, *inputs = sys.argv[1:]
+    Path(out).write_text(survey_contexts_csv([Path(p) for p in inputs]), encoding="utf-8")

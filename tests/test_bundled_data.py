@@ -115,3 +115,30 @@ def test_provenance_reaches_the_store(tmp_path):
     graph.load([tmp_path / "in"], bundled=False)
     by_basis = graph.stats().facts_by_basis["context_statements"]
     assert by_basis == {"stated": 1, "reading": 1, "unrecorded": 0}
+
+
+SURVEY_TABLE = BUNDLED_DIR / "egov-survey" / "contexts.csv"
+
+
+def test_the_bundled_survey_table_is_derived_from_the_official_files(shared_reference):
+    """The shipped table equals what the project's importer derives from the official survey files
+    (to regenerate it: python -m psikg.loaders.official loaders/bundled/egov-survey/contexts.csv
+    ../shared/reference/egdi/EGOV_DATA_2022.csv ../shared/reference/egdi/EGOV_DATA_2024.csv)."""
+    from psikg.loaders.official import survey_contexts_csv
+
+    files = [shared_reference / "egdi" / "EGOV_DATA_2022.csv", shared_reference / "egdi" / "EGOV_DATA_2024.csv"]
+    assert SURVEY_TABLE.read_text(encoding="utf-8") == survey_contexts_csv(files)
+
+
+def test_the_survey_table_covers_every_un_member_in_2022_and_2024(bundled_catalog):
+    rows = _rows(SURVEY_TABLE)
+    members = {c.id for c in bundled_catalog.countries.values() if c.un_member}
+    assert len(members) == 193
+    for year in ("2022", "2024"):
+        countries = {r["country"] for r in rows if r["as_of"] == year}
+        assert countries == members, (year, sorted(members ^ countries))
+        assert len([r for r in rows if r["as_of"] == year]) == 3 * 193
+    assert {r["basis"] for r in rows} == {"reading"}
+    # As loaded, every member has statements as of both years.
+    dated = {(s.country, s.as_of) for s in bundled_catalog.statements}
+    assert all((m, y) in dated for m in members for y in ("2022", "2024"))
