@@ -142,3 +142,55 @@ def test_the_survey_table_covers_every_un_member_in_2022_and_2024(bundled_catalo
     # As loaded, every member has statements as of both years.
     dated = {(s.country, s.as_of) for s in bundled_catalog.statements}
     assert all((m, y) in dated for m in members for y in ("2022", "2024"))
+
+
+# docs/data.md: coverage of the bundled data by M49 region, sub-region and income group ---------------
+
+DATA_DOC = Path(__file__).resolve().parents[1] / "docs" / "data.md"
+COVERAGE_START, COVERAGE_END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+COVERAGE_COLUMNS = ("UN members", "with curated statements", "with survey statements", "practices from",
+                    "transfers into")
+
+
+def _bundled(name: str, folder_filter=lambda folder: True) -> list[dict[str, str]]:
+    return [row for path in sorted(BUNDLED_DIR.glob(f"*/{name}")) if folder_filter(path.parent.name)
+            for row in _rows(path)]
+
+
+def _coverage_table(title: str, group_of: dict[str, str], members: set[str]) -> str:
+    curated = {r["country"] for r in _bundled("contexts.csv", lambda f: f != "egov-survey")}
+    survey = {r["country"] for r in _bundled("contexts.csv", lambda f: f == "egov-survey")}
+    practices = [r["country"] for r in _bundled("practices.csv") if r.get("country")]
+    transfers = [r["importer"] for r in _bundled("transfers.csv")]
+    groups = sorted({g for c, g in group_of.items() if c in members}, key=lambda g: (g == "(none)", g))
+    lines = [f"| {title} | " + " | ".join(COVERAGE_COLUMNS) + " |", "|---" * (len(COVERAGE_COLUMNS) + 1) + "|"]
+    for group in groups + ["all"]:
+        countries = {c for c in members if group == "all" or group_of.get(c) == group}
+        cells = (len(countries), len(countries & curated), len(countries & survey),
+                 sum(c in countries for c in practices), sum(c in countries for c in transfers))
+        label = "**all**" if group == "all" else group
+        lines.append(f"| {label} | " + " | ".join(str(n) for n in cells) + " |")
+    return "\n".join(lines)
+
+
+def coverage_markdown(countries: dict[str, dict]) -> str:
+    """The coverage tables of docs/data.md, from country records carrying M49 and income group."""
+    members = {c for c, p in countries.items() if p.get("un_member")}
+    tables = [
+        _coverage_table("M49 region", {c: p.get("region") or "(none)" for c, p in countries.items()}, members),
+        _coverage_table("M49 sub-region", {c: p.get("subregion") or "(none)" for c, p in countries.items()},
+                        members),
+        _coverage_table("World Bank income group (FY2026)",
+                        {c: p.get("income_group") or "(none)" for c, p in countries.items()}, members),
+    ]
+    return "\n\n".join(tables)
+
+
+def test_the_coverage_tables_in_docs_data_are_current(shared_reference):
+    """Counts are of UN member states only. To refresh, paste the table this test prints."""
+    plan = prepare_load([shared_reference / "countries" / "wb-CLASS_FY2026.xlsx"], bundled=False)
+    countries = {n.id: n.props for n in plan.batch.nodes.values() if n.kind == "country"}
+    expected = coverage_markdown(countries)
+    text = DATA_DOC.read_text(encoding="utf-8")
+    found = text[text.index(COVERAGE_START) + len(COVERAGE_START):text.index(COVERAGE_END)].strip()
+    assert found == expected, "docs/data.md coverage tables are stale; the current ones:\n\n" + expected
