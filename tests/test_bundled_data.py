@@ -194,3 +194,21 @@ def test_the_coverage_tables_in_docs_data_are_current(shared_reference):
     text = DATA_DOC.read_text(encoding="utf-8")
     found = text[text.index(COVERAGE_START) + len(COVERAGE_START):text.index(COVERAGE_END)].strip()
     assert found == expected, "docs/data.md coverage tables are stale; the current ones:\n\n" + expected
+
+
+def test_a_transfer_says_what_moved(tmp_path):
+    _write(tmp_path / "in", "practices.csv", "id,title,country,source\np1,A practice,BRA,https://example.org/p\n")
+    _write(tmp_path / "in", "transfers.csv",
+           "id,practice,exporter,importer,status,degree,lesson\n"
+           "p1-to-moz,p1,BRA,MOZ,adopted,inspiration,Local farmers' groups needed support first\n"
+           "p1-to-ken,p1,BRA,KEN,adopted,transplant,\n")
+    with pytest.raises(InputError) as raised:
+        prepare_load([tmp_path / "in"], bundled=False)
+    messages = "\n".join(str(i) for i in raised.value.issues)
+    assert "row 3" in messages and "'transplant'" in messages and "copy, adaptation, inspiration" in messages
+    (tmp_path / "in" / "transfers.csv").write_text(
+        "id,practice,exporter,importer,status,degree,lesson\n"
+        "p1-to-moz,p1,BRA,MOZ,adopted,inspiration,Local farmers' groups needed support first\n", encoding="utf-8")
+    plan = prepare_load([tmp_path / "in"], bundled=False)
+    props = plan.batch.nodes["transfer/p1-to-moz"].props
+    assert props["degree"] == "inspiration" and props["lesson"].startswith("Local farmers")
