@@ -83,7 +83,9 @@ def test_stats_count_facts_by_basis(bundled_store_path):
     assert all(c["unrecorded"] == 0 for c in by_basis.values()), by_basis
     assert by_basis["practice_factors"]["reading"] == counts["practice_factor_links"]
     assert counts["facts_reading"] == sum(c["reading"] for c in by_basis.values())
-    assert by_basis["context_statements"]["stated"] == 0  # the survey's thresholds are the project's reading
+    stated = sum(r["basis"] == "stated" for r in _bundled("contexts.csv"))
+    assert by_basis["context_statements"]["stated"] == stated > 0
+    assert all(r["basis"] == "reading" for r in _bundled("contexts.csv", lambda f: f == "egov-survey"))
 
 
 def _write(folder: Path, name: str, text: str) -> None:
