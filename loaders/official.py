@@ -11,14 +11,16 @@ World Bank CLASS workbook              country ``income_group``, ``lending_categ
 UN SDG KOS Turtle dump                 goal, target and indicator ``labels`` in every language
                                        (``text@lang``); indicators keyed by permanent code
 UN E-Government Survey data (EGDI)     dated context statements: OSI, TII and HCI mapped to the
-                                       success factors they measure (see ``EGDI_FACTORS``)
+                                       success factors they measure (see ``EGDI_FACTORS``),
+                                       each marked as the project's reading of the index
 =====================================  ==========================================================
 
 Property updates become a :class:`GraphBatch` merged over the reference data; the survey becomes
 rows of the ``contexts`` table, so the table converter checks them like any curated statement.
 Everything that cannot be imported is reported: errors refuse the load, warnings (an economy code
 that is not ISO 3166, such as the World Bank's ``XKX`` for Kosovo) are skipped and listed.
-See docs/reference-data.md.
+The bundled survey table (``loaders/bundled/egov-survey/contexts.csv``) is derived here too
+(:func:`survey_contexts_csv`). See docs/reference-data.md and docs/data.md.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputIssue
+from ..errors import InputError, InputIssue
 from ..graph.records import GraphBatch, node_key
+from .reference import reference_batch
 from .tables import Row
 from .values import BadValue, CountryResolver
 
@@ -403,9 +406,6 @@ SURVEY_COLUMNS = ("country", "factor", "as_of", "present", "source", "note", "ba
 def survey_context_rows(paths: list[Path]) -> list[dict[str, str]]:
     """The context statements the survey files ``paths`` give, as table rows in a stable order
     (year, country, factor). Raises InputError when a file cannot be imported cleanly."""
-    from ..errors import InputError
-    from .reference import reference_batch
-
     reference = reference_batch()
     rows: list[dict[str, str]] = []
     for path in paths:
