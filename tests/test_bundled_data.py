@@ -180,8 +180,9 @@ def coverage_markdown(countries: dict[str, dict]) -> str:
     members = {c for c, p in countries.items() if p.get("un_member")}
     tables = [
         _coverage_table("M49 region", {c: p.get("region") or "(none)" for c, p in countries.items()}, members),
-        _coverage_table("M49 sub-region", {c: p.get("subregion") or "(none)" for c, p in countries.items()},
-                        members),
+        _coverage_table("M49 intermediate region, else sub-region",
+                        {c: p.get("intermediate_region") or p.get("subregion") or "(none)"
+                         for c, p in countries.items()}, members),
         _coverage_table("World Bank income group (FY2026)",
                         {c: p.get("income_group") or "(none)" for c, p in countries.items()}, members),
     ]
