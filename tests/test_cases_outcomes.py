@@ -150,5 +150,5 @@ def test_outcomes_give_contrast():
     transfers = rows("transfers")
     failures = [t for t in transfers if t["status"] == "abandoned" or t["outcome"] == "failure"]
     partials = [t for t in transfers if t not in failures and t["outcome"] == "partial"]
-    assert len(failures) >= 3
-    assert len(partials) >= 7
+    assert len(failures) >= 9
+    assert len(partials) >= 11
