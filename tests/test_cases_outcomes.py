@@ -151,4 +151,4 @@ def test_outcomes_give_contrast():
     failures = [t for t in transfers if t["status"] == "abandoned" or t["outcome"] == "failure"]
     partials = [t for t in transfers if t not in failures and t["outcome"] == "partial"]
     assert len(failures) >= 9
-    assert len(partials) >= 13
+    assert len(partials) >= 14
