@@ -44,6 +44,9 @@ __all__ = [
     "Qualified",
     "qualified_terms",
     "datatypes",
+    "owl_datatypes",
+    "ENGLISH_TEXT",
+    "KOS_DATATYPES",
     "ontology_graph",
     "shapes_graph",
 ]
@@ -73,8 +76,16 @@ _DEFINED_BY = {
     "prov": "http://www.w3.org/ns/prov-o#",
 }
 
+# A year is an xsd:integer: xsd:gYear (like xsd:date) is not in the OWL 2 datatype map, so an OWL 2
+# reasoner would refuse the ontology (OWL 2 Structural Specification, section 4).
 _XSD = {"str": XSD.string, "text": XSD.string, "int": XSD.integer, "float": XSD.double,
-        "bool": XSD.boolean, "year": XSD.gYear}
+        "bool": XSD.boolean, "year": XSD.integer}
+
+#: Properties of the UN SDG KOS concepts whose values are English text: written with ``@en`` like
+#: the KOS's own labels, so that they merge with the KOS rather than contradict it.
+ENGLISH_TEXT = frozenset({("goal", "title"), ("goal", "short_title"), ("target", "title"), ("indicator", "title")})
+#: Properties typed with a datatype of the KOS ontology, as the KOS types them.
+KOS_DATATYPES = {("indicator", "codes"): SDGO_NS + "SDGCodeCompact"}
 
 
 def _base(base: str | None) -> str:
@@ -107,14 +118,28 @@ def kind_classes(kind: Kind | str, base: str | None = None) -> tuple[URIRef, ...
     return (class_iri(kind, base), *(expand(c, base) for c in kind.extra_classes))
 
 
-def datatypes(prop: Property) -> tuple[URIRef, ...]:
-    """The XSD datatypes a property's values take (a ``date`` is a full date or a year; a ``url``
-    is an IRI, so it has none)."""
+def datatypes(prop: Property, kind: str | None = None) -> tuple[URIRef, ...]:
+    """The datatypes a property's values take: a ``date`` is an xsd:date, or an xsd:integer when
+    only the year is known; a ``url`` is an IRI, so it has none; the English texts of the SDG
+    concepts are ``rdf:langString`` and the indicator codes ``sdgo:SDGCodeCompact`` (``kind``
+    names the kind the property belongs to)."""
+    if (kind, prop.name) in ENGLISH_TEXT:
+        return (RDF.langString,)
+    if (kind, prop.name) in KOS_DATATYPES:
+        return (URIRef(KOS_DATATYPES[(kind, prop.name)]),)
     if prop.type == "date":
-        return (XSD.date, XSD.gYear)
+        return (XSD.date, XSD.integer)
     if prop.type == "url":
         return ()
     return (_XSD[prop.type],)
+
+
+def owl_datatypes(prop: Property, kind: str | None = None) -> tuple[URIRef, ...]:
+    """The OWL 2 range of a property: as :func:`datatypes`, except a ``date``, whose xsd:date is
+    not an OWL 2 datatype: its range is ``rdfs:Literal`` (the SHACL shapes check the datatypes)."""
+    if prop.type == "date":
+        return (RDFS.Literal,)
+    return datatypes(prop, kind)
 
 
 @dataclass(frozen=True)
@@ -192,8 +217,8 @@ def _usages(base: str) -> dict[str, _Usage]:
     for kind in KINDS.values():
         domain = class_iri(kind, base)
         for prop in kind.properties:
-            use(prop.predicate, prop.type == "url", domain, datatypes(prop), kind.label, prop.description,
-                prop.many, prop.enum)
+            use(prop.predicate, prop.type == "url", domain, owl_datatypes(prop, kind.name), kind.label,
+                prop.description, prop.many, prop.enum)
         for rel in kind.relations:
             use(rel.predicate, True, domain, [class_iri(t, base) for t in rel.targets], kind.label,
                 rel.description, rel.many)
@@ -206,7 +231,7 @@ def _usages(base: str) -> dict[str, _Usage]:
             use(q.target, True, q_class, [class_iri(t, base) for t in rel.targets], q.cls,
                 f"The {_words(KINDS[rel.targets[0]].label)} the {q.cls} qualifies.", False)
             for prop in rel.properties:
-                use(prop.predicate, prop.type == "url", q_class, datatypes(prop), q.cls, prop.description,
+                use(prop.predicate, prop.type == "url", q_class, owl_datatypes(prop), q.cls, prop.description,
                     prop.many, prop.enum)
     return found
 
@@ -403,7 +428,7 @@ def shapes_graph(base: str | None = None) -> Graph:
         for prop in kind.properties:
             _property_shape(graph, base, node_shape, f"{kind.label}-{prop.name}", expand(prop.predicate, base),
                             prop.name, prop.description, required=prop.required, many=prop.many,
-                            datatypes_=datatypes(prop), enum=prop.enum)
+                            datatypes_=datatypes(prop, kind.name), enum=prop.enum)
         for rel in kind.relations:
             targets = [class_iri(t, base) for t in rel.targets]
             _property_shape(graph, base, node_shape, f"{kind.label}-{rel.name}", expand(rel.predicate, base),
