@@ -83,9 +83,14 @@ def _base(base: str | None) -> str:
 # IRIs -----------------------------------------------------------------------------------------
 
 
+_KOS_INDICATOR = re.compile(r"^C\w{6}$")
+
+
 def node_iri(kind: str, id_: str, base: str | None = None) -> str:
-    """The IRI of a node: a KOS IRI for SDG concepts, ``{base}id/{kind}/{id}`` otherwise."""
-    if kind in ("goal", "target", "indicator"):
+    """The IRI of a node: a KOS IRI for SDG concepts, ``{base}id/{kind}/{id}`` otherwise. An
+    indicator the KOS has no concept for (added in 2020 or later) is identified by its code under
+    the base (``{base}id/indicator/2.2.3``): a KOS IRI must never be made up."""
+    if kind in ("goal", "target") or (kind == "indicator" and _KOS_INDICATOR.match(str(id_))):
         return SDG_NS + id_
     return f"{_base(base)}id/{kind}/{quote(str(id_), safe='-._~')}"
 
@@ -342,7 +347,7 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
                 by_property[triple.predicate.value] += 1
                 if triple.predicate == RDF_TYPE:
                     stats.by_class[triple.object.value] += 1
-                elif triple.predicate in sdg_links:
+                elif triple.predicate in sdg_links and triple.object.value.startswith(SDG_NS):
                     stats.links[(SDG_KOS_DATASET, triple.predicate.value)] += 1
             yield from out
 

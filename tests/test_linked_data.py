@@ -145,9 +145,11 @@ def test_things_and_the_dataset_description(data_graph, bundled, exports):
 def test_sdg_iris_are_the_kos_concepts(data_graph, shared_reference):
     kos = rdflib.Graph().parse(shared_reference / "sdg" / "sdg-kos-goals-targets-indicators.ttl")
     for cls, count in (("Goal", 17), ("Target", 169), ("Indicator", 200)):
-        ours = set(data_graph.subjects(ns.RDF.type, SDGO[cls]))
+        typed = set(data_graph.subjects(ns.RDF.type, SDGO[cls]))
+        ours = {iri for iri in typed if str(iri).startswith("http://metadata.un.org/sdg/")}
         assert len(ours) >= count, cls
-        assert all(str(iri).startswith("http://metadata.un.org/sdg/") for iri in ours)
+        # only indicators the KOS lacks have psikg's own IRIs (issue 21)
+        assert all(cls == "Indicator" and str(iri).startswith(DEFAULT_BASE + "id/indicator/") for iri in typed - ours)
         missing = ours - set(kos.subjects(ns.RDF.type, SDGO[cls]))
         assert not missing, f"{cls} IRIs not in the KOS: {sorted(missing)[:5]}"
     # an indicator listed under several targets is one KOS concept
@@ -507,7 +509,24 @@ def test_issue21_sdg_labels_are_english_and_notations_typed_as_the_kos(data_grap
     ours = {(s, o) for s, o in data_graph.subject_objects(ns.SKOS.notation)}
     assert ours and all(o.datatype == SDGO.SDGCodeCompact for _, o in ours)
     theirs = set(kos.subject_objects(ns.SKOS.notation))
-    assert ours <= theirs, sorted(ours - theirs)[:5]  # the same literal on the same concept
+    in_kos = {(s, o) for s, o in ours if str(s).startswith(SDG_NS)}
+    assert in_kos <= theirs, sorted(in_kos - theirs)[:5]  # the same literal on the same concept
+
+
+def test_issue21_current_indicators_without_a_kos_concept_are_included(data_graph, shared_reference):
+    kos = rdflib.Graph().parse(shared_reference / "sdg" / "sdg-kos-goals-targets-indicators.ttl")
+    kos_codes = {str(o) for o in kos.objects(None, ns.SKOS.notation)}
+    added = {"2.2.3", "3.d.2", "4.1.2", "10.4.2", "10.7.3", "10.7.4", "13.2.2", "16.3.3", "11.5.3", "17.6.1"}
+    for code in added:
+        iri = URIRef(node_iri("indicator", code))
+        assert iri == URIRef(f"{DEFAULT_BASE}id/indicator/{code}")  # never a made-up KOS IRI
+        assert (iri, ns.RDF.type, SDGO.Indicator) in data_graph
+        assert (iri, ns.SKOS.notation, rdflib.Literal(code, datatype=SDGO.SDGCodeCompact)) in data_graph
+        target = code.rsplit(".", 1)[0]
+        assert (iri, ns.SKOS.broader, URIRef(SDG_NS + target)) in data_graph
+        assert data_graph.value(iri, ns.SKOS.prefLabel).language == "en"
+    assert not (added - {"17.6.1"}) & kos_codes  # the KOS has no concept for them (17.6.1 names another)
+    assert parse_node_iri(f"{DEFAULT_BASE}id/indicator/2.2.3") == ("indicator", "2.2.3")
 
 
 def test_issue21_countries_state_their_sources(data_graph):
