@@ -224,6 +224,7 @@ class ExportStats:
 _CACHED_TYPES = frozenset({"int", "float", "bool", "year", "date", "url"})
 _SDG_KIND_NAMES = frozenset({"goal", "target", "indicator"})
 DCTERMS_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
+PROV_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 #: Where the bundled countries come from: ISO 3166-1 (codes and names, through pycountry) and the
 #: UN M49 overview (regions and the LDC / LLDC / SIDS flags); see ontology/data/README.md.
 _COUNTRY_SOURCES = (ox.NamedNode("https://www.iso.org/iso-3166-country-codes.html"),
@@ -311,6 +312,7 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
             if is_country:
                 out.append(Triple(subject, SKOS_EXACT_MATCH, ox.NamedNode(EU_COUNTRY_NS + quote(id_, safe=""))))
                 out += [Triple(subject, DCTERMS_SOURCE, source) for source in _COUNTRY_SOURCES]
+                out += [Triple(subject, PROV_DERIVED_FROM, source) for source in _COUNTRY_SOURCES]
                 stats.links[(EU_COUNTRY_DATASET, SKOS_EXACT_MATCH.value)] += 1
             elif kind.name == "network" and len(stats.roots) < 10:
                 stats.roots.append(subject.value)
@@ -319,6 +321,8 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
                 if value is not None:
                     for term in values(prop, value):
                         out.append(Triple(subject, predicate, term))
+                        if predicate == DCTERMS_SOURCE and isinstance(term, ox.NamedNode):
+                            out.append(Triple(subject, PROV_DERIVED_FROM, term))  # the same, for PROV-O
             for predicate, grouped, qualified in rels:
                 targets = grouped.get(id_)
                 if not targets:
@@ -804,10 +808,10 @@ def batch_from_rdf(triples: Iterable, base: str | None = None, *, known: dict[st
         key = node_key(kind_name, id_)
         for triple in by_subject[subject]:
             predicate = triple.predicate.value
-            if triple.predicate == RDF_TYPE or (kind_name == "country" and (
+            if triple.predicate in (RDF_TYPE, PROV_DERIVED_FROM) or (kind_name == "country" and (
                     predicate == SKOS_EXACT_MATCH.value or (triple.predicate == DCTERMS_SOURCE
                                                             and triple.object in _COUNTRY_SOURCES))):
-                continue  # derived statements: the EU authority link, the reference data's sources
+                continue  # derived statements: PROV-O sources, the EU authority link, the countries' sources
             entry = table.get(predicate)
             if entry is None:
                 issues.append(RdfMappingIssue(_text(subject), predicate, _text(triple.object),

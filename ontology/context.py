@@ -39,6 +39,7 @@ def _term_uses(base: str | None) -> dict[str, dict]:
                 for prop in rel.properties:
                     use(prop.predicate, False, datatypes(prop) or ("@iri",))
     use("skos:exactMatch", True)
+    use("prov:wasDerivedFrom", True)  # every source IRI of a record, stated for PROV-O too
     return uses
 
 

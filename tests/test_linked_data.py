@@ -553,3 +553,11 @@ def test_issue21_resolvable_publisher_root_and_versions(exports):
     ontology = ontology_graph(DEFAULT_BASE)
     assert ontology.value(URIRef(DEFAULT_BASE + "ontology"), ns.OWL.versionIRI) == URIRef(ontology_version_iri())
     assert ontology_version_iri() == f"{DEFAULT_BASE}ontology/{VERSION}"
+
+
+def test_issue21_every_record_is_derived_from_its_sources(data_graph):
+    PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    sources = {(s, o) for s, o in data_graph.subject_objects(ns.DCTERMS.source)
+               if isinstance(o, URIRef) and "#" not in str(s)}
+    assert len(sources) > 300
+    assert sources == {(s, o) for s, o in data_graph.subject_objects(PROV.wasDerivedFrom)}
