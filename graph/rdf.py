@@ -37,7 +37,7 @@ import pyoxigraph as ox
 
 from ..config import iri_base
 from ..ontology.model import EU_COUNTRY_NS, KINDS, SDG_NS, Kind, Property, Relation
-from ..ontology.owl import (ENGLISH_TEXT, KOS_DATATYPES, LICENSE, PREFIXES, VERSION, expand, kind_classes,
+from ..ontology.owl import (ENGLISH_TEXT, KOS_DATATYPES, KOS_MULTILINGUAL, LICENSE, PREFIXES, VERSION, expand, kind_classes,
                             namespaces, qualified_terms)
 
 __all__ = [
@@ -64,6 +64,7 @@ FORMATS: dict[str, tuple[Any, str, str]] = {
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SKOS_EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 _XSD_STRING = ox.NamedNode(XSD + "string")
 _DT = {name: ox.NamedNode(XSD + name) for name in ("integer", "double", "boolean", "gYear", "date", "dateTime",
                                                    "nonNegativeInteger")}
@@ -247,6 +248,7 @@ class _KosTyped:
     prop: Property
     language: str | None = None
     datatype: ox.NamedNode | None = None
+    multilingual: bool = False  # "text@lang" values, written as skos:prefLabel "text"@lang
 
     def __getattr__(self, name):
         return getattr(self.prop, name)
@@ -257,7 +259,19 @@ def _kos_typed(kind_name: str, prop: Property):
         return _KosTyped(prop, language="en")
     if (kind_name, prop.name) in KOS_DATATYPES:
         return _KosTyped(prop, datatype=ox.NamedNode(KOS_DATATYPES[(kind_name, prop.name)]))
+    if (kind_name, prop.name) in KOS_MULTILINGUAL:
+        return _KosTyped(prop, multilingual=True)
     return prop
+
+
+def _kos_labels(values) -> list[ox.Literal]:
+    """The non-English labels of ``text@lang`` values (the English one is the title)."""
+    out = []
+    for value in values if isinstance(values, (list, tuple, set, frozenset)) else [values]:
+        text, sep, lang = str(value).rpartition("@")
+        if sep and text and lang not in ("en", "und") and re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", lang):
+            out.append(ox.Literal(text, language=lang))
+    return out
 
 
 def graph_triples(store, base: str | None = None, stats: ExportStats | None = None) -> Iterator[ox.Triple]:
@@ -318,7 +332,9 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
                 stats.roots.append(subject.value)
             for name, prop, predicate in props_by_name:
                 value = props.get(name)
-                if value is not None:
+                if value is not None and isinstance(prop, _KosTyped) and prop.multilingual:
+                    out += [Triple(subject, SKOS_PREF_LABEL, label) for label in _kos_labels(value)]
+                elif value is not None:
                     for term in values(prop, value):
                         out.append(Triple(subject, predicate, term))
                         if predicate == DCTERMS_SOURCE and isinstance(term, ox.NamedNode):
@@ -819,7 +835,10 @@ def batch_from_rdf(triples: Iterable, base: str | None = None, *, known: dict[st
                                               "warning"))
                 continue
             what, item = entry
-            if what == "prop":
+            if what == "prop" and (kind_name, item.name) in ENGLISH_TEXT and item.name == "title" \
+                    and isinstance(triple.object, ox.Literal) and triple.object.language not in (None, "en"):
+                props.setdefault("labels", []).append(f"{triple.object.value}@{triple.object.language}")
+            elif what == "prop":
                 value = _python(item, triple.object)
                 if item.many:
                     props.setdefault(item.name, []).append(value)
@@ -830,9 +849,11 @@ def batch_from_rdf(triples: Iterable, base: str | None = None, *, known: dict[st
                 if target is not None and (key, item.name, node_key(*target)) not in batch.links:
                     batch.add_link(key, item.name, node_key(*target), {})
             # qualified links are read from their own nodes below
+        if props.get("labels") and props.get("title") and kind_name in _SDG_KIND_NAMES:
+            props["labels"].append(f"{props['title']}@en")  # as the KOS import states them
         for name, value in props.items():
             if isinstance(value, list):
-                props[name] = sorted(value, key=str)
+                props[name] = sorted(set(value), key=str) if name == "labels" else sorted(value, key=str)
         batch.add_node(kind_name, id_, props)
 
     for qnode, (kind, rel) in qual_nodes.items():

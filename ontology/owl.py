@@ -47,6 +47,7 @@ __all__ = [
     "owl_datatypes",
     "ENGLISH_TEXT",
     "KOS_DATATYPES",
+    "KOS_MULTILINGUAL",
     "ontology_graph",
     "shapes_graph",
 ]
@@ -84,6 +85,9 @@ _XSD = {"str": XSD.string, "text": XSD.string, "int": XSD.integer, "float": XSD.
 #: Properties of the UN SDG KOS concepts whose values are English text: written with ``@en`` like
 #: the KOS's own labels, so that they merge with the KOS rather than contradict it.
 ENGLISH_TEXT = frozenset({("goal", "title"), ("goal", "short_title"), ("target", "title"), ("indicator", "title")})
+#: The labels of the SDG concepts in every language of the KOS (``text@lang`` in the store): written
+#: as ``skos:prefLabel`` with their language tags, beside the English title.
+KOS_MULTILINGUAL = frozenset({("goal", "labels"), ("target", "labels"), ("indicator", "labels")})
 #: Properties typed with a datatype of the KOS ontology, as the KOS types them.
 KOS_DATATYPES = {("indicator", "codes"): SDGO_NS + "SDGCodeCompact"}
 
@@ -407,9 +411,24 @@ def _property_shape(graph: Graph, base: str, node_shape, shape_name: str, path, 
     graph.add((shape, SH.description, Literal(description, lang="en")))
     if required:
         graph.add((shape, SH.minCount, Literal(1)))
-    if not many:
+    if not many and tuple(datatypes_) == (RDF.langString,):
+        _one_per_language(graph, base, node_shape, shape_name, path, name)
+    elif not many:
         graph.add((shape, SH.maxCount, Literal(1)))
     _value_constraints(graph, shape, tuple(datatypes_), list(classes), enum)
+
+
+def _one_per_language(graph: Graph, base: str, node_shape, shape_name: str, path, name: str) -> None:
+    """One label per language (SKOS integrity condition S14), as a warning: the UN SDG KOS itself
+    gives target 12.3 two French and two Spanish labels, and loading it must not fail."""
+    shape = _shape_iri(base, shape_name + "-languages")
+    graph.add((node_shape, SH.property, shape))
+    graph.add((shape, RDF.type, SH.PropertyShape))
+    graph.add((shape, SH.path, path))
+    graph.add((shape, SH.name, Literal(name)))
+    graph.add((shape, SH.description, Literal("At most one label per language (SKOS S14).", lang="en")))
+    graph.add((shape, SH.uniqueLang, Literal(True)))
+    graph.add((shape, SH.severity, SH.Warning))
 
 
 def shapes_graph(base: str | None = None) -> Graph:

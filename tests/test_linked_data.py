@@ -561,3 +561,41 @@ def test_issue21_every_record_is_derived_from_its_sources(data_graph):
                if isinstance(o, URIRef) and "#" not in str(s)}
     assert len(sources) > 300
     assert sources == {(s, o) for s, o in data_graph.subject_objects(PROV.wasDerivedFrom)}
+
+
+def test_issue21_kos_labels_in_every_language_when_the_kos_is_loaded(runner, bundled_store_path, tmp_path,
+                                                                     shared_reference):
+    kos_path = shared_reference / "sdg" / "sdg-kos-goals-targets-indicators.ttl"
+    store = tmp_path / "store.psikg"
+    shutil.copy(bundled_store_path, store)
+    result = runner.invoke(cli, ["--store", str(store), "load", str(kos_path)])
+    assert result.exit_code == 0, result.output + result.stderr
+    buffer = io.BytesIO()
+    export(psikg.open(store).store, buffer, "nt", DEFAULT_BASE)
+    data = rdflib.Graph().parse(data=buffer.getvalue(), format="nt")
+    kos = rdflib.Graph().parse(kos_path)
+    checked = 0
+    for concept in set(data.subjects(ns.RDF.type, SDGO.Target)):
+        ours = {(l.language, str(l)) for l in data.objects(concept, ns.SKOS.prefLabel)}
+        theirs = {(l.language, " ".join(str(l).split())) for l in kos.objects(concept, ns.SKOS.prefLabel)}
+        assert {lang for lang, _ in ours} == {"en", "es", "fr"}, concept  # one label per language
+        assert {t for t in ours if t[0] != "en"} == {t for t in theirs if t[0] != "en"}, concept
+        checked += 1
+    assert checked == 169
+    # and the multilingual graph reads back as it was written
+    path = tmp_path / "kg.nt"
+    path.write_bytes(buffer.getvalue())
+    from psikg.loaders.rdf_input import read_rdf
+
+    issues: list = []
+    read_rdf(path, issues, base=DEFAULT_BASE)
+    assert not [i for i in issues if i.severity == "error"], issues[:5]
+    # the KOS gives target 12.3 two French and two Spanish labels: a warning, not a refusal
+    from pyshacl import validate
+
+    _, report, _ = validate(data, shacl_graph=shapes_graph(DEFAULT_BASE), inference="none")
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    results = list(report.subjects(ns.RDF.type, SH.ValidationResult))
+    assert {report.value(r, SH.resultSeverity) for r in results} == {SH.Warning}
+    assert {report.value(r, SH.sourceConstraintComponent) for r in results} == {SH.UniqueLangConstraintComponent}
+    assert URIRef(SDG_NS + "12.3") in {report.value(r, SH.focusNode) for r in results}
