@@ -11,7 +11,7 @@
   ``If-Modified-Since`` not older than the document).
 * :func:`service_description`: the SPARQL 1.1 Service Description of the endpoint, what
   ``{base}sparql`` serves to a request without a query.
-* :func:`sitemap`: the sitemaps.org XML listing of the documents.
+* :func:`sitemap`, :func:`document_urls`: the sitemaps.org XML listing of the documents.
 * :func:`versioned_resource`: which document a versioned IRI names (``ontology/0.1.0``,
   ``dump/2026-01-01/psikg.nt``).
 
@@ -41,6 +41,7 @@ __all__ = [
     "service_description",
     "SITEMAP_LIMIT",
     "sitemap",
+    "document_urls",
     "versioned_resource",
 ]
 
@@ -261,6 +262,22 @@ def sitemap(urls: Iterable[str], lastmod: str | None = None) -> bytes:
         lines.append(f"<url><loc>{escape(url)}</loc>{modified}</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()
+
+
+def document_urls(store, base: str) -> list[str]:
+    """The URLs a sitemap of the server lists: the landing page, the dataset description, the
+    ontology, and the document of every thing under the base (SDG concepts are the KOS's)."""
+    from urllib.parse import quote
+
+    from ..ontology.model import KINDS
+
+    base = base if base.endswith(("/", "#")) else base + "/"
+    urls = [base, base + "dataset", base + "ontology"]
+    for kind in KINDS:
+        if kind in ("goal", "target", "indicator"):
+            continue
+        urls += [f"{base}doc/{kind}/{quote(str(id_), safe='-._~')}" for id_, _ in store.nodes(kind)]
+    return urls
 
 
 # Versioned IRIs -----------------------------------------------------------------------------------

@@ -168,6 +168,18 @@ def test_sitemap_refuses_more_than_the_protocol_allows():
         sitemap(f"{BASE}doc/x/{n}" for n in range(SITEMAP_LIMIT + 1))
 
 
+def test_sitemap_of_the_bundled_store(bundled_graph):
+    from psikg.lod.http import document_urls
+
+    urls = document_urls(bundled_graph.store, BASE)
+    assert urls[:3] == [BASE, BASE + "dataset", BASE + "ontology"]
+    assert BASE + "doc/country/BGD" in urls and BASE + "doc/practice/bgd-sdg-tracker" in urls
+    assert not any("metadata.un.org" in url for url in urls)
+    assert len(urls) == len(set(urls)) < SITEMAP_LIMIT
+    root = ET.fromstring(sitemap(urls, lastmod="2026-01-01"))
+    assert len(root) == len(urls)
+
+
 # Versioned IRIs -----------------------------------------------------------------------------------
 
 def test_issue21_versioned_iris_resolve():
