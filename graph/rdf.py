@@ -303,11 +303,13 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
         found = term_of(prop, value)
         return [] if found is None else [found]
 
+    count = stats.by_property  # predicate IRI -> triples, counted as they are made (no pass over them)
+    type_iri = RDF_TYPE.value
     for kind in KINDS.values():
         classes = terms.classes[kind.name]
-        props_by_name = [(p.name, _kos_typed(kind.name, p), terms.predicate(p.predicate)) for p in kind.properties]
-        sdg_links = [terms.predicate(rel.predicate) for rel in kind.relations
-                     if kind.name not in _SDG_KIND_NAMES and set(rel.targets) <= _SDG_KIND_NAMES]
+        class_iris = [cls.value for cls in classes]
+        props_by_name = [(p.name, _kos_typed(kind.name, p), terms.predicate(p.predicate),
+                          terms.predicate(p.predicate).value) for p in kind.properties]
         rels = []
         for rel in kind.relations:
             grouped: dict[str, list] = defaultdict(list)
@@ -317,59 +319,84 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
             qualified = None if q is None else (
                 terms.predicate("psikg:" + q.link), terms.predicate("psikg:" + q.cls),
                 terms.predicate("psikg:" + q.target), f"#{q.target}-",
-                [(p.name, p, terms.predicate(p.predicate)) for p in rel.properties])
-            rels.append((terms.predicate(rel.predicate), grouped, qualified))
+                [(p.name, p, terms.predicate(p.predicate), terms.predicate(p.predicate).value)
+                 for p in rel.properties])
+            to_kos = kind.name not in _SDG_KIND_NAMES and set(rel.targets) <= _SDG_KIND_NAMES
+            rels.append((terms.predicate(rel.predicate), grouped, qualified, to_kos))
         is_country = kind.name == "country"
         for id_, props in store.nodes(kind.name):
             subject = terms.node(kind.name, id_)
             out = [Triple(subject, RDF_TYPE, cls) for cls in classes]
+            count[type_iri] += len(classes)
+            for cls in class_iris:
+                stats.by_class[cls] += 1
             if is_country:
-                out.append(Triple(subject, SKOS_EXACT_MATCH, ox.NamedNode(EU_COUNTRY_NS + quote(id_, safe=""))))
-                out += [Triple(subject, DCTERMS_SOURCE, source) for source in _COUNTRY_SOURCES]
-                out += [Triple(subject, PROV_DERIVED_FROM, source) for source in _COUNTRY_SOURCES]
-                stats.links[(EU_COUNTRY_DATASET, SKOS_EXACT_MATCH.value)] += 1
+                out += _country_links(subject, id_, stats)
             elif kind.name == "network" and len(stats.roots) < 10:
                 stats.roots.append(subject.value)
-            for name, prop, predicate in props_by_name:
+            for name, prop, predicate, predicate_iri in props_by_name:
                 value = props.get(name)
-                if value is not None and isinstance(prop, _KosTyped) and prop.multilingual:
-                    out += [Triple(subject, SKOS_PREF_LABEL, label) for label in _kos_labels(value)]
-                elif value is not None:
-                    for term in values(prop, value):
-                        out.append(Triple(subject, predicate, term))
-                        if predicate == DCTERMS_SOURCE and isinstance(term, ox.NamedNode):
-                            out.append(Triple(subject, PROV_DERIVED_FROM, term))  # the same, for PROV-O
-            for predicate, grouped, qualified in rels:
+                if value is None:
+                    continue
+                if isinstance(prop, _KosTyped) and prop.multilingual:
+                    made = [Triple(subject, SKOS_PREF_LABEL, label) for label in _kos_labels(value)]
+                    count[SKOS_PREF_LABEL.value] += len(made)
+                else:
+                    made = [Triple(subject, predicate, term) for term in values(prop, value)]
+                    count[predicate_iri] += len(made)
+                    if predicate_iri == DCTERMS_SOURCE.value:  # the same sources, for PROV-O
+                        derived = [Triple(subject, PROV_DERIVED_FROM, t.object) for t in made
+                                   if isinstance(t.object, ox.NamedNode)]
+                        count[PROV_DERIVED_FROM.value] += len(derived)
+                        made += derived
+                out += made
+            for predicate, grouped, qualified, to_kos in rels:
                 targets = grouped.get(id_)
                 if not targets:
                     continue
                 if len(targets) > 1:
                     targets = sorted(targets, key=lambda t: (t[0], t[1]))
+                count[predicate.value] += len(targets)
+                if qualified is not None:  # each link also has its qualified node: typed, linked, pointing
+                    for iri in (qualified[0].value, type_iri, qualified[2].value):
+                        count[iri] += len(targets)
+                    stats.by_class[qualified[1].value] += len(targets)
                 for target_kind, target, link_props in targets:
                     obj = terms.node(target_kind, target)
                     out.append(Triple(subject, predicate, obj))
-                    if qualified is None:
-                        continue
-                    link_pred, cls, target_pred, fragment, qprops = qualified
-                    qnode = ox.NamedNode(subject.value + fragment + quote(str(target), safe="-._~"))
-                    out.append(Triple(subject, link_pred, qnode))
-                    out.append(Triple(qnode, RDF_TYPE, cls))
-                    out.append(Triple(qnode, target_pred, obj))
-                    for name, prop, qpredicate in qprops:
-                        value = link_props.get(name)
-                        if value is not None:
-                            for term in values(prop, value):
-                                out.append(Triple(qnode, qpredicate, term))
+                    if to_kos and obj.value.startswith(SDG_NS):
+                        stats.links[(SDG_KOS_DATASET, predicate.value)] += 1
+                    if qualified is not None:
+                        out += _qualified_triples(subject, obj, target, link_props, qualified, values, stats)
             stats.entities += 1
             stats.triples += len(out)
-            by_property = stats.by_property
-            for triple in out:
-                by_property[triple.predicate.value] += 1
-                if triple.predicate == RDF_TYPE:
-                    stats.by_class[triple.object.value] += 1
-                elif triple.predicate in sdg_links and triple.object.value.startswith(SDG_NS):
-                    stats.links[(SDG_KOS_DATASET, triple.predicate.value)] += 1
             yield from out
+
+
+def _country_links(subject, id_: str, stats: ExportStats) -> list:
+    """A country's link to the EU authority and the sources of the reference data."""
+    out = [ox.Triple(subject, SKOS_EXACT_MATCH, ox.NamedNode(EU_COUNTRY_NS + quote(id_, safe="")))]
+    out += [ox.Triple(subject, DCTERMS_SOURCE, source) for source in _COUNTRY_SOURCES]
+    out += [ox.Triple(subject, PROV_DERIVED_FROM, source) for source in _COUNTRY_SOURCES]
+    stats.links[(EU_COUNTRY_DATASET, SKOS_EXACT_MATCH.value)] += 1
+    for triple in out:
+        stats.by_property[triple.predicate.value] += 1
+    return out
+
+
+def _qualified_triples(subject, obj, target, link_props, qualified, values, stats: ExportStats) -> list:
+    """The qualified form of one link (``…#factor-f``, a ``psikg:FactorRole``); its properties counted."""
+    link_pred, cls, target_pred, fragment, qprops = qualified
+    qnode = ox.NamedNode(subject.value + fragment + quote(str(target), safe="-._~"))
+    out = [ox.Triple(subject, link_pred, qnode), ox.Triple(qnode, RDF_TYPE, cls), ox.Triple(qnode, target_pred, obj)]
+    count = stats.by_property  # the three triples above are counted by the caller
+    for name, prop, qpredicate, qpredicate_iri in qprops:
+        value = link_props.get(name)
+        if value is not None:
+            made = [ox.Triple(qnode, qpredicate, term) for term in values(prop, value)]
+            count[qpredicate_iri] += len(made)
+            out += made
+    return out
 
 
 # Dataset description --------------------------------------------------------------------------
