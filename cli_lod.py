@@ -62,7 +62,8 @@ def export(ctx, fmt, output, base, ontology, license_, publisher):
     target = output if output is not None else sys.stdout.buffer
     stats = write(graph.store, target, fmt, base or iri_base(), ontology=ontology, info=info)
     if output is not None:
-        click.echo(f"Wrote {stats.triples} triples about {stats.entities} things to {output} ({fmt}).", err=True)
+        click.echo(f"Wrote {stats.written} triples ({stats.triples} of data about {stats.entities} things) "
+                   f"to {output} ({fmt}).", err=True)
 
 
 def _read_query(text: str) -> str:

@@ -37,7 +37,8 @@ import pyoxigraph as ox
 
 from ..config import iri_base
 from ..ontology.model import EU_COUNTRY_NS, KINDS, SDG_NS, Kind, Property, Relation
-from ..ontology.owl import LICENSE, PREFIXES, expand, kind_classes, namespaces, qualified_terms
+from ..ontology.owl import (ENGLISH_TEXT, KOS_DATATYPES, KOS_MULTILINGUAL, LICENSE, PREFIXES, VERSION, expand, kind_classes,
+                            namespaces, qualified_terms)
 
 __all__ = [
     "FORMATS",
@@ -63,6 +64,7 @@ FORMATS: dict[str, tuple[Any, str, str]] = {
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SKOS_EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 _XSD_STRING = ox.NamedNode(XSD + "string")
 _DT = {name: ox.NamedNode(XSD + name) for name in ("integer", "double", "boolean", "gYear", "date", "dateTime",
                                                    "nonNegativeInteger")}
@@ -82,9 +84,14 @@ def _base(base: str | None) -> str:
 # IRIs -----------------------------------------------------------------------------------------
 
 
+_KOS_INDICATOR = re.compile(r"^C\w{6}$")
+
+
 def node_iri(kind: str, id_: str, base: str | None = None) -> str:
-    """The IRI of a node: a KOS IRI for SDG concepts, ``{base}id/{kind}/{id}`` otherwise."""
-    if kind in ("goal", "target", "indicator"):
+    """The IRI of a node: a KOS IRI for SDG concepts, ``{base}id/{kind}/{id}`` otherwise. An
+    indicator the KOS has no concept for (added in 2020 or later) is identified by its code under
+    the base (``{base}id/indicator/2.2.3``): a KOS IRI must never be made up."""
+    if kind in ("goal", "target") or (kind == "indicator" and _KOS_INDICATOR.match(str(id_))):
         return SDG_NS + id_
     return f"{_base(base)}id/{kind}/{quote(str(id_), safe='-._~')}"
 
@@ -130,14 +137,14 @@ def _literal(prop: Property, value) -> ox.Literal | ox.NamedNode | None:
         return ox.Literal("true" if value else "false", datatype=_DT["boolean"])
     if kind == "year":
         text = str(value).strip()
-        return ox.Literal(f"{int(text):04d}", datatype=_DT["gYear"]) if text.lstrip("-").isdigit() \
+        return ox.Literal(str(int(text)), datatype=_DT["integer"]) if text.lstrip("-").isdigit() \
             else ox.Literal(text)
     if kind == "date":
         text = str(value).strip()
         if _DATE.match(text):
             return ox.Literal(text, datatype=_DT["date"])
-        if _YEAR.match(text):
-            return ox.Literal(text, datatype=_DT["gYear"])
+        if _YEAR.match(text):  # only the year is known: an xsd:integer (xsd:gYear is not OWL 2)
+            return ox.Literal(str(int(text)), datatype=_DT["integer"])
         return ox.Literal(text)
     if kind == "url":
         text = str(value).strip()
@@ -194,14 +201,77 @@ class _Terms:
 
 @dataclass
 class ExportStats:
-    """What an export wrote (filled while streaming)."""
+    """What an export wrote (filled while streaming).
+
+    ``triples``, ``entities``, ``by_class``, ``by_property`` and ``links`` count the data (what the
+    VoID description states); ``description_triples`` and ``ontology_triples`` the other parts, so
+    ``written`` is what the file holds."""
 
     triples: int = 0
     entities: int = 0
-    by_class: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_class: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # class IRI -> things
+    by_property: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # predicate IRI -> triples
+    links: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))  # (target, predicate)
+    roots: list[str] = field(default_factory=list)  # the networks: entry points of the data
+    description_triples: int = 0
+    ontology_triples: int = 0
+
+    @property
+    def written(self) -> int:
+        """Every triple written: the data, the dataset description and the ontology."""
+        return self.triples + self.description_triples + self.ontology_triples
 
 
 _CACHED_TYPES = frozenset({"int", "float", "bool", "year", "date", "url"})
+_SDG_KIND_NAMES = frozenset({"goal", "target", "indicator"})
+DCTERMS_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
+PROV_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+#: Where the bundled countries come from: ISO 3166-1 (codes and names, through pycountry) and the
+#: UN M49 overview (regions and the LDC / LLDC / SIDS flags); see ontology/data/README.md.
+_COUNTRY_SOURCES = (ox.NamedNode("https://www.iso.org/iso-3166-country-codes.html"),
+                    ox.NamedNode("https://unstats.un.org/unsd/methodology/m49/overview/"))
+#: The datasets psikg links into (VoID linksets): the UN SDG KOS (as its own VoID names it) and the
+#: EU Publications Office country authority.
+SDG_KOS_DATASET = "http://metadata.un.org/sdg/void.ttl#SDG"
+EU_COUNTRY_DATASET = "http://publications.europa.eu/resource/dataset/country"
+LINKED_DATASETS = {
+    SDG_KOS_DATASET: ("UN SDG Knowledge Organization System (KOS)", SDG_NS, "sdg"),
+    EU_COUNTRY_DATASET: ("EU Publications Office country authority table", EU_COUNTRY_NS, "eu-country"),
+}
+
+
+@dataclass(frozen=True)
+class _KosTyped:
+    """A property written as the UN SDG KOS writes it: English text with ``@en``, or a code typed
+    with the KOS datatype (e.g. ``"1.1.1"^^sdgo:SDGCodeCompact``)."""
+
+    prop: Property
+    language: str | None = None
+    datatype: ox.NamedNode | None = None
+    multilingual: bool = False  # "text@lang" values, written as skos:prefLabel "text"@lang
+
+    def __getattr__(self, name):
+        return getattr(self.prop, name)
+
+
+def _kos_typed(kind_name: str, prop: Property):
+    if (kind_name, prop.name) in ENGLISH_TEXT:
+        return _KosTyped(prop, language="en")
+    if (kind_name, prop.name) in KOS_DATATYPES:
+        return _KosTyped(prop, datatype=ox.NamedNode(KOS_DATATYPES[(kind_name, prop.name)]))
+    if (kind_name, prop.name) in KOS_MULTILINGUAL:
+        return _KosTyped(prop, multilingual=True)
+    return prop
+
+
+def _kos_labels(values) -> list[ox.Literal]:
+    """The non-English labels of ``text@lang`` values (the English one is the title)."""
+    out = []
+    for value in values if isinstance(values, (list, tuple, set, frozenset)) else [values]:
+        text, sep, lang = str(value).rpartition("@")
+        if sep and text and lang not in ("en", "und") and re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", lang):
+            out.append(ox.Literal(text, language=lang))
+    return out
 
 
 def graph_triples(store, base: str | None = None, stats: ExportStats | None = None) -> Iterator[ox.Triple]:
@@ -214,6 +284,10 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
     literal_cache: dict[tuple[str, Any], Any] = {}  # repeated values (sources, years, flags) built once
 
     def term_of(prop: Property, value):
+        if isinstance(prop, _KosTyped):
+            if prop.language:
+                return ox.Literal(str(value), language=prop.language)
+            return ox.Literal(str(value), datatype=prop.datatype)
         if prop.type in _CACHED_TYPES or prop.enum:
             key = (prop.type, value)
             found = literal_cache.get(key)
@@ -229,9 +303,13 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
         found = term_of(prop, value)
         return [] if found is None else [found]
 
+    count = stats.by_property  # predicate IRI -> triples, counted as they are made (no pass over them)
+    type_iri = RDF_TYPE.value
     for kind in KINDS.values():
         classes = terms.classes[kind.name]
-        props_by_name = [(p.name, p, terms.predicate(p.predicate)) for p in kind.properties]
+        class_iris = [cls.value for cls in classes]
+        props_by_name = [(p.name, _kos_typed(kind.name, p), terms.predicate(p.predicate),
+                          terms.predicate(p.predicate).value) for p in kind.properties]
         rels = []
         for rel in kind.relations:
             grouped: dict[str, list] = defaultdict(list)
@@ -241,44 +319,84 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
             qualified = None if q is None else (
                 terms.predicate("psikg:" + q.link), terms.predicate("psikg:" + q.cls),
                 terms.predicate("psikg:" + q.target), f"#{q.target}-",
-                [(p.name, p, terms.predicate(p.predicate)) for p in rel.properties])
-            rels.append((terms.predicate(rel.predicate), grouped, qualified))
+                [(p.name, p, terms.predicate(p.predicate), terms.predicate(p.predicate).value)
+                 for p in rel.properties])
+            to_kos = kind.name not in _SDG_KIND_NAMES and set(rel.targets) <= _SDG_KIND_NAMES
+            rels.append((terms.predicate(rel.predicate), grouped, qualified, to_kos))
         is_country = kind.name == "country"
         for id_, props in store.nodes(kind.name):
             subject = terms.node(kind.name, id_)
             out = [Triple(subject, RDF_TYPE, cls) for cls in classes]
+            count[type_iri] += len(classes)
+            for cls in class_iris:
+                stats.by_class[cls] += 1
             if is_country:
-                out.append(Triple(subject, SKOS_EXACT_MATCH, ox.NamedNode(EU_COUNTRY_NS + quote(id_, safe=""))))
-            for name, prop, predicate in props_by_name:
+                out += _country_links(subject, id_, stats)
+            elif kind.name == "network" and len(stats.roots) < 10:
+                stats.roots.append(subject.value)
+            for name, prop, predicate, predicate_iri in props_by_name:
                 value = props.get(name)
-                if value is not None:
-                    for term in values(prop, value):
-                        out.append(Triple(subject, predicate, term))
-            for predicate, grouped, qualified in rels:
+                if value is None:
+                    continue
+                if isinstance(prop, _KosTyped) and prop.multilingual:
+                    made = [Triple(subject, SKOS_PREF_LABEL, label) for label in _kos_labels(value)]
+                    count[SKOS_PREF_LABEL.value] += len(made)
+                else:
+                    made = [Triple(subject, predicate, term) for term in values(prop, value)]
+                    count[predicate_iri] += len(made)
+                    if predicate_iri == DCTERMS_SOURCE.value:  # the same sources, for PROV-O
+                        derived = [Triple(subject, PROV_DERIVED_FROM, t.object) for t in made
+                                   if isinstance(t.object, ox.NamedNode)]
+                        count[PROV_DERIVED_FROM.value] += len(derived)
+                        made += derived
+                out += made
+            for predicate, grouped, qualified, to_kos in rels:
                 targets = grouped.get(id_)
                 if not targets:
                     continue
                 if len(targets) > 1:
                     targets = sorted(targets, key=lambda t: (t[0], t[1]))
+                count[predicate.value] += len(targets)
+                if qualified is not None:  # each link also has its qualified node: typed, linked, pointing
+                    for iri in (qualified[0].value, type_iri, qualified[2].value):
+                        count[iri] += len(targets)
+                    stats.by_class[qualified[1].value] += len(targets)
                 for target_kind, target, link_props in targets:
                     obj = terms.node(target_kind, target)
                     out.append(Triple(subject, predicate, obj))
-                    if qualified is None:
-                        continue
-                    link_pred, cls, target_pred, fragment, qprops = qualified
-                    qnode = ox.NamedNode(subject.value + fragment + quote(str(target), safe="-._~"))
-                    out.append(Triple(subject, link_pred, qnode))
-                    out.append(Triple(qnode, RDF_TYPE, cls))
-                    out.append(Triple(qnode, target_pred, obj))
-                    for name, prop, qpredicate in qprops:
-                        value = link_props.get(name)
-                        if value is not None:
-                            for term in values(prop, value):
-                                out.append(Triple(qnode, qpredicate, term))
+                    if to_kos and obj.value.startswith(SDG_NS):
+                        stats.links[(SDG_KOS_DATASET, predicate.value)] += 1
+                    if qualified is not None:
+                        out += _qualified_triples(subject, obj, target, link_props, qualified, values, stats)
             stats.entities += 1
-            stats.by_class[kind.rdf_class] += 1
             stats.triples += len(out)
             yield from out
+
+
+def _country_links(subject, id_: str, stats: ExportStats) -> list:
+    """A country's link to the EU authority and the sources of the reference data."""
+    out = [ox.Triple(subject, SKOS_EXACT_MATCH, ox.NamedNode(EU_COUNTRY_NS + quote(id_, safe="")))]
+    out += [ox.Triple(subject, DCTERMS_SOURCE, source) for source in _COUNTRY_SOURCES]
+    out += [ox.Triple(subject, PROV_DERIVED_FROM, source) for source in _COUNTRY_SOURCES]
+    stats.links[(EU_COUNTRY_DATASET, SKOS_EXACT_MATCH.value)] += 1
+    for triple in out:
+        stats.by_property[triple.predicate.value] += 1
+    return out
+
+
+def _qualified_triples(subject, obj, target, link_props, qualified, values, stats: ExportStats) -> list:
+    """The qualified form of one link (``…#factor-f``, a ``psikg:FactorRole``); its properties counted."""
+    link_pred, cls, target_pred, fragment, qprops = qualified
+    qnode = ox.NamedNode(subject.value + fragment + quote(str(target), safe="-._~"))
+    out = [ox.Triple(subject, link_pred, qnode), ox.Triple(qnode, RDF_TYPE, cls), ox.Triple(qnode, target_pred, obj)]
+    count = stats.by_property  # the three triples above are counted by the caller
+    for name, prop, qpredicate, qpredicate_iri in qprops:
+        value = link_props.get(name)
+        if value is not None:
+            made = [ox.Triple(qnode, qpredicate, term) for term in values(prop, value)]
+            count[qpredicate_iri] += len(made)
+            out += made
+    return out
 
 
 # Dataset description --------------------------------------------------------------------------
@@ -308,65 +426,167 @@ def dataset_iri(base: str | None = None) -> str:
     return _base(base) + "dataset"
 
 
-def dump_iri(fmt: str, base: str | None = None) -> str:
-    return f"{_base(base)}dump/psikg.{FORMATS[fmt][2]}"
+def dump_iri(fmt: str, base: str | None = None, version: str | None = None) -> str:
+    """The IRI of a dump: ``{base}dump/psikg.nt``, or of one dated version of it
+    (``{base}dump/2026-01-01/psikg.nt``)."""
+    folder = f"dump/{version}/" if version else "dump/"
+    return f"{_base(base)}{folder}psikg.{FORMATS[fmt][2]}"
+
+
+def ontology_version_iri(base: str | None = None) -> str:
+    """The IRI of this version of the ontology (``owl:versionIRI``): ``{base}ontology/{VERSION}``."""
+    return f"{_base(base)}ontology/{VERSION}"
+
+
+IANA_MEDIA = "http://www.iana.org/assignments/media-types/"
+SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+DCAT_AP = "https://semiceu.github.io/DCAT-AP/releases/3.0.1"  # the application profile followed
 
 
 def dataset_triples(stats: ExportStats, base: str | None = None, info: DatasetInfo | None = None) -> list:
-    """The DCAT and VoID description of the dataset, with the counts of an export."""
+    """The DCAT-AP 3 and VoID description of the dataset, with the counts of an export.
+
+    Every node of the description is ``{base}dataset`` or one of its fragments (the catalogue, the
+    publisher, the distributions, the SPARQL service, the partitions and linksets), so the
+    description is one document."""
     base = _base(base)
     info = info or DatasetInfo()
     N = ox.NamedNode
     dataset = N(dataset_iri(base))
-    out = [ox.Triple(dataset, RDF_TYPE, N(VOID + "Dataset")), ox.Triple(dataset, RDF_TYPE, N(DCAT + "Dataset"))]
+    out: list = []
 
     def add(s, p, o):
         out.append(ox.Triple(s, N(p), o))
 
-    add(dataset, DCTERMS + "title", ox.Literal(info.title, language="en"))
-    add(dataset, DCTERMS + "description", ox.Literal(info.description, language="en"))
-    add(dataset, DCTERMS + "license", N(info.license))
-    publisher = N(info.publisher_iri) if info.publisher_iri else N(base + "publisher")
+    def typed(s, *classes):
+        for cls in classes:
+            out.append(ox.Triple(s, RDF_TYPE, N(cls)))
+
+    def text(value: str):
+        return ox.Literal(value, language="en")
+
+    typed(dataset, VOID + "Dataset", DCAT + "Dataset")
+    add(dataset, DCTERMS + "title", text(info.title))
+    add(dataset, DCTERMS + "description", text(info.description))
+    license_ = N(info.license)
+    add(dataset, DCTERMS + "license", license_)
+    typed(license_, DCTERMS + "LicenseDocument")
+    publisher = N(info.publisher_iri) if info.publisher_iri else N(f"{base}dataset#publisher")
     add(dataset, DCTERMS + "publisher", publisher)
-    add(publisher, str(RDF_TYPE.value), N(FOAF + "Agent"))
+    typed(publisher, FOAF + "Agent")
     add(publisher, FOAF + "name", ox.Literal(info.publisher))
     modified = info.modified or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     add(dataset, DCTERMS + "modified",
         ox.Literal(modified, datatype=_DT["date"] if len(modified) == 10 else _DT["dateTime"]))
-    add(dataset, VOID + "triples", ox.Literal(str(stats.triples), datatype=_DT["integer"]))
-    add(dataset, VOID + "entities", ox.Literal(str(stats.entities), datatype=_DT["integer"]))
-    add(dataset, VOID + "classes", ox.Literal(str(len(stats.by_class)), datatype=_DT["integer"]))
+    version = modified[:10]
+    add(dataset, DCAT + "version", ox.Literal(version))
+    ontology = N(base + "ontology")
+    for standard in (ontology, N(DCAT_AP)):
+        add(dataset, DCTERMS + "conformsTo", standard)
+        typed(standard, DCTERMS + "Standard")
+
+    catalog = N(f"{base}dataset#catalog")
+    typed(catalog, DCAT + "Catalog")
+    add(catalog, DCTERMS + "title", text(info.title + " (catalogue)"))
+    add(catalog, DCTERMS + "description", text("The catalogue of psikg's linked data: the knowledge graph "
+                                                "and the SPARQL service that serves it."))
+    add(catalog, DCTERMS + "publisher", publisher)
+    add(catalog, DCTERMS + "modified", ox.Literal(modified, datatype=_DT["date"] if len(modified) == 10
+                                                  else _DT["dateTime"]))
+    add(catalog, DCAT + "dataset", dataset)
+    add(catalog, FOAF + "homepage", N(base))
+    typed(N(base), FOAF + "Document")
+
+    out += _void_triples(stats, base, dataset)
+    out += _distribution_triples(base, dataset, license_, version)
+    service = N(f"{base}dataset#sparql")
+    add(catalog, DCAT + "service", service)
+    typed(service, DCAT + "DataService")
+    add(service, DCTERMS + "title", text("psikg SPARQL 1.1 endpoint"))
+    add(service, DCAT + "endpointURL", N(base + "sparql"))
+    add(service, DCAT + "endpointDescription", N(base + "sparql"))
+    add(service, DCTERMS + "conformsTo", N(SPARQL_PROTOCOL))
+    typed(N(SPARQL_PROTOCOL), DCTERMS + "Standard")
+    add(service, DCAT + "servesDataset", dataset)
+    add(service, DCTERMS + "license", license_)
+    return out
+
+
+def _void_triples(stats: ExportStats, base: str, dataset) -> list:
+    """VoID: counts, class and property partitions (counted from the data) and linksets."""
+    N = ox.NamedNode
+    out: list = []
+
+    def add(s, p, o):
+        out.append(ox.Triple(s, N(p), o))
+
+    def integer(n: int):
+        return ox.Literal(str(n), datatype=_DT["integer"])
+
+    add(dataset, VOID + "triples", integer(stats.triples))
+    add(dataset, VOID + "entities", integer(stats.entities))
+    add(dataset, VOID + "classes", integer(len(stats.by_class)))
+    add(dataset, VOID + "properties", integer(len(stats.by_property)))
     add(dataset, VOID + "uriSpace", ox.Literal(base + "id/"))
     add(dataset, VOID + "sparqlEndpoint", N(base + "sparql"))
-    add(dataset, VOID + "rootResource", N(base + "id/"))
+    for root in stats.roots:
+        add(dataset, VOID + "rootResource", N(root))
     add(dataset, VOID + "exampleResource", N(node_iri("country", "BGD", base)))
-    add(dataset, DCTERMS + "conformsTo", N(base + "ontology"))
     for ns in (namespaces(base)["psikg"], PREFIXES["dcterms"], PREFIXES["skos"], PREFIXES["schema"],
-               PREFIXES["org"], PREFIXES["sdgo"], VOID, DCAT):
+               PREFIXES["org"], PREFIXES["sdgo"], PREFIXES["prov"], VOID, DCAT):
         add(dataset, VOID + "vocabulary", N(ns))
-    for name in sorted(stats.by_class):
-        partition = N(f"{base}dataset#class-{name.replace(':', '-')}")
+    for n, cls in enumerate(sorted(stats.by_class)):
+        partition = N(f"{base}dataset#class-{n + 1}")
         add(dataset, VOID + "classPartition", partition)
-        add(partition, VOID + "class", N(str(expand(name, base))))
-        add(partition, VOID + "entities", ox.Literal(str(stats.by_class[name]), datatype=_DT["integer"]))
-    for fmt, (_, media, _suffix) in FORMATS.items():
+        add(partition, VOID + "class", N(cls))
+        add(partition, VOID + "entities", integer(stats.by_class[cls]))
+    for n, predicate in enumerate(sorted(stats.by_property)):
+        partition = N(f"{base}dataset#property-{n + 1}")
+        add(dataset, VOID + "propertyPartition", partition)
+        add(partition, VOID + "property", N(predicate))
+        add(partition, VOID + "triples", integer(stats.by_property[predicate]))
+    for (target, predicate), count in sorted(stats.links.items()):
+        title, space, key = LINKED_DATASETS[target]
+        linkset = N(f"{base}dataset#linkset-{key}-{predicate.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}")
+        add(dataset, VOID + "subset", linkset)
+        out.append(ox.Triple(linkset, RDF_TYPE, N(VOID + "Linkset")))
+        add(linkset, VOID + "subjectsTarget", dataset)
+        add(linkset, VOID + "objectsTarget", N(target))
+        add(linkset, VOID + "linkPredicate", N(predicate))
+        add(linkset, VOID + "triples", integer(count))
+        add(linkset, DCTERMS + "title", ox.Literal(f"Links to the {title} by <{predicate}>", language="en"))
+    return out
+
+
+def _distribution_triples(base: str, dataset, license_, version: str) -> list:
+    """A distribution per dump syntax (the stable IRI to access it, the dated version to download)
+    and one for the SPARQL endpoint."""
+    N = ox.NamedNode
+    out: list = []
+
+    def add(s, p, o):
+        out.append(ox.Triple(s, N(p), o))
+
+    for fmt, (_, media, suffix) in FORMATS.items():
         url = N(dump_iri(fmt, base))
         add(dataset, VOID + "dataDump", url)
         distribution = N(f"{base}dataset#dump-{fmt}")
         add(dataset, DCAT + "distribution", distribution)
-        add(distribution, str(RDF_TYPE.value), N(DCAT + "Distribution"))
-        add(distribution, DCAT + "downloadURL", url)
-        add(distribution, DCAT + "mediaType", N("https://www.iana.org/assignments/media-types/" + media))
-        add(distribution, DCTERMS + "license", N(info.license))
-    service = N(f"{base}dataset#sparql")
-    add(dataset, DCAT + "distribution", N(f"{base}dataset#sparql-distribution"))
-    add(N(f"{base}dataset#sparql-distribution"), str(RDF_TYPE.value), N(DCAT + "Distribution"))
-    add(N(f"{base}dataset#sparql-distribution"), DCAT + "accessURL", N(base + "sparql"))
-    add(N(f"{base}dataset#sparql-distribution"), DCAT + "accessService", service)
-    add(service, str(RDF_TYPE.value), N(DCAT + "DataService"))
-    add(service, DCAT + "endpointURL", N(base + "sparql"))
-    add(service, DCTERMS + "conformsTo", N("https://www.w3.org/TR/sparql11-protocol/"))
-    add(service, DCAT + "servesDataset", dataset)
+        out.append(ox.Triple(distribution, RDF_TYPE, N(DCAT + "Distribution")))
+        add(distribution, DCTERMS + "title", ox.Literal(f"psikg dump ({suffix}), version {version}", language="en"))
+        add(distribution, DCAT + "accessURL", url)
+        add(distribution, DCAT + "downloadURL", N(dump_iri(fmt, base, version)))
+        media_type = N(IANA_MEDIA + media)
+        add(distribution, DCAT + "mediaType", media_type)
+        out.append(ox.Triple(media_type, RDF_TYPE, N(DCTERMS + "MediaType")))
+        add(distribution, DCTERMS + "license", license_)
+    distribution = N(f"{base}dataset#sparql-distribution")
+    add(dataset, DCAT + "distribution", distribution)
+    out.append(ox.Triple(distribution, RDF_TYPE, N(DCAT + "Distribution")))
+    add(distribution, DCTERMS + "title", ox.Literal("psikg SPARQL 1.1 endpoint", language="en"))
+    add(distribution, DCAT + "accessURL", N(base + "sparql"))
+    add(distribution, DCAT + "accessService", N(f"{base}dataset#sparql"))
+    add(distribution, DCTERMS + "license", license_)
     return out
 
 
@@ -407,9 +627,13 @@ def export(store, output: IO[bytes] | str | Path, fmt: str = "nt", base: str | N
     def parts():
         yield "data", graph_triples(store, base, stats)
         if dataset:
-            yield "dataset", iter(dataset_triples(stats, base, info))
+            description = dataset_triples(stats, base, info)
+            stats.description_triples = len(description)
+            yield "dataset", iter(description)
         if ontology:
-            yield "ontology", iter(ontology_triples(base))
+            owl = ontology_triples(base)
+            stats.ontology_triples = len(owl)
+            yield "ontology", iter(owl)
 
     ox_format = FORMATS[fmt][0]
     collecting = gc.isenabled()
@@ -482,13 +706,16 @@ def _jsonld_value(term, coerce):
     return {"@value": term.value, "@type": datatype}
 
 
-def write_jsonld(triples: Iterable, output: IO[bytes], base: str) -> None:
-    """Stream triples as one JSON-LD document with psikg's context inline; consecutive triples
-    of the same subject become one node object."""
+def write_jsonld(triples: Iterable, output: IO[bytes], base: str, *, context_by_iri: bool = False) -> None:
+    """Stream triples as one JSON-LD document with psikg's context inline (or, with
+    ``context_by_iri``, named by its published IRI); consecutive triples of the same subject
+    become one node object."""
+    from ..ontology.context import context_iri
+
     context, lookup = _context_terms(base)
     predicates, classes = lookup["predicates"], lookup["classes"]
     output.write(b'{\n"@context": ')
-    output.write(json.dumps(context, ensure_ascii=False).encode())
+    output.write(json.dumps(context_iri(base) if context_by_iri else context, ensure_ascii=False).encode())
     output.write(b',\n"@graph": [\n')
     first = True
     node: dict | None = None
@@ -624,8 +851,10 @@ def batch_from_rdf(triples: Iterable, base: str | None = None, *, known: dict[st
         key = node_key(kind_name, id_)
         for triple in by_subject[subject]:
             predicate = triple.predicate.value
-            if triple.predicate == RDF_TYPE or (predicate == SKOS_EXACT_MATCH.value and kind_name == "country"):
-                continue
+            if triple.predicate in (RDF_TYPE, PROV_DERIVED_FROM) or (kind_name == "country" and (
+                    predicate == SKOS_EXACT_MATCH.value or (triple.predicate == DCTERMS_SOURCE
+                                                            and triple.object in _COUNTRY_SOURCES))):
+                continue  # derived statements: PROV-O sources, the EU authority link, the countries' sources
             entry = table.get(predicate)
             if entry is None:
                 issues.append(RdfMappingIssue(_text(subject), predicate, _text(triple.object),
@@ -633,7 +862,10 @@ def batch_from_rdf(triples: Iterable, base: str | None = None, *, known: dict[st
                                               "warning"))
                 continue
             what, item = entry
-            if what == "prop":
+            if what == "prop" and (kind_name, item.name) in ENGLISH_TEXT and item.name == "title" \
+                    and isinstance(triple.object, ox.Literal) and triple.object.language not in (None, "en"):
+                props.setdefault("labels", []).append(f"{triple.object.value}@{triple.object.language}")
+            elif what == "prop":
                 value = _python(item, triple.object)
                 if item.many:
                     props.setdefault(item.name, []).append(value)
@@ -644,9 +876,11 @@ def batch_from_rdf(triples: Iterable, base: str | None = None, *, known: dict[st
                 if target is not None and (key, item.name, node_key(*target)) not in batch.links:
                     batch.add_link(key, item.name, node_key(*target), {})
             # qualified links are read from their own nodes below
+        if props.get("labels") and props.get("title") and kind_name in _SDG_KIND_NAMES:
+            props["labels"].append(f"{props['title']}@en")  # as the KOS import states them
         for name, value in props.items():
             if isinstance(value, list):
-                props[name] = sorted(value, key=str)
+                props[name] = sorted(set(value), key=str) if name == "labels" else sorted(value, key=str)
         batch.add_node(kind_name, id_, props)
 
     for qnode, (kind, rel) in qual_nodes.items():

@@ -31,6 +31,7 @@ __all__ = [
     "oxigraph_store",
     "default_workdir",
     "prepare_sparql_store",
+    "dataset_description",
     "run_query",
     "Answer",
     "format_results",
@@ -93,24 +94,38 @@ def oxigraph_store(store, base: str | None = None, path: str | None = None, *, o
     import os
     import tempfile
 
-    from .rdf import _base, export, ontology_triples
+    from .rdf import DatasetInfo, _base, dataset_triples, export, ontology_triples, store_date
 
     base = _base(base)
+    info = info if info is not None else DatasetInfo(modified=store_date(store))
     target = ox.Store(path) if path else ox.Store()
     fd, dump = tempfile.mkstemp(prefix="psikg-sparql-", suffix=".nt",
                                 dir=os.path.dirname(os.path.abspath(path)) if path else None)
     os.close(fd)
     try:
-        export(store, dump, "nt", base, info=info)  # data and dataset description, in the default graph
+        stats = export(store, dump, "nt", base, info=info)  # data and dataset description, in the default graph
         target.bulk_load(path=dump, format=ox.RdfFormat.N_TRIPLES)
     finally:
         os.unlink(dump)
+    # the description once more, alone, as in the N-Quads dump: what {base}dataset serves
+    description = ox.NamedNode(base + "graph/dataset")
+    target.extend(ox.Quad(t.subject, t.predicate, t.object, description)
+                  for t in dataset_triples(stats, base, info))
     if ontology:
         graph = ox.NamedNode(base + "graph/ontology")
         target.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in ontology_triples(base))
     if path:
         target.flush()
     return target
+
+
+def dataset_description(store: ox.Store, base: str) -> list:
+    """The dataset description (DCAT-AP, VoID) held by a SPARQL store, exactly as the dumps state
+    it: what ``{base}dataset`` serves."""
+    from .rdf import _base
+
+    graph = ox.NamedNode(_base(base) + "graph/dataset")
+    return [quad.triple for quad in store.quads_for_pattern(None, None, None, graph)]
 
 
 def default_workdir(store):
@@ -196,6 +211,10 @@ def uses_service(query: str) -> bool:
     return bool(_SERVICE.search(_code(query)))
 
 
+def _base_iri(base: str) -> str:
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
 def run_query(store: ox.Store, query: str, base: str, *, allow_service: bool = True,
               default_graph: list[str] | None = None, named_graphs: list[str] | None = None):
     """Run a query; raises :class:`QueryRefused` for an update, a syntax error, or (unless
@@ -210,7 +229,8 @@ def run_query(store: ox.Store, query: str, base: str, *, allow_service: bool = T
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:
-        return store.query(query, prefixes=query_prefixes(base), base_iri=None, **options)
+        # relative IRIs (<id/country/BGD>) resolve against the base, as a query's BASE would
+        return store.query(query, prefixes=query_prefixes(base), base_iri=_base_iri(base), **options)
     except SyntaxError as error:
         raise QueryRefused(f"SPARQL syntax error: {error}") from None
     except ValueError as error:

@@ -126,7 +126,12 @@ def read_rdf(path: Path, issues: list[InputIssue], *, known: dict[str, set[str]]
         issues.append(InputIssue(str(path), None, None, path.suffix, "an RDF file (" + ", ".join(RDF_SUFFIXES) + ")"))
         return GraphBatch()
     try:
-        quads = list(ox.parse(path=str(path), format=fmt, base_iri=base))
+        if fmt == ox.RdfFormat.JSON_LD:  # a context named by psikg's IRI is read from the bundled copy
+            from ..ontology.context import read_jsonld
+
+            quads = list(ox.parse(read_jsonld(path, base), format=fmt, base_iri=base))
+        else:
+            quads = list(ox.parse(path=str(path), format=fmt, base_iri=base))
     except (SyntaxError, ValueError, OSError) as error:
         line = getattr(error, "lineno", None)
         issues.append(InputIssue(str(path), line, None, None, f"valid {_RDFLIB[fmt]} ({error})"))

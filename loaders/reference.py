@@ -119,10 +119,9 @@ def reference_batch() -> GraphBatch:
         key = batch.add_node("target", target["target"], {"title": target["title"]}).key
         batch.add_link(key, "goal", node_key("goal", target["goal"]))
     by_iri: dict[str, dict] = {}
-    for row in indicators:
-        if not row.get("iri"):
-            continue
-        entry = by_iri.setdefault(row["iri"], {"codes": [], "targets": [], "title": row["title"]})
+    for row in indicators:  # an indicator without a KOS concept is identified by its code
+        entry = by_iri.setdefault(row.get("iri") or row["indicator"],
+                                  {"codes": [], "targets": [], "title": row["title"]})
         entry["codes"].append(row["indicator"])
         entry["targets"].append(row["target"])
     for iri, entry in by_iri.items():

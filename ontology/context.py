@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 
 from .model import KINDS
 from .owl import datatypes, namespaces, qualified_terms
 
-__all__ = ["jsonld_context", "context_text"]
+__all__ = ["jsonld_context", "context_text", "context_iri", "inline_context", "read_jsonld"]
 
 
 def _term_uses(base: str | None) -> dict[str, dict]:
@@ -29,7 +29,7 @@ def _term_uses(base: str | None) -> dict[str, dict]:
 
     for kind in KINDS.values():
         for prop in kind.properties:
-            use(prop.predicate, False, datatypes(prop) or ("@iri",))
+            use(prop.predicate, False, datatypes(prop, kind.name) or ("@iri",))
         for rel in kind.relations:
             use(rel.predicate, True)
             q = qualified_terms(rel)
@@ -39,7 +39,16 @@ def _term_uses(base: str | None) -> dict[str, dict]:
                 for prop in rel.properties:
                     use(prop.predicate, False, datatypes(prop) or ("@iri",))
     use("skos:exactMatch", True)
+    use("prov:wasDerivedFrom", True)  # every source IRI of a record, stated for PROV-O too
     return uses
+
+
+def _compact(iri: str, ns: dict[str, str]) -> str:
+    """``xsd:integer`` for an XSD datatype, ``sdgo:SDGCodeCompact`` for one of the KOS."""
+    for prefix, namespace in (("xsd", str(XSD)), *ns.items()):
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
 
 
 def jsonld_context(base: str | None = None) -> dict:
@@ -57,9 +66,8 @@ def jsonld_context(base: str | None = None) -> dict:
             context[term] = {"@id": curie}
         elif use["object"] or use["datatypes"] == {"@iri"}:
             context[term] = {"@id": curie, "@type": "@id"}
-        elif len(use["datatypes"]) == 1 and next(iter(use["datatypes"])) != XSD.string:
-            dt = next(iter(use["datatypes"]))
-            context[term] = {"@id": curie, "@type": "xsd:" + str(dt)[len(str(XSD)):]}
+        elif len(use["datatypes"]) == 1 and next(iter(use["datatypes"])) not in (XSD.string, RDF.langString):
+            context[term] = {"@id": curie, "@type": _compact(str(next(iter(use["datatypes"]))), ns)}
         else:
             context[term] = {"@id": curie}
     for kind in KINDS.values():
@@ -76,3 +84,49 @@ def jsonld_context(base: str | None = None) -> dict:
 def context_text(base: str | None = None) -> str:
     """The shipped file's text."""
     return json.dumps(jsonld_context(base), indent=2, ensure_ascii=False) + "\n"
+
+
+def context_iri(base: str | None = None) -> str:
+    """Where the context is published: ``{base}ontology/context.jsonld``."""
+    ns = namespaces(base)["psikg"]
+    return ns[: -len("ontology#")] + "ontology/context.jsonld"
+
+
+def inline_context(document, base: str | None = None):
+    """``document`` (parsed JSON-LD) with every reference to psikg's context IRI replaced by the
+    context itself, so that a document that names the context by IRI is read offline (no parser
+    fetches it). Other remote contexts are left as they are."""
+    iri = context_iri(base)
+    bundled = jsonld_context(base)["@context"]
+
+    def resolve(context):
+        if isinstance(context, str):
+            return bundled if context == iri else context
+        if isinstance(context, list):
+            return [resolve(item) for item in context]
+        return context
+
+    def walk(node):
+        if isinstance(node, dict):
+            return {key: resolve(value) if key == "@context" else walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    return walk(document)
+
+
+def read_jsonld(path, base: str | None = None) -> bytes:
+    """A JSON-LD file's bytes, with psikg's context inlined (:func:`inline_context`) when the file
+    names it by IRI; other files are returned unchanged. Invalid JSON is returned as is, for the
+    RDF parser to report."""
+    from pathlib import Path
+
+    data = Path(path).read_bytes()
+    if context_iri(base).encode() not in data:
+        return data
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return data
+    return json.dumps(inline_context(document, base), ensure_ascii=False).encode()

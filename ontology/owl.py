@@ -44,6 +44,10 @@ __all__ = [
     "Qualified",
     "qualified_terms",
     "datatypes",
+    "owl_datatypes",
+    "ENGLISH_TEXT",
+    "KOS_DATATYPES",
+    "KOS_MULTILINGUAL",
     "ontology_graph",
     "shapes_graph",
 ]
@@ -73,8 +77,19 @@ _DEFINED_BY = {
     "prov": "http://www.w3.org/ns/prov-o#",
 }
 
+# A year is an xsd:integer: xsd:gYear (like xsd:date) is not in the OWL 2 datatype map, so an OWL 2
+# reasoner would refuse the ontology (OWL 2 Structural Specification, section 4).
 _XSD = {"str": XSD.string, "text": XSD.string, "int": XSD.integer, "float": XSD.double,
-        "bool": XSD.boolean, "year": XSD.gYear}
+        "bool": XSD.boolean, "year": XSD.integer}
+
+#: Properties of the UN SDG KOS concepts whose values are English text: written with ``@en`` like
+#: the KOS's own labels, so that they merge with the KOS rather than contradict it.
+ENGLISH_TEXT = frozenset({("goal", "title"), ("goal", "short_title"), ("target", "title"), ("indicator", "title")})
+#: The labels of the SDG concepts in every language of the KOS (``text@lang`` in the store): written
+#: as ``skos:prefLabel`` with their language tags, beside the English title.
+KOS_MULTILINGUAL = frozenset({("goal", "labels"), ("target", "labels"), ("indicator", "labels")})
+#: Properties typed with a datatype of the KOS ontology, as the KOS types them.
+KOS_DATATYPES = {("indicator", "codes"): SDGO_NS + "SDGCodeCompact"}
 
 
 def _base(base: str | None) -> str:
@@ -107,14 +122,28 @@ def kind_classes(kind: Kind | str, base: str | None = None) -> tuple[URIRef, ...
     return (class_iri(kind, base), *(expand(c, base) for c in kind.extra_classes))
 
 
-def datatypes(prop: Property) -> tuple[URIRef, ...]:
-    """The XSD datatypes a property's values take (a ``date`` is a full date or a year; a ``url``
-    is an IRI, so it has none)."""
+def datatypes(prop: Property, kind: str | None = None) -> tuple[URIRef, ...]:
+    """The datatypes a property's values take: a ``date`` is an xsd:date, or an xsd:integer when
+    only the year is known; a ``url`` is an IRI, so it has none; the English texts of the SDG
+    concepts are ``rdf:langString`` and the indicator codes ``sdgo:SDGCodeCompact`` (``kind``
+    names the kind the property belongs to)."""
+    if (kind, prop.name) in ENGLISH_TEXT:
+        return (RDF.langString,)
+    if (kind, prop.name) in KOS_DATATYPES:
+        return (URIRef(KOS_DATATYPES[(kind, prop.name)]),)
     if prop.type == "date":
-        return (XSD.date, XSD.gYear)
+        return (XSD.date, XSD.integer)
     if prop.type == "url":
         return ()
     return (_XSD[prop.type],)
+
+
+def owl_datatypes(prop: Property, kind: str | None = None) -> tuple[URIRef, ...]:
+    """The OWL 2 range of a property: as :func:`datatypes`, except a ``date``, whose xsd:date is
+    not an OWL 2 datatype: its range is ``rdfs:Literal`` (the SHACL shapes check the datatypes)."""
+    if prop.type == "date":
+        return (RDFS.Literal,)
+    return datatypes(prop, kind)
 
 
 @dataclass(frozen=True)
@@ -192,8 +221,8 @@ def _usages(base: str) -> dict[str, _Usage]:
     for kind in KINDS.values():
         domain = class_iri(kind, base)
         for prop in kind.properties:
-            use(prop.predicate, prop.type == "url", domain, datatypes(prop), kind.label, prop.description,
-                prop.many, prop.enum)
+            use(prop.predicate, prop.type == "url", domain, owl_datatypes(prop, kind.name), kind.label,
+                prop.description, prop.many, prop.enum)
         for rel in kind.relations:
             use(rel.predicate, True, domain, [class_iri(t, base) for t in rel.targets], kind.label,
                 rel.description, rel.many)
@@ -206,7 +235,7 @@ def _usages(base: str) -> dict[str, _Usage]:
             use(q.target, True, q_class, [class_iri(t, base) for t in rel.targets], q.cls,
                 f"The {_words(KINDS[rel.targets[0]].label)} the {q.cls} qualifies.", False)
             for prop in rel.properties:
-                use(prop.predicate, prop.type == "url", q_class, datatypes(prop), q.cls, prop.description,
+                use(prop.predicate, prop.type == "url", q_class, owl_datatypes(prop), q.cls, prop.description,
                     prop.many, prop.enum)
     return found
 
@@ -382,9 +411,24 @@ def _property_shape(graph: Graph, base: str, node_shape, shape_name: str, path, 
     graph.add((shape, SH.description, Literal(description, lang="en")))
     if required:
         graph.add((shape, SH.minCount, Literal(1)))
-    if not many:
+    if not many and tuple(datatypes_) == (RDF.langString,):
+        _one_per_language(graph, base, node_shape, shape_name, path, name)
+    elif not many:
         graph.add((shape, SH.maxCount, Literal(1)))
     _value_constraints(graph, shape, tuple(datatypes_), list(classes), enum)
+
+
+def _one_per_language(graph: Graph, base: str, node_shape, shape_name: str, path, name: str) -> None:
+    """One label per language (SKOS integrity condition S14), as a warning: the UN SDG KOS itself
+    gives target 12.3 two French and two Spanish labels, and loading it must not fail."""
+    shape = _shape_iri(base, shape_name + "-languages")
+    graph.add((node_shape, SH.property, shape))
+    graph.add((shape, RDF.type, SH.PropertyShape))
+    graph.add((shape, SH.path, path))
+    graph.add((shape, SH.name, Literal(name)))
+    graph.add((shape, SH.description, Literal("At most one label per language (SKOS S14).", lang="en")))
+    graph.add((shape, SH.uniqueLang, Literal(True)))
+    graph.add((shape, SH.severity, SH.Warning))
 
 
 def shapes_graph(base: str | None = None) -> Graph:
@@ -403,7 +447,7 @@ def shapes_graph(base: str | None = None) -> Graph:
         for prop in kind.properties:
             _property_shape(graph, base, node_shape, f"{kind.label}-{prop.name}", expand(prop.predicate, base),
                             prop.name, prop.description, required=prop.required, many=prop.many,
-                            datatypes_=datatypes(prop), enum=prop.enum)
+                            datatypes_=datatypes(prop, kind.name), enum=prop.enum)
         for rel in kind.relations:
             targets = [class_iri(t, base) for t in rel.targets]
             _property_shape(graph, base, node_shape, f"{kind.label}-{rel.name}", expand(rel.predicate, base),

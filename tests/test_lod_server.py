@@ -308,3 +308,11 @@ def test_the_work_folder_is_reused_until_the_store_changes(bundled_graph):
     assert json.loads((other.workdir / "stamp.json").read_text())["license"].endswith("zero/1.0/")
     assert len(other.rdf) > 5000
     other.close()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_issue21_relative_iris_resolve_against_the_base(server, method):
+    # a relative IRI in a query failed without a base ("IRI parsing failed"); it resolves against it
+    result = _sparql(server, "SELECT ?name WHERE { <id/country/BGD> <https://schema.org/name> ?name }",
+                     method=method).convert()
+    assert [b["name"]["value"] for b in result["results"]["bindings"]] == ["Bangladesh"]
