@@ -38,12 +38,12 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("practices", ("id", "title", "source"),
           ("country", "organization", "year", "themes", "maturity", "sdg_targets", "description",
            "problem", "components", "evidence"), "practice"),
-    Table("practice_factors", ("practice", "factor", "role"), ("note", "source"), None),
+    Table("practice_factors", ("practice", "factor", "role"), ("kind", "basis", "note", "source"), None),
     Table("contexts", ("country", "factor", "source"), ("as_of", "present", "note"), None),
     Table("needs", ("id", "country", "title"),
           ("themes", "sdg_targets", "priority", "event", "description", "source"), "need"),
     Table("transfers", ("id", "practice", "exporter", "importer", "status"),
-          ("facilitator", "event", "outcome", "start_year", "note", "source"), "transfer"),
+          ("facilitator", "event", "outcome", "start_year", "note", "source", "basis"), "transfer"),
     Table("factors", ("id", "label"), ("broader", "description"), "factor"),
     Table("organizations", ("id", "name"), ("country", "kind", "source"), "organization"),
     Table("networks", ("id", "name"), ("members", "founded", "place", "description", "source"), "network"),
@@ -312,7 +312,9 @@ class TableConverter:
                 self.error(row, "factor", factor[1], f"each factor once per practice ({factor[1]} repeats)")
                 return
             self.batch.add_link(source, "factors", node_key(*factor),
-                                {"role": role, "note": self.cell(row, "note"),
+                                {"role": role,
+                                 "kind": self.cell(row, "kind", lambda t: parse_enum(t, "factor_kind")) or "precondition",
+                                 "basis": self.cell(row, "basis"), "note": self.cell(row, "note"),
                                  "sources": self._sources(row) or None})
 
     def _contexts(self, row: Row) -> None:
@@ -377,7 +379,7 @@ class TableConverter:
         props = {"status": self.cell(row, "status", lambda t: parse_enum(t, "status"), required=True),
                  "outcome": self.cell(row, "outcome", lambda t: parse_enum(t, "outcome")) or "unknown",
                  "start_year": self.cell(row, "start_year", parse_year),
-                 "note": self.cell(row, "note"), "sources": self._sources(row)}
+                 "note": self.cell(row, "note"), "sources": self._sources(row), "basis": self.cell(row, "basis")}
         if exporter and importer and exporter == ("country", importer):
             self.error(row, "importer", importer, "a country other than the exporter")
             return

@@ -33,6 +33,7 @@ EU_COUNTRY_NS = "http://publications.europa.eu/resource/authority/country/"
 
 ENUMS: dict[str, tuple[str, ...]] = {
     "role": ("critical", "supporting"),
+    "factor_kind": ("precondition", "component", "outcome"),
     "maturity": ("prototype", "pilot", "scaled", "institutionalized"),
     "status": ("opportunity", "agreed", "implementing", "adopted", "scaled", "stalled", "abandoned"),
     "outcome": ("success", "partial", "failure", "unknown"),
@@ -166,6 +167,11 @@ KINDS: dict[str, Kind] = {
                 _r("factors", "HAS_FACTOR", "factor", "psikg:hasSuccessFactor",
                    "Success factors that made it work.",
                    properties=(_p("role", "str", "psikg:role", "Critical or supporting.", enum="role"),
+                               _p("kind", "str", "psikg:factorKind",
+                                  "precondition (the importer must already have it; the default), component "
+                                  "(the transfer builds it) or outcome (a result to measure).", enum="factor_kind"),
+                               _p("basis", "str", "psikg:basis",
+                                  "Whether a source states the kind or it is a curator's reading."),
                                _p("note", "text", "psikg:note", "The source's specifics."),
                                SOURCES)),
             ),
@@ -225,6 +231,9 @@ KINDS: dict[str, Kind] = {
                 _p("outcome", "str", "psikg:outcome", "Outcome, where known.", enum="outcome"),
                 _p("start_year", "year", "psikg:startYear", "Year it started."),
                 _p("note", "text", "psikg:note", "What the sources say happened."),
+                _p("basis", "str", "psikg:basis",
+                   "What the record rests on; matchmaking marks an opportunity suggested by psikg matchmaking "
+                   "(a suggestion, never evidence)."),
                 SOURCES,
             ),
             relations=(
