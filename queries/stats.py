@@ -1,8 +1,15 @@
-"""Counts that summarise the graph."""
+"""Counts that summarise the graph.
+
+``transfers_by_verdict`` counts the transfers by their one verdict (:func:`queries.rules.verdict`:
+success, partial, failure, open; opportunities are open).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+
+from .rules import VERDICTS, verdict
 
 __all__ = ["Stats", "stats"]
 
@@ -18,9 +25,11 @@ KIND_KEYS = {
 class Stats:
     counts: dict[str, int]
     links_by_type: dict[str, int] = field(default_factory=dict)
+    transfers_by_verdict: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {**self.counts, "links_by_type": dict(self.links_by_type)}
+        return {**self.counts, "links_by_type": dict(self.links_by_type),
+                "transfers_by_verdict": dict(self.transfers_by_verdict)}
 
 
 def stats(store) -> Stats:
@@ -33,4 +42,5 @@ def stats(store) -> Stats:
     counts["exporter_countries"] = len({p.country for p in catalog.practices.values() if p.country})
     counts["practice_factor_links"] = sum(len(p.factors) for p in catalog.practices.values())
     counts["nodes"], counts["edges"] = raw["nodes"], raw["edges"]
-    return Stats(counts, raw["links_by_type"])
+    found = Counter(verdict(t) for t in catalog.transfers.values())
+    return Stats(counts, raw["links_by_type"], {v: found.get(v, 0) for v in VERDICTS})
