@@ -206,7 +206,7 @@ class Explainer:
                       for n, ts in by_need.items())
         stale = tuple(c.factor for c in checks if c.stale)
         flags = list(flags)
-        if country not in scorer.states:
+        if not scorer.states.get(country, rules.NO_STATES).decisive:
             flags.append("no-context")
         if country not in scorer.wanted:
             flags.append("no-needs")
