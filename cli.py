@@ -732,8 +732,9 @@ def matchmake_command(ctx, event, min_score, save, top, weights, fmt):
 @output_options
 @click.pass_context
 def similar_command(ctx, country, top, fmt):
-    """Countries whose contexts are most like COUNTRY's: weighted Jaccard over the success factors
-    each satisfies (a factor weighs its depth in the scheme), with the factors they share.
+    """Countries most like COUNTRY: 0.5 x context (weighted Jaccard over the success factors each
+    satisfies, a factor weighing its depth in the scheme) + 0.5 x structure (same income group,
+    same M49 intermediate region, same LDC/LLDC/SIDS flags), with what they share.
 
     \b
     Example:
@@ -744,7 +745,8 @@ def similar_command(ctx, country, top, fmt):
         emit(fmt, result.as_dict())
         return
     emit(fmt, None, [s.row() for s in result.similar],
-         ["country", "name", "similarity", "shared_factors"] + (["only_here", "only_there"] if fmt == "csv" else []),
+         ["country", "name", "similarity", "context", "structure", "shared_traits", "shared_factors"]
+         + (["only_here", "only_there"] if fmt == "csv" else []),
          title=f"Countries with contexts like {result.country}'s")
     _notes(fmt, result.warnings)
 

@@ -4,7 +4,8 @@ For a practice P from exporter E, the candidates are the UN member states (every
 ``all_countries``) except E and the countries already engaged with P (a transfer of P with status
 agreed, implementing, adopted or scaled: listed apart in :attr:`MatchResult.engaged`). Each is
 scored as of a year (default: the current year) by :class:`psikg.queries.scoring.PracticeScorer`,
-the one scoring rule (factor_fit, coverage, sdg_fit, evidence, score, tier), and ranked:
+the one scoring rule (factor_fit, coverage, sdg_fit, evidence, tier; score =
+0.6·factor_fit + 0.3·sdg_fit + 0.1·evidence), and ranked:
 
 tier (ready, unassessed, blocked), then score descending, then factor_fit descending, then ISO3
 ascending; values within 1e-9 count as equal. When P's exporter is an organization (P has no
