@@ -33,12 +33,12 @@ EU_COUNTRY_NS = "http://publications.europa.eu/resource/authority/country/"
 
 ENUMS: dict[str, tuple[str, ...]] = {
     "role": ("critical", "supporting"),
-    "factor_kind": ("precondition", "component", "outcome"),
     "maturity": ("prototype", "pilot", "scaled", "institutionalized"),
     "status": ("opportunity", "agreed", "implementing", "adopted", "scaled", "stalled", "abandoned"),
     "outcome": ("success", "partial", "failure", "unknown"),
     "priority": ("high", "medium", "low"),
     "organization_kind": ("government", "international", "ngo", "private", "academic", "network-secretariat"),
+    "factor_kind": ("precondition", "component", "outcome"),
 }
 
 # A transfer in one of these statuses means the importer is already engaged with the practice.
