@@ -15,7 +15,7 @@ Every candidate explains itself: its preconditions present, absent and unknown (
 the critical ones known absent that block it, the questions to ask for the unknown ones, matching
 needs and targets, the transfers used as evidence, the deciding statements' dates (a statement
 older than five years before the as-of year is stale), the practices the candidate already runs
-with a theme of P, and flags:
+with a theme of P (the five sharing the most themes), and flags:
 
 ``opportunity``, ``stalled``, ``abandoned``
     a transfer of P to C with that status is recorded (C stays a candidate);
@@ -51,6 +51,8 @@ __all__ = [
     "MatchResult", "match", "score_country", "latest_statements", "ranked", "Explainer", "STATUS_ORDER",
 ]
 
+#: How many of a candidate's own related practices an explanation lists.
+MAX_RELATED = 5
 #: Status order, least to most advanced, to pick the transfer that describes an engagement.
 STATUS_ORDER = ("opportunity", "stalled", "abandoned", "agreed", "implementing", "adopted", "scaled")
 
@@ -222,15 +224,30 @@ class Explainer:
             self.related(country), tuple(flags))
 
     def related(self, country: str) -> tuple[RelatedPractice, ...]:
-        """The candidate's own practices sharing a theme with P."""
-        if not self.themes:
+        """The candidate's own practices sharing a theme with P: the :data:`MAX_RELATED` sharing the
+        most themes, then by id."""
+        by_theme = _practices_by_country_theme(self.catalog).get(country)
+        if not by_theme or not self.themes:
             return ()
-        found = []
-        for practice in self.catalog.practices_by_country.get(country, ()):
-            shared = tuple(sorted(self.themes & set(practice.themes)))
-            if shared and practice.id != self.scorer.practice.id:
-                found.append(RelatedPractice(practice.id, practice.title, shared))
-        return tuple(found)
+        shared: Counter = Counter(p for theme in self.themes for p in by_theme.get(theme, ()))
+        shared.pop(self.scorer.practice.id, None)
+        best = sorted(shared, key=lambda p: (-shared[p], p))[:MAX_RELATED]
+        practices = self.catalog.practices
+        return tuple(RelatedPractice(p, practices[p].title, tuple(sorted(self.themes & set(practices[p].themes))))
+                     for p in best)
+
+
+def _practices_by_country_theme(catalog: Catalog) -> dict[str, dict[str, tuple[str, ...]]]:
+    """country -> theme -> ids of the country's practices with that theme (computed once)."""
+    def build():
+        index: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for country, practices in catalog.practices_by_country.items():
+            for practice in practices:
+                for theme in set(practice.themes):
+                    index[country][theme].append(practice.id)
+        return {c: {t: tuple(ps) for t, ps in by_theme.items()} for c, by_theme in index.items()}
+
+    return _cached(catalog, "practices_by_country_theme", build)
 
 
 def score_country(catalog: Catalog, practice: Practice, country: str, weights: Weights = DEFAULT_WEIGHTS,
@@ -292,13 +309,14 @@ def _first_of_each_tier(fits: list[Fit], n: int) -> list[Fit]:
 
 def _ask(scorer: PracticeScorer, fits: list[Fit]) -> tuple[Question, ...]:
     """The preconditions unknown among the unassessed candidates, critical first, then most often."""
-    counts: Counter = Counter()
-    for fit in fits:
-        if fit.tier == "unassessed":
-            states = scorer.states.get(fit.country, rules.NO_STATES)
-            counts.update(f for f, _, _ in scorer.factors if states.state(f) == "unknown")
-    roles = {f: role for f, role, _ in scorer.factors}
-    questions = [Question(f, scorer._label(f), roles[f], n) for f, n in counts.items()]
+    unassessed = {fit.country for fit in fits if fit.tier == "unassessed"}
+    present_index, absent_index = rules.countries_by_state(scorer.catalog, scorer.year)
+    questions = []
+    for factor, role, _ in scorer.factors:
+        known = len(unassessed & present_index.get(factor, frozenset())) + \
+            len(unassessed & absent_index.get(factor, frozenset()))
+        if len(unassessed) > known:
+            questions.append(Question(factor, scorer._label(factor), role, len(unassessed) - known))
     return tuple(sorted(questions, key=lambda q: (q.role != "critical", -q.count, q.factor)))
 
 
@@ -330,8 +348,8 @@ def match(catalog: Catalog, practice_id: str, top: int | None = None, weights: W
     engaged, flags_of = _engagements(catalog.transfers_by_practice.get(practice.id, ()))
     engaged_ids = {e.country for e in engaged}
     scorer = PracticeScorer(catalog, practice, weights, as_of, min_coverage)
-    fits = _tiered([scorer.fit(country) for country in _pool(catalog, countries, all_countries)
-                    if country != practice.country and country not in engaged_ids])
+    fits = _tiered(scorer.fits([country for country in _pool(catalog, countries, all_countries)
+                                if country != practice.country and country not in engaged_ids]))
     tier_counts = {tier: 0 for tier in TIERS}
     for fit in fits:
         tier_counts[fit.tier] += 1

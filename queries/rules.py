@@ -61,6 +61,7 @@ __all__ = [
     "FactorStates",
     "factor_states",
     "states_by_country",
+    "countries_by_state",
     "current_year",
     "OPEN_STATUSES",
     "STATUS_TRANSITIONS",
@@ -271,3 +272,21 @@ def targets_of_country_needs(catalog: Catalog, country: str) -> frozenset[str]:
     for need in catalog.needs_by_country.get(country, ()):
         targets |= need_targets(catalog, need)
     return frozenset(targets)
+
+
+def countries_by_state(catalog: Catalog, year: int | None = None) -> tuple[dict[str, frozenset[str]],
+                                                                          dict[str, frozenset[str]]]:
+    """The same states indexed the other way: factor -> countries where it is present, and factor ->
+    countries where it is absent, as of ``year`` (computed once per catalog and year)."""
+    year = current_year() if year is None else year
+    cache = catalog.__dict__.setdefault("_psikg_countries_by_state", {})
+    if year not in cache:
+        present: dict[str, set[str]] = {}
+        absent: dict[str, set[str]] = {}
+        for country, states in states_by_country(catalog, year).items():
+            for factor in states.present:
+                present.setdefault(factor, set()).add(country)
+            for factor in states.absent:
+                absent.setdefault(factor, set()).add(country)
+        cache[year] = ({f: frozenset(c) for f, c in present.items()}, {f: frozenset(c) for f, c in absent.items()})
+    return cache[year]

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, NamedTuple, Sequence, TypeVar
 
 from ..graph.domain import Catalog, Country, Practice
 from . import rules
@@ -37,7 +37,7 @@ from .weights import check_weights, parse_weights
 __all__ = [
     "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "DEFAULT_MIN_COVERAGE", "STALE_YEARS",
     "FactorCheck", "EvidenceTransfer", "Fit", "PracticeScorer", "preconditions", "links_of_kind",
-    "ranked", "targets_by_country",
+    "ranked", "targets_by_country", "countries_by_target",
 ]
 
 #: Weight of a precondition by its role.
@@ -109,9 +109,9 @@ class EvidenceTransfer:
     basis: str
 
 
-@dataclass(frozen=True)
-class Fit:
-    """The numbers of one country for one practice (no explanation: cheap to compute for all)."""
+class Fit(NamedTuple):
+    """The numbers of one country for one practice (no explanation: cheap to compute for all; a
+    named tuple because every match builds one per candidate)."""
 
     country: str
     score: float
@@ -161,6 +161,33 @@ def targets_by_country(catalog: Catalog) -> dict[str, dict[str, tuple[str, ...]]
     return _cached(catalog, "targets_by_country", build)
 
 
+def countries_by_target(catalog: Catalog) -> dict[str, frozenset[str]]:
+    """target -> the countries whose needs ask for it (the inverted :func:`targets_by_country`)."""
+    def build():
+        index: dict[str, set[str]] = defaultdict(set)
+        for country, by_target in targets_by_country(catalog).items():
+            for target in by_target:
+                index[target].add(country)
+        return {t: frozenset(c) for t, c in index.items()}
+
+    return _cached(catalog, "countries_by_target", build)
+
+
+def _countries_by_group(catalog: Catalog) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """M49 sub-region -> countries, income group -> countries (computed once per catalog)."""
+    def build():
+        by_subregion: dict[str, list[str]] = defaultdict(list)
+        by_income: dict[str, list[str]] = defaultdict(list)
+        for country in catalog.countries.values():
+            if country.subregion is not None:
+                by_subregion[country.subregion].append(country.id)
+            if country.income_group is not None:
+                by_income[country.income_group].append(country.id)
+        return ({k: tuple(v) for k, v in by_subregion.items()}, {k: tuple(v) for k, v in by_income.items()})
+
+    return _cached(catalog, "countries_by_group", build)
+
+
 def _subregion_income(country: Country | None) -> tuple[str | None, str | None]:
     return (country.subregion, country.income_group) if country else (None, None)
 
@@ -177,6 +204,7 @@ class PracticeScorer:
         self.min_coverage = min_coverage
         self.states = rules.states_by_country(catalog, self.year)
         self.wanted = targets_by_country(catalog)
+        self.wanting = countries_by_target(catalog)
         self.factors = preconditions(practice)
         self.total = sum(weight for _, _, weight in self.factors)
         self.targets = tuple(sorted(set(practice.targets), key=sdg_key))
@@ -188,39 +216,52 @@ class PracticeScorer:
 
     def fit(self, country: str) -> Fit:
         """The numbers and the tier of ``country``."""
-        states = self.states.get(country, rules.NO_STATES)
-        present_weight = known_weight = 0.0
-        blocked = False
+        return self.fits((country,))[0]
+
+    def fits(self, countries: Sequence[str]) -> list[Fit]:
+        """The numbers and the tiers of ``countries``, in their order. The work is done per
+        precondition and per target through the inverted indexes of states and needs, so scoring
+        every country costs little more than scoring one."""
+        present_index, absent_index = rules.countries_by_state(self.catalog, self.year)
+        present_weight: dict[str, float] = defaultdict(float)
+        known_weight: dict[str, float] = defaultdict(float)
+        blocked: set[str] = set()
         for factor, role, weight in self.factors:
-            if factor in states.present:
-                present_weight += weight
-                known_weight += weight
-            elif factor in states.absent:
-                known_weight += weight
-                blocked = blocked or role == "critical"
-        factor_fit = present_weight / self.total if self.total else 0.0
-        coverage = known_weight / self.total if self.total else 0.0
-        sdg_fit = self._sdg_fit(country)
-        evidence = self._evidence_value(country)
-        w = self.weights
-        score = w.factor * factor_fit + w.sdg * sdg_fit + w.evidence * evidence
-        tier = "blocked" if blocked else ("ready" if coverage >= self.min_coverage - EPSILON else "unassessed")
-        return Fit(country, score, factor_fit, coverage, sdg_fit, evidence, tier)
+            for country in present_index.get(factor, ()):
+                present_weight[country] += weight
+                known_weight[country] += weight
+            for country in absent_index.get(factor, ()):
+                known_weight[country] += weight
+                if role == "critical":
+                    blocked.add(country)
+        wanted_count: dict[str, int] = defaultdict(int)
+        for target in self.targets:
+            for country in self.wanting.get(target, ()):
+                wanted_count[country] += 1
+        total, n_targets, w = self.total, len(self.targets), self.weights
+        near = self._near()
+        base_evidence = 0.5 if self.successful else 0.0
+        found = []
+        for country in countries:
+            factor_fit = present_weight.get(country, 0.0) / total if total else 0.0
+            coverage = known_weight.get(country, 0.0) / total if total else 0.0
+            sdg_fit = wanted_count.get(country, 0) / n_targets if n_targets else 0.0
+            evidence = 1.0 if country in near else base_evidence
+            score = w.factor * factor_fit + w.sdg * sdg_fit + w.evidence * evidence
+            tier = "blocked" if country in blocked else (
+                "ready" if coverage >= self.min_coverage - EPSILON else "unassessed")
+            found.append(Fit(country, score, factor_fit, coverage, sdg_fit, evidence, tier))
+        return found
 
-    def _sdg_fit(self, country: str) -> float:
-        wanted = self.wanted.get(country)
-        if not wanted or not self.targets:
-            return 0.0
-        return sum(1 for t in self.targets if t in wanted) / len(self.targets)
-
-    def _evidence_value(self, country: str) -> float:
-        if not self.successful:
-            return 0.0
-        subregion, income = _subregion_income(self.catalog.countries.get(country))
-        if (subregion is not None and subregion in self.near_subregions) or \
-                (income is not None and income in self.near_incomes):
-            return 1.0
-        return 0.5
+    def _near(self) -> set[str]:
+        """Countries in the sub-region or income group of an importer of a successful transfer."""
+        by_subregion, by_income = _countries_by_group(self.catalog)
+        near: set[str] = set()
+        for subregion in self.near_subregions:
+            near.update(by_subregion.get(subregion, ()))
+        for income in self.near_incomes:
+            near.update(by_income.get(income, ()))
+        return near
 
     def checks(self, country: str) -> list[FactorCheck]:
         """Each precondition's state at ``country``, critical first then by id."""
