@@ -260,8 +260,9 @@ def stats(ctx, fmt):
     if fmt == "json":
         emit(fmt, result.as_dict())
     else:
-        emit(fmt, None, [{"what": k, "count": v} for k, v in result.counts.items()], ["what", "count"],
-             title="psikg knowledge graph")
+        rows = [{"what": k, "count": v} for k, v in result.counts.items()]
+        rows += [{"what": f"transfers_{verdict}", "count": n} for verdict, n in result.transfers_by_verdict.items()]
+        emit(fmt, None, rows, ["what", "count"], title="psikg knowledge graph")
 
 
 @cli.command()

@@ -34,15 +34,14 @@ without success factors, whose factor_fit is 0 for want of data.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
-
 from collections import Counter
+from dataclasses import asdict, dataclass
 
 from ..graph.domain import Catalog, Need, Practice
 from . import rules
 from .lookup import country_of, need_of, sdg_key
 from .match import STATUS_ORDER, Explainer
-from .scoring import EvidenceTransfer, FactorCheck, PracticeScorer, Weights, _cached, ranked
+from .scoring import EvidenceTransfer, FactorCheck, PracticeScorer, _cached, ranked
 from .weights import check_weights, parse_weights
 
 __all__ = ["SolutionWeights", "DEFAULT_SOLUTION_WEIGHTS", "Solution", "PracticeEngagement", "Solutions",
