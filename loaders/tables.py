@@ -311,11 +311,13 @@ class TableConverter:
             if (source, "factors", node_key(*factor)) in self.batch.links:
                 self.error(row, "factor", factor[1], f"each factor once per practice ({factor[1]} repeats)")
                 return
-            self.batch.add_link(source, "factors", node_key(*factor),
-                                {"role": role,
-                                 "kind": self.cell(row, "kind", lambda t: parse_enum(t, "factor_kind")) or "precondition",
-                                 "basis": self.cell(row, "basis"), "note": self.cell(row, "note"),
-                                 "sources": self._sources(row) or None})
+            props = {"role": role,
+                     "kind": self.cell(row, "kind", lambda t: parse_enum(t, "factor_kind")) or "precondition",
+                     "note": self.cell(row, "note"), "sources": self._sources(row) or None}
+            basis = self.cell(row, "basis")
+            if basis:  # absent rather than null: every store reads it back the same
+                props["basis"] = basis
+            self.batch.add_link(source, "factors", node_key(*factor), props)
 
     def _contexts(self, row: Row) -> None:
         country = self.cell(row, "country", self.country, required=True)
@@ -379,7 +381,10 @@ class TableConverter:
         props = {"status": self.cell(row, "status", lambda t: parse_enum(t, "status"), required=True),
                  "outcome": self.cell(row, "outcome", lambda t: parse_enum(t, "outcome")) or "unknown",
                  "start_year": self.cell(row, "start_year", parse_year),
-                 "note": self.cell(row, "note"), "sources": self._sources(row), "basis": self.cell(row, "basis")}
+                 "note": self.cell(row, "note"), "sources": self._sources(row)}
+        basis = self.cell(row, "basis")
+        if basis:
+            props["basis"] = basis
         if exporter and importer and exporter == ("country", importer):
             self.error(row, "importer", importer, "a country other than the exporter")
             return
