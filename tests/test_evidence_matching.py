@@ -111,3 +111,9 @@ def test_kind_round_trips_through_the_store(graph):
     kinds = {pf.factor: pf.kind for pf in graph.catalog.practices["ev-p"].factors}
     assert kinds == {"ev-network": "precondition", "ev-champion": "precondition", "ev-budget": "precondition",
                      "ev-layer": "component", "ev-uptake": "outcome"}
+
+
+def test_partnerships_carry_the_one_verdict(graph):
+    found = {p.transfer: p.verdict for p in graph.partnerships(as_of="2026-01-01").partnerships}
+    assert found == {"ev-p-to-eth": "failure", "ev-p-to-gha": "partial", "ev-p-to-rwa": "success",
+                     "ev-p-to-tza": "open"}
