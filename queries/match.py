@@ -33,6 +33,7 @@ The numbers are computed for every candidate; explanations only for the candidat
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
@@ -229,9 +230,14 @@ class Explainer:
         by_theme = _practices_by_country_theme(self.catalog).get(country)
         if not by_theme or not self.themes:
             return ()
-        shared: Counter = Counter(p for theme in self.themes for p in by_theme.get(theme, ()))
-        shared.pop(self.scorer.practice.id, None)
-        best = sorted(shared, key=lambda p: (-shared[p], p))[:MAX_RELATED]
+        own = self.scorer.practice.id
+        if len(self.themes) == 1:  # the common case: the index is already in id order
+            (theme,) = self.themes
+            best = [p for p in by_theme.get(theme, ())[:MAX_RELATED + 1] if p != own][:MAX_RELATED]
+        else:
+            shared: Counter = Counter(p for theme in self.themes for p in by_theme.get(theme, ()))
+            shared.pop(own, None)
+            best = heapq.nsmallest(MAX_RELATED, shared, key=lambda p: (-shared[p], p))
         practices = self.catalog.practices
         return tuple(RelatedPractice(p, practices[p].title, tuple(sorted(self.themes & set(practices[p].themes))))
                      for p in best)
@@ -245,7 +251,7 @@ def _practices_by_country_theme(catalog: Catalog) -> dict[str, dict[str, tuple[s
             for practice in practices:
                 for theme in set(practice.themes):
                     index[country][theme].append(practice.id)
-        return {c: {t: tuple(ps) for t, ps in by_theme.items()} for c, by_theme in index.items()}
+        return {c: {t: tuple(sorted(ps)) for t, ps in by_theme.items()} for c, by_theme in index.items()}
 
     return _cached(catalog, "practices_by_country_theme", build)
 
