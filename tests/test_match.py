@@ -364,3 +364,16 @@ def test_opportunities_are_never_evidence():
     result = match(hand_catalog(**parts), "p-main")
     assert all(c.evidence == 0.0 for c in result.candidates)
     assert rules.verdict(parts["transfers"][0]) == "open"
+
+
+def test_related_practices_share_most_themes_first():
+    parts = base_parts()
+    parts["practices"] += [Practice("b-one", "One theme", "BBB", themes=("stats",)),
+                           Practice("b-two", "Two themes", "BBB", themes=("digital", "stats")),
+                           Practice("p-multi", "Multi", "AAA", themes=("digital", "stats"))]
+    catalog = hand_catalog(**parts)
+    bbb = next(c for c in match(catalog, "p-multi").candidates if c.country == "BBB")
+    assert [(r.practice, r.themes) for r in bbb.related_practices] == [
+        ("b-two", ("digital", "stats")), ("b-one", ("stats",))]
+    bbb_main = next(c for c in match(catalog, "p-main").candidates if c.country == "BBB")
+    assert [r.practice for r in bbb_main.related_practices] == ["b-two"]  # p-main's one theme: digital
