@@ -124,15 +124,17 @@ class Psikg:
     # Matchmaking (queries/match.py, solutions.py, matchmake.py, similar.py, worksheet.py;
     # imported on first use) ---------------------------------------------------------------
 
-    def match(self, practice_id: str, top: int | None = None, weights=None):
-        """Candidate importers for a practice, ranked and explained
+    def match(self, practice_id: str, top: int | None = None, weights=None, **options):
+        """Candidate importers for a practice, by tier, ranked and explained
         (:class:`psikg.queries.match.MatchResult`); ``weights`` is a
-        :class:`~psikg.queries.match.Weights` or a string such as ``factor=0.6,sdg=0.3,evidence=0.1``."""
+        :class:`~psikg.queries.match.Weights` or a string such as ``factor=0.6,sdg=0.3,evidence=0.1``;
+        ``options`` are those of :func:`psikg.queries.match.match` (``as_of``, ``min_coverage``,
+        ``all_countries``, ``top_per_tier``)."""
         from .queries.match import DEFAULT_WEIGHTS, Weights, match
 
         if isinstance(weights, str):
             weights = Weights.parse(weights)
-        return match(self.catalog, practice_id, top, weights or DEFAULT_WEIGHTS)
+        return match(self.catalog, practice_id, top, weights or DEFAULT_WEIGHTS, **options)
 
     def solutions(self, need_id: str | None = None, country: str | None = None, top: int | None = None,
                   weights=None):

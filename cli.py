@@ -260,8 +260,9 @@ def stats(ctx, fmt):
     if fmt == "json":
         emit(fmt, result.as_dict())
     else:
-        emit(fmt, None, [{"what": k, "count": v} for k, v in result.counts.items()], ["what", "count"],
-             title="psikg knowledge graph")
+        rows = [{"what": k, "count": v} for k, v in result.counts.items()]
+        rows += [{"what": f"transfers_{verdict}", "count": n} for verdict, n in result.transfers_by_verdict.items()]
+        emit(fmt, None, rows, ["what", "count"], title="psikg knowledge graph")
 
 
 @cli.command()
@@ -393,10 +394,12 @@ def diffusion_tree(ctx, practice, fmt):
 @output_options
 @click.pass_context
 def success_factors(ctx, maturity, fmt):
-    """Which success factors go with transfers that work. Over transfers with outcome success or
-    failure: for each factor, the success rate when the importer has it and when it has not, the
-    lift and the two-sided Fisher exact p-value, sorted by p-value. n is stated, and figures from
-    fewer than 10 transfers are flagged small.
+    """Which preconditions go with transfers that work. Over transfers whose verdict is success or
+    failure: for each precondition, the importer's state as of the transfer's start year splits
+    them into with (present), without (absent) and unknown (counted, left out); the success rate
+    with and without, the lift, the two-sided Fisher exact p-value and the Benjamini-Hochberg
+    q-value, sorted by p-value; CSV and JSON add 95% Wilson intervals. n is stated, and figures
+    from fewer than 10 transfers are flagged small.
 
     \b
     Example:
@@ -418,11 +421,17 @@ def success_factors(ctx, maturity, fmt):
         return
     rows = [effect.as_dict() for effect in result.factors]
     if fmt == "csv":
-        columns = ["factor", "label", "with_n", "with_success", "without_n", "without_success", "rate_with",
-                   "rate_without", "lift", "p_value", "small_sample"]
+        for row in rows:
+            for arm in ("rate_with", "rate_without"):
+                interval = row.pop(f"{arm}_ci")
+                row[f"{arm}_low"], row[f"{arm}_high"] = interval if interval else (None, None)
+        columns = ["factor", "label", "with_n", "with_success", "without_n", "without_success", "unknown_n",
+                   "rate_with", "rate_with_low", "rate_with_high", "rate_without", "rate_without_low",
+                   "rate_without_high", "lift", "p_value", "q_value", "small_sample"]
     else:  # what fits on a screen; the rates follow from the counts
         headers = {"factor": "factor", "with_n": "with n", "with_success": "with ok", "without_n": "without n",
-                   "without_success": "without ok", "lift": "lift", "p_value": "p", "small_sample": "small n"}
+                   "without_success": "without ok", "unknown_n": "unknown", "lift": "lift", "p_value": "p",
+                   "q_value": "q", "small_sample": "small n"}
         rows = [{header: row[key] for key, header in headers.items()} for row in rows]
         columns = list(headers.values())
     emit(fmt, None, rows, columns,
@@ -540,49 +549,84 @@ def _shown(fmt: str, rows: list, top: int | None, default: int = 20) -> tuple[li
 @cli.command(name="match")
 @click.argument("practice")
 @click.option("--top", type=click.IntRange(min=1), default=None,
-              help="Show the best N candidates (default: 20 in a table, all in JSON and CSV).")
+              help="Show the best N candidates (a table: of each tier, default 10; JSON and CSV: in all, "
+                   "default all).")
 @click.option("--weights", metavar="factor=F,sdg=S,evidence=E",
-              help="Weights of the score (default factor=0.6,sdg=0.3,evidence=0.1); omitted ones keep "
-                   "their default.")
+              help="Weights of the score, summing to 1 (default factor=0.6,sdg=0.3,evidence=0.1); omitted "
+                   "ones weigh 0.")
+@click.option("--as-of", "as_of", type=click.IntRange(1900, 2100), default=None,
+              help="Read the countries' factor states as of this year (default: the current year).")
+@click.option("--min-coverage", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
+              help="Coverage from which a candidate that is not blocked is ready.")
+@click.option("--all-countries", is_flag=True,
+              help="Candidates include territories and other areas, not only UN member states.")
 @output_options
 @click.pass_context
-def match_command(ctx, practice, top, weights, fmt):
-    """Candidate importers for PRACTICE, best first: every country except the exporter and those
-    already engaged with it (listed apart), scored by the share of the practice's success factors
-    they have (critical 1.0, supporting 0.5), the share of its SDG targets their needs ask for, and
-    evidence of successful transfers to similar countries. Each row says why: shared and missing
-    factors, matching needs, flags. JSON scores are unrounded.
+def match_command(ctx, practice, top, weights, as_of, min_coverage, all_countries, fmt):
+    """Candidate importers for PRACTICE, in three tiers: ready (enough of its preconditions are
+    known: coverage at least --min-coverage), unassessed (too little is known: the table says what
+    to ask) and blocked (a critical precondition is known absent). Candidates are the UN member
+    states except the exporter and those already engaged with it (listed apart); within a tier,
+    best score first: 0.6 factor fit (preconditions present; critical 1.0, supporting 0.5) + 0.3
+    SDG fit + 0.1 evidence of successful transfers to similar countries. JSON scores are unrounded.
 
     \b
     Example:
-      psikg match bgd-sdg-tracker --top 10
-      psikg match bgd-sdg-tracker --weights factor=0.5,sdg=0.5,evidence=0 --format json
+      psikg match bgd-sdg-tracker --top 5
+      psikg match rwa-imihigo --as-of 2015 --min-coverage 0.75
+      psikg match bgd-sdg-tracker --weights factor=0.5,sdg=0.5 --format json
     """
     from .queries.match import Weights
 
     graph = open_graph(ctx)
-    result = graph.match(practice, top=None, weights=_parse_weights(Weights.parse, weights))
-    candidates, more = _shown(fmt, list(result.candidates), top)
-    if fmt == "json":
-        data = result.as_dict()
-        data["candidates"] = data["candidates"][:len(candidates)]
-        emit(fmt, data)
+    options = {"as_of": as_of, "min_coverage": min_coverage, "all_countries": all_countries}
+    if fmt == "table":
+        result = graph.match(practice, None, _parse_weights(Weights.parse, weights), top_per_tier=top or 10,
+                             **options)
+        _match_tables(graph, result)
         return
-    names = _country_names(graph)
-    rows = [{"rank": rank, "name": names.get(c.country, c.country), **c.row()}
-            for rank, c in enumerate(candidates, 1)]
-    if fmt == "table":  # what fits on a screen: the explanation in full, names and needs in CSV/JSON
-        headers = {"rank": "#", "country": "iso3", "score": "score", "factor_fit": "fit", "sdg_fit": "sdg",
-                   "evidence": "ev", "shared_factors": "shared factors", "missing_factors": "missing factors",
-                   "matching_targets": "targets", "flags": "flags"}
-        rows, columns = _compact(rows, headers), list(headers.values())
-    else:
-        columns = ["rank", "country", "name", "score", "factor_fit", "sdg_fit", "evidence", "shared_factors",
-                   "missing_factors", "matching_needs", "matching_targets", "evidence_transfers", "flags"]
+    result = graph.match(practice, top, _parse_weights(Weights.parse, weights), **options)
+    if fmt == "json":
+        emit(fmt, result.as_dict())
+        return
+    rows = [{"rank": rank, **c.row()} for rank, c in enumerate(result.candidates, 1)]
+    emit(fmt, None, rows, ["rank", "country", "name", "tier", "score", "factor_fit", "sdg_fit", "evidence", "coverage",
+                           "present", "absent", "unknown", "blocking", "matching_needs", "matching_targets",
+                           "evidence_transfers", "stale", "related_practices", "flags"])
+    _notes(fmt, list(result.warnings))
+
+
+def _match_tables(graph, result) -> None:
+    """The match as one table per tier, with what to ask the unassessed candidates."""
     title = graph.catalog.practices[result.practice].title
-    emit(fmt, None, rows, columns, title=f"Importers for {result.practice} ({title}), from {result.exporter}")
+    click.echo(f"Importers for {result.practice} ({title}), from {result.exporter}, as of {result.as_of}: "
+               + ", ".join(f"{n} {tier}" for tier, n in result.tier_counts.items()))
+    shown_columns = {
+        "ready": {"country": "iso3", "name": "name", "score": "score", "factor_fit": "fit", "coverage": "cov",
+                  "sdg_fit": "sdg", "evidence": "ev", "known": "known", "flags": "flags"},
+        "unassessed": {"country": "iso3", "name": "name", "score": "score", "factor_fit": "fit", "coverage": "cov",
+                       "sdg_fit": "sdg", "evidence": "ev", "known": "known", "flags": "flags"},
+        "blocked": {"country": "iso3", "name": "name", "score": "score", "coverage": "cov",
+                    "blocking": "blocked by", "flags": "flags"},
+    }
+    for tier, headers in shown_columns.items():
+        candidates = [c for c in result.candidates if c.tier == tier]
+        total = result.tier_counts.get(tier, 0)
+        if not candidates:
+            click.echo(f"{tier}: none")
+            continue
+        rows = [{"#": rank, **c.row(), "known": f"{len(c.present) + len(c.absent)} of "
+                 f"{len(c.present) + len(c.absent) + len(c.unknown)}"} for rank, c in enumerate(candidates, 1)]
+        rows = _compact(rows, {"#": "#", **headers})
+        emit("table", None, rows, ["#", *headers.values()], title=f"{tier}: {len(candidates)} of {total}")
+    click.echo("known = preconditions whose state is recorded; --format json or csv lists them all, with "
+               "the needs, evidence and related practices behind each row")
+    ask = result.ask[:5]
+    if ask:
+        click.echo(f"note: {result.tier_counts.get('unassessed', 0)} candidate(s) unassessed; ask them first about: "
+                   + "; ".join(f"{q.label} ({q.role}, unknown at {q.count})" for q in ask))
     engaged = "; ".join(f"{e.country} ({e.status}, {e.transfer})" for e in result.engaged)
-    _notes(fmt, more + ([f"already engaged: {engaged}"] if engaged else []) + list(result.warnings))
+    _notes("table", ([f"already engaged: {engaged}"] if engaged else []) + list(result.warnings))
 
 
 @cli.command(name="solutions")
@@ -664,14 +708,17 @@ def matchmake_command(ctx, event, min_score, save, top, weights, fmt):
     else:
         rows = [{"rank": rank, **o.row()} for rank, o in enumerate(shown, 1)]
         if fmt == "table":
-            headers = {"rank": "#", "practice": "practice", "importer": "to", "score": "score", "factor_fit": "fit",
-                       "sdg_fit": "sdg", "evidence": "ev", "missing_factors": "missing factors", "flags": "flags"}
+            headers = {"rank": "#", "practice": "practice", "importer": "to", "tier": "tier", "score": "score",
+                       "factor_fit": "fit", "coverage": "cov", "sdg_fit": "sdg", "evidence": "ev", "flags": "flags"}
             rows, columns = _compact(rows, headers), list(headers.values())
         else:
-            columns = ["rank", "practice", "exporter", "importer", "score", "factor_fit", "sdg_fit", "evidence",
-                       "shared_factors", "missing_factors", "matching_targets", "flags", "recorded"]
+            columns = ["rank", "practice", "exporter", "importer", "tier", "score", "factor_fit", "sdg_fit",
+                       "evidence", "coverage", "shared_factors", "missing_factors", "matching_targets", "flags",
+                       "recorded"]
+        stated = f" of {result.participant_count}" if result.participant_count is not None else ""
         emit(fmt, None, rows, columns, title=f"Partnership opportunities at {result.event} "
-                                              f"({len(result.participants)} participants)")
+                                              f"({len(result.participants)}{stated} participants named, "
+                                              f"{len(result.participants) - len(result.unassessed)} assessable)")
         engaged = "; ".join(f"{e.practice} to {e.importer} ({e.status})" for e in result.engaged)
         _notes(fmt, more + ([f"already engaged: {engaged}"] if engaged else []) + list(result.warnings))
     if save:
@@ -686,8 +733,9 @@ def matchmake_command(ctx, event, min_score, save, top, weights, fmt):
 @output_options
 @click.pass_context
 def similar_command(ctx, country, top, fmt):
-    """Countries whose contexts are most like COUNTRY's: weighted Jaccard over the success factors
-    each satisfies (a factor weighs its depth in the scheme), with the factors they share.
+    """Countries most like COUNTRY: 0.5 x context (weighted Jaccard over the success factors each
+    satisfies, a factor weighing its depth in the scheme) + 0.5 x structure (same income group,
+    same M49 intermediate region, same LDC/LLDC/SIDS flags), with what they share.
 
     \b
     Example:
@@ -698,7 +746,8 @@ def similar_command(ctx, country, top, fmt):
         emit(fmt, result.as_dict())
         return
     emit(fmt, None, [s.row() for s in result.similar],
-         ["country", "name", "similarity", "shared_factors"] + (["only_here", "only_there"] if fmt == "csv" else []),
+         ["country", "name", "similarity", "context", "structure", "shared_traits", "shared_factors"]
+         + (["only_here", "only_there"] if fmt == "csv" else []),
          title=f"Countries with contexts like {result.country}'s")
     _notes(fmt, result.warnings)
 

@@ -56,6 +56,7 @@ class PracticeFactor:
     factor: str
     role: str  # "critical" | "supporting"
     note: str | None = None
+    kind: str = "precondition"  # "precondition" | "component" | "outcome"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class FactorStatement:
     as_of: str | None = None
     context: str | None = None
     sources: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class Transfer:
     note: str | None = None
     sources: tuple[str, ...] = ()
     steps: tuple[StatusStep, ...] = ()  # status history, oldest first (the last is the current status)
+    basis: str | None = None  # "matchmaking": a suggestion saved by psikg matchmaking
 
 
 @dataclass(frozen=True)
@@ -269,6 +272,16 @@ def _steps(step_nodes: dict[str, dict], ids: tuple[str, ...]) -> tuple[StatusSte
     return tuple(steps)
 
 
+def _notes_by_factor(notes) -> dict[str, str]:
+    """A context's notes (``factor: what the source says``) by factor, joined when several."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for note in _tuple(notes):
+        factor, sep, text = str(note).partition(": ")
+        if sep:
+            found[factor.strip()].append(text.strip())
+    return {factor: "; ".join(texts) for factor, texts in found.items()}
+
+
 def catalog_from_store(store) -> Catalog:
     """Read a catalog from any store through its bulk ``nodes``/``links`` reads.
 
@@ -301,11 +314,11 @@ def catalog_from_store(store) -> Catalog:
 
     shared_factors: dict[tuple, PracticeFactor] = {}
 
-    def practice_factor(factor: str, role: str, note: str | None) -> PracticeFactor:
-        """One object per distinct (factor, role, note): most practices share them."""
-        key = (factor, role, note)
+    def practice_factor(factor: str, role: str, note: str | None, kind: str | None) -> PracticeFactor:
+        """One object per distinct (factor, role, note, kind): most practices share them."""
+        key = (factor, role, note, kind or "precondition")
         if key not in shared_factors:
-            shared_factors[key] = PracticeFactor(factor, role, note)
+            shared_factors[key] = PracticeFactor(*key)
         return shared_factors[key]
 
     factor_broader = links("factor", "broader")
@@ -326,10 +339,11 @@ def catalog_from_store(store) -> Catalog:
     statements = []
     for cid, props in sorted(nodes["context"].items()):
         country = one(c_country, cid)
+        notes = _notes_by_factor(props.get("notes"))
         for present, grouped in ((True, c_present), (False, c_absent)):
             for factor in many(grouped, cid):
                 statements.append(FactorStatement(country, factor, present, props.get("as_of"), cid,
-                                                  _tuple(props.get("sources"))))
+                                                  _tuple(props.get("sources")), notes.get(factor)))
 
     exporters = {}
     for tid, found in t_exporter.items():
@@ -347,7 +361,7 @@ def catalog_from_store(store) -> Catalog:
         practices=[Practice(
             i, p.get("title") or i, one(p_country, i), one(p_org, i), p.get("year"), p.get("maturity"),
             many(p_themes, i), many(p_targets, i),
-            tuple(practice_factor(f, props.get("role") or "supporting", props.get("note"))
+            tuple(practice_factor(f, props.get("role") or "supporting", props.get("note"), props.get("kind"))
                   for _, f, props in p_factors.get(i, ())),
             p.get("description"), p.get("problem"), _tuple(p.get("components")), p.get("evidence"),
             _tuple(p.get("sources"))) for i, p in nodes["practice"].items()],
@@ -360,7 +374,7 @@ def catalog_from_store(store) -> Catalog:
             p.get("status"), p.get("outcome") or "unknown",
             exporters[i][0] if i in exporters else "country", many(t_facilitators, i), one(t_event, i),
             p.get("start_year"), p.get("note"), _tuple(p.get("sources")),
-            _steps(nodes["status_step"], many(t_steps, i))) for i, p in nodes["transfer"].items()],
+            _steps(nodes["status_step"], many(t_steps, i)), p.get("basis")) for i, p in nodes["transfer"].items()],
         organizations=[Organization(i, p.get("name") or i, one(o_country, i), p.get("kind"))
                        for i, p in nodes["organization"].items()],
         networks=[Network(i, p.get("name") or i, many(net_members, i), p.get("founded"))

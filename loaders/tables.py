@@ -39,14 +39,14 @@ TABLES: dict[str, Table] = {t.name: t for t in (
           ("country", "organization", "year", "themes", "maturity", "sdg_targets", "description",
            "problem", "components", "evidence", "sdg_targets_basis", "sdg_targets_read_by",
            "sdg_targets_read_on"), "practice"),
-    Table("practice_factors", ("practice", "factor", "role"), ("note", "source", "basis", "read_by", "read_on"),
+    Table("practice_factors", ("practice", "factor", "role"), ("kind", "note", "source", "basis", "read_by", "read_on"),
           None),
     Table("contexts", ("country", "factor", "source"), ("as_of", "present", "note", "basis", "read_by", "read_on"),
           None),
     Table("needs", ("id", "country", "title"),
           ("themes", "sdg_targets", "priority", "event", "description", "source"), "need"),
     Table("transfers", ("id", "practice", "exporter", "importer", "status"),
-          ("facilitator", "event", "outcome", "start_year", "note", "source", "degree", "lesson"), "transfer"),
+          ("facilitator", "event", "outcome", "start_year", "note", "source", "degree", "lesson", "basis"), "transfer"),
     Table("factors", ("id", "label"), ("broader", "description"), "factor"),
     Table("organizations", ("id", "name"), ("country", "kind", "source"), "organization"),
     Table("networks", ("id", "name"), ("members", "founded", "place", "description", "source"), "network"),
@@ -333,7 +333,9 @@ class TableConverter:
                 self.error(row, "factor", factor[1], f"each factor once per practice ({factor[1]} repeats)")
                 return
             self.batch.add_link(source, "factors", node_key(*factor),
-                                {"role": role, "note": self.cell(row, "note"),
+                                {"role": role,
+                                 "kind": self.cell(row, "kind", lambda t: parse_enum(t, "factor_kind")) or "precondition",
+                                 "note": self.cell(row, "note"),
                                  "sources": self._sources(row) or None, **provenance})
 
     def _contexts(self, row: Row) -> None:
@@ -402,6 +404,9 @@ class TableConverter:
                  "note": self.cell(row, "note"), "sources": self._sources(row),
                  "degree": self.cell(row, "degree", lambda t: parse_enum(t, "degree")),
                  "lesson": self.cell(row, "lesson")}
+        basis = self.cell(row, "basis")
+        if basis:  # a suggestion of matchmaking says so; absent otherwise, so every store reads the same
+            props["basis"] = basis
         if exporter and importer and exporter == ("country", importer):
             self.error(row, "importer", importer, "a country other than the exporter")
             return

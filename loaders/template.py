@@ -37,6 +37,9 @@ COLUMN_DOCS: dict[str, dict[str, tuple[str, str | None]]] = {
         "practice": ("practice id", None),
         "factor": ("success-factor id (ontology/success_factors.yaml or the factors table)", None),
         "role": ("how much the practice depended on it", "role"),
+        "kind": ("precondition (default: the importer must have it), component (the transfer builds it) "
+                 "or outcome (a result to measure)", "factor_kind"),
+        "basis": ("stated (a source says so) or reading (the curator's reading of the sources)", None),
         "note": ("the source's specifics", None),
         "source": ("URLs, separated by ;", None),
     },
@@ -128,7 +131,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
                   "source": "https://example.org/one-stop", "problem": "Long journeys to district offices",
                   "components": "front office;call centre", "evidence": "Visits fell by half (source)."},
     "practice_factors": {"practice": "example-one-stop", "factor": "political-champion", "role": "critical",
-                         "note": "Prime Minister's initiative", "source": "https://example.org/one-stop"},
+                         "kind": "precondition", "basis": "stated", "note": "Prime Minister's initiative", "source": "https://example.org/one-stop"},
     "contexts": {"country": "Somalia", "factor": "political-champion", "source": "https://example.org/ctx",
                  "as_of": "2018", "present": "yes", "note": "Minister backs the reform"},
     "needs": {"id": "example-need", "country": "SOM", "title": "Faster access to services",

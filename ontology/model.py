@@ -40,6 +40,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "organization_kind": ("government", "international", "ngo", "private", "academic", "network-secretariat"),
     "basis": ("stated", "reading"),
     "degree": ("copy", "adaptation", "inspiration"),
+    "factor_kind": ("precondition", "component", "outcome"),
 }
 
 # A transfer in one of these statuses means the importer is already engaged with the practice.
@@ -176,6 +177,9 @@ KINDS: dict[str, Kind] = {
                 _r("factors", "HAS_FACTOR", "factor", "psikg:hasSuccessFactor",
                    "Success factors that made it work.",
                    properties=(_p("role", "str", "psikg:role", "Critical or supporting.", enum="role"),
+                               _p("kind", "str", "psikg:factorKind",
+                                  "precondition (the importer must already have it; the default), component "
+                                  "(the transfer builds it) or outcome (a result to measure).", enum="factor_kind"),
                                _p("note", "text", "psikg:note", "The source's specifics."),
                                SOURCES) + PROVENANCE),
             ),
@@ -241,6 +245,9 @@ KINDS: dict[str, Kind] = {
                    "What moved, as the policy-transfer literature grades it: copy, adaptation or inspiration.",
                    enum="degree"),
                 _p("lesson", "text", "psikg:lesson", "What worked or did not, where a source gives it."),
+                _p("basis", "str", "psikg:basis",
+                   "What the record rests on; matchmaking marks an opportunity suggested by psikg matchmaking "
+                   "(a suggestion, never evidence)."),
                 SOURCES,
             ),
             relations=(

@@ -1,16 +1,17 @@
 """The diffusion tree of a practice: how it spread from its origin, transfer by transfer.
 
 The root is the practice's origin (its country, else its organization). Every transfer of the
-practice, whatever its status, is a node of the tree under the party that passed the practice on:
+practice except opportunities (suggestions, never diffusion: a note counts them) is a node of the tree under the party that passed the practice on:
 a transfer whose exporter is the origin hangs under the root; a transfer whose exporter had
 itself imported the practice hangs under the transfer that brought it there. Where an exporter
 imported the practice more than once, the transfer closest to the root wins, then the one that
-succeeded (:func:`queries.rules.is_successful`), then the one that counts in the transfer network
+succeeded (verdict success, :func:`queries.rules.verdict`), then the one that counts in the transfer network
 (engaged, or outcome success or partial), then the earliest, then the lowest id.
 
 A transfer whose exporter is neither the origin nor reached from it (an organization sharing
 someone else's practice, say) starts a tree of its own, and a note says so. Children are ordered
-by start year (unknown last), then importer, then transfer id.
+by start year (unknown last), then importer, then transfer id. Each node carries the transfer's
+``verdict`` (success, partial, failure or open).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..errors import UnknownIdError
 from ..graph.domain import Catalog, Transfer
 from .graphs import counts_as_transfer, node_kind
 from .lookup import practice_of
-from .rules import is_successful
+from .rules import is_successful, is_suggestion, verdict
 
 __all__ = ["DiffusionNode", "Diffusion", "diffusion", "diffusion_from_country", "render_tree"]
 
@@ -43,12 +44,14 @@ class DiffusionNode:
     facilitators: tuple[str, ...] = ()
     event: str | None = None
     children: tuple["DiffusionNode", ...] = ()
+    verdict: str | None = None
 
     def as_dict(self) -> dict:
         data = {"party": self.party, "kind": self.kind, "name": self.name}
         if self.transfer is not None:
             data.update(transfer=self.transfer, exporter=self.exporter, year=self.year, status=self.status,
-                        outcome=self.outcome, facilitators=list(self.facilitators), event=self.event)
+                        outcome=self.outcome, verdict=self.verdict, facilitators=list(self.facilitators),
+                        event=self.event)
         data["children"] = [child.as_dict() for child in self.children]
         return data
 
@@ -85,7 +88,7 @@ class Diffusion:
             if node.transfer is not None:
                 rows.append({"depth": depth, "transfer": node.transfer, "from": node.exporter,
                              "to": node.party, "year": node.year, "status": node.status,
-                             "outcome": node.outcome, "facilitators": list(node.facilitators),
+                             "outcome": node.outcome, "verdict": node.verdict, "facilitators": list(node.facilitators),
                              "event": node.event})
             for child in node.children:
                 visit(child, depth + 1)
@@ -109,8 +112,12 @@ def _name(catalog: Catalog, party: str) -> str:
 def diffusion(catalog: Catalog, practice_id: str) -> Diffusion:
     """The diffusion tree of ``practice_id``. Raises UnknownIdError for an unknown practice."""
     practice = practice_of(catalog, practice_id)
-    transfers = catalog.transfers_by_practice.get(practice.id, ())
+    recorded = catalog.transfers_by_practice.get(practice.id, ())
+    transfers = tuple(t for t in recorded if not is_suggestion(t))
     notes: list[str] = []
+    if len(recorded) > len(transfers):
+        notes.append(f"{len(recorded) - len(transfers)} opportunit{'y' if len(recorded) - len(transfers) == 1 else 'ies'}"
+                     " of this practice not shown: suggestions are not diffusion")
 
     # Mutable builders: party, kind, transfer (or None), children. Frozen at the end.
     def builder(party: str, transfer: Transfer | None) -> dict:
@@ -161,7 +168,8 @@ def diffusion(catalog: Catalog, practice_id: str) -> Diffusion:
             return DiffusionNode(**common)
         return DiffusionNode(**common, transfer=transfer.id, exporter=transfer.exporter,
                              year=transfer.start_year, status=transfer.status, outcome=transfer.outcome,
-                             facilitators=tuple(transfer.facilitators), event=transfer.event)
+                             facilitators=tuple(transfer.facilitators), event=transfer.event,
+                             verdict=verdict(transfer))
 
     if not transfers:
         notes.append("no transfer of this practice is recorded")
@@ -188,7 +196,7 @@ def _describe(node: DiffusionNode) -> str:
     if node.transfer is None:
         return label
     facts = [str(node.year) if node.year is not None else "year unknown", node.status or "status unknown",
-             f"outcome {node.outcome or 'unknown'}"]
+             f"outcome {node.outcome or 'unknown'}", f"verdict {node.verdict or 'open'}"]
     if node.facilitators:
         facts.append("facilitated by " + ", ".join(node.facilitators))
     if node.event:
@@ -206,7 +214,7 @@ def render_tree(result: Diffusion) -> str:
     >>> print(render_tree(diffusion(catalog, "p")))
     p: SDG Tracker (1 transfer)
     BGD Bangladesh (origin)
-    └── PER Peru: 2018, agreed, outcome unknown [t1]
+    └── PER Peru: 2018, agreed, outcome unknown, verdict open [t1]
     """
     lines = [f"{result.practice}: {result.title} ({result.n} transfer{'' if result.n == 1 else 's'})"]
 

@@ -34,7 +34,7 @@ from datetime import date as Date
 from ..errors import UnknownIdError
 from ..graph.domain import Catalog, StatusStep, Transfer
 from ..ontology.model import ENUMS
-from .rules import OPEN_STATUSES, as_of_order
+from .rules import OPEN_STATUSES, as_of_order, verdict
 
 __all__ = [
     "FUNNEL", "Partnership", "Partnerships", "partnerships", "ReportTransfer", "GroupCount", "FunnelStage",
@@ -92,6 +92,7 @@ class Partnership:
     steps: int
     stale: bool
     forced: bool  # some step was recorded outside the documented transitions
+    verdict: str = "open"  # success, partial, failure or open (rules.verdict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -144,7 +145,7 @@ def partnership(catalog: Catalog, transfer: Transfer, as_of: str, stale_days: in
         transfer.importer, transfer.event, transfer.status or current, transfer.outcome,
         since, days_between(since, as_of) if since else None, last, days_since, len(history),
         (transfer.status or current) in OPEN_STATUSES and (days_since is None or days_since >= stale_days),
-        any(s.forced for s in history))
+        any(s.forced for s in history), verdict(transfer))
 
 
 def partnerships(catalog: Catalog, *, event: str | None = None, country: str | None = None,
@@ -209,6 +210,7 @@ class ReportTransfer:
     reached: str | None
     themes: tuple[str, ...]
     steps: tuple[StatusStep, ...]
+    verdict: str = "open"  # success, partial, failure or open (rules.verdict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -298,7 +300,8 @@ def _summarise(catalog: Catalog, chosen) -> _Summary:
             transfer.id, transfer.practice, practice.title if practice else transfer.practice,
             transfer.exporter, _name(catalog, transfer.exporter), transfer.importer,
             _name(catalog, transfer.importer), transfer.status, transfer.outcome,
-            reached_stage(s.status for s in history), practice.themes if practice else (), history))
+            reached_stage(s.status for s in history), practice.themes if practice else (), history,
+            verdict(transfer)))
     counts = Counter(t.status for t in transfers)
     funnel = tuple(FunnelStage(stage, stage, sum(1 for t in transfers if t.reached is not None
                                                  and _RANK[t.reached] >= _RANK[stage])) for stage in FUNNEL)

@@ -1,120 +1,61 @@
 """Importers for a practice: the core query of psikg (DESIGN.md, "The core query").
 
-For a practice P from exporter E, every country in the catalog except E, and except those already
-engaged with P (a transfer of P with status agreed, implementing, adopted or scaled: listed apart
-in :attr:`MatchResult.engaged`), is a candidate importer C, scored as
+For a practice P from exporter E, the candidates are the UN member states (every country with
+``all_countries``) except E and the countries already engaged with P (a transfer of P with status
+agreed, implementing, adopted or scaled: listed apart in :attr:`MatchResult.engaged`). Each is
+scored as of a year (default: the current year) by :class:`psikg.queries.scoring.PracticeScorer`,
+the one scoring rule (factor_fit, coverage, sdg_fit, evidence, tier; score =
+0.6·factor_fit + 0.3·sdg_fit + 0.1·evidence), and ranked:
 
-* ``factor_fit`` = weight of P's success factors that C satisfies / weight of all of P's success
-  factors; a critical factor weighs 1.0, a supporting one 0.5. C *has* a factor when the latest
-  statement about it for C says present (undated statements are the oldest), and *satisfies* a
-  factor when it has it or any narrower factor (:mod:`psikg.queries.rules`). 0 when P has no
-  success factors (the result then carries a warning).
-* ``sdg_fit`` = |targets(P) ∩ targets(C)| / |targets(P)|, where targets(C) is the union of the
-  targets of C's needs and a need tagged with a goal covers every target of that goal. 0 when P has
-  no targets (with a warning).
-* ``evidence`` = 1.0 when P has a successful transfer (outcome success, or status adopted or
-  scaled) to a country in C's M49 sub-region or in C's income group; 0.5 when it has one anywhere
-  else; 0 otherwise.
-* ``score`` = 0.6·factor_fit + 0.3·sdg_fit + 0.1·evidence (:class:`Weights`, configurable).
+tier (ready, unassessed, blocked), then score descending, then factor_fit descending, then ISO3
+ascending; values within 1e-9 count as equal. When P's exporter is an organization (P has no
+country), no country is left out as exporter.
 
-Order: score descending, then factor_fit descending, then ISO3 ascending; values within 1e-9 of
-each other count as equal. When P's exporter is an organization (P has no country), no country is
-left out as exporter.
+Every candidate explains itself: its preconditions present, absent and unknown (critical first),
+the critical ones known absent that block it, the questions to ask for the unknown ones, matching
+needs and targets, the transfers used as evidence, the deciding statements' dates (a statement
+older than five years before the as-of year is stale), the practices the candidate already runs
+with a theme of P (the five sharing the most themes), and flags:
 
-Every candidate explains itself: the factors it shares with P and those it misses (critical first,
-then by id), the needs and targets that match, the transfers used as evidence, and flags:
-
-``opportunity``
-    an opportunity of P for C is already recorded (a transfer with status opportunity);
-``stalled``, ``abandoned``
-    an earlier transfer of P to C stalled or was abandoned;
+``opportunity``, ``stalled``, ``abandoned``
+    a transfer of P to C with that status is recorded (C stays a candidate);
 ``no-context``
-    nothing is known of C's context: no factor can count as present;
+    nothing is known of C's context as of the year: every precondition is unknown;
 ``no-needs``
-    C has expressed no needs: sdg_fit is 0 for want of data.
+    C has expressed no needs: sdg_fit is 0 for want of data;
+``stale``
+    a statement deciding one of P's preconditions is stale;
+``territory``
+    C is not a UN member state (only with ``all_countries``).
+
+The numbers are computed for every candidate; explanations only for the candidates returned.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence, TypeVar
+import heapq
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Sequence
 
-from ..graph.domain import Catalog, Country, FactorStatement, Practice, Transfer
+from ..graph.domain import Catalog, Practice, Transfer
 from . import rules
-from .lookup import practice_of, sdg_key
+from .lookup import practice_of
+from .scoring import (
+    DEFAULT_MIN_COVERAGE, DEFAULT_WEIGHTS, EPSILON, ROLE_WEIGHTS, STALE_YEARS, TIERS, EvidenceTransfer,
+    FactorCheck, Fit, PracticeScorer, Weights, _cached, ranked,
+)
 
 __all__ = [
-    "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "FactorCheck", "NeedMatch",
-    "EvidenceTransfer", "Candidate", "Engagement", "MatchResult", "match", "score_country",
-    "latest_statements", "ranked", "Scorer", "STATUS_ORDER",
+    "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "STALE_YEARS", "DEFAULT_MIN_COVERAGE",
+    "FactorCheck", "NeedMatch", "EvidenceTransfer", "RelatedPractice", "Candidate", "Engagement", "Question",
+    "MatchResult", "match", "score_country", "latest_statements", "ranked", "Explainer", "STATUS_ORDER",
 ]
 
-#: Weight of a success factor by its role.
-ROLE_WEIGHTS = {"critical": 1.0, "supporting": 0.5}
-#: Scores closer than this count as equal when ranking.
-EPSILON = 1e-9
+#: How many of a candidate's own related practices an explanation lists.
+MAX_RELATED = 5
 #: Status order, least to most advanced, to pick the transfer that describes an engagement.
 STATUS_ORDER = ("opportunity", "stalled", "abandoned", "agreed", "implementing", "adopted", "scaled")
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Weights of the three components of a match score.
-
-    >>> Weights.parse("factor=0.5,sdg=0.5")
-    Weights(factor=0.5, sdg=0.5, evidence=0.1)
-    """
-
-    factor: float = 0.6
-    sdg: float = 0.3
-    evidence: float = 0.1
-
-    def __post_init__(self):
-        for name in ("factor", "sdg", "evidence"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-                raise ValueError(f"weight {name} must be a finite number >= 0, not {value!r}")
-
-    @classmethod
-    def parse(cls, text: str) -> "Weights":
-        """Weights from ``factor=0.6,sdg=0.3,evidence=0.1``; a weight left out keeps its default."""
-        values: dict[str, float] = {}
-        for part in (p.strip() for p in text.split(",")):
-            if not part:
-                continue
-            name, sep, value = part.partition("=")
-            name = name.strip()
-            if not sep or name not in ("factor", "sdg", "evidence"):
-                raise ValueError(f"expected name=value with name factor, sdg or evidence, not {part!r}")
-            try:
-                values[name] = float(value)
-            except ValueError:
-                raise ValueError(f"weight {name} must be a number, not {value.strip()!r}") from None
-        return cls(**values)
-
-
-DEFAULT_WEIGHTS = Weights()
-
-
-@dataclass(frozen=True)
-class FactorCheck:
-    """One success factor of the practice as seen in a country.
-
-    ``status`` is ``present`` (the country satisfies it: ``via`` lists the factors it has that do,
-    the factor itself or narrower ones), ``absent`` (the latest statement about the factor itself
-    says absent) or ``unknown``. ``weight`` is the factor's share in ``factor_fit``.
-    """
-
-    factor: str
-    label: str
-    role: str
-    weight: float
-    status: str
-    via: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,46 +69,64 @@ class NeedMatch:
 
 
 @dataclass(frozen=True)
-class EvidenceTransfer:
-    """A successful transfer of the practice used as evidence, and why it counts.
+class RelatedPractice:
+    """A practice the candidate already runs that shares a theme with P."""
 
-    ``basis`` is ``subregion``, ``income-group``, ``subregion+income-group`` (the importer shares
-    the candidate's M49 sub-region, income group or both: evidence 1.0) or ``elsewhere`` (0.5).
-    """
-
-    transfer: str
-    importer: str
-    status: str
-    outcome: str
-    basis: str
+    practice: str
+    title: str
+    themes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A candidate importer with its score and the reasons for it."""
+    """A candidate importer with its numbers, its tier and the reasons for them.
+
+    ``blocking`` = critical preconditions known absent; ``questions`` = what to ask about the
+    unknown preconditions (critical first); ``stale`` = preconditions decided by a stale statement.
+    """
 
     country: str
+    name: str
     score: float
     factor_fit: float
     sdg_fit: float
     evidence: float
-    shared_factors: tuple[FactorCheck, ...]
-    missing_factors: tuple[FactorCheck, ...]
-    matching_needs: tuple[NeedMatch, ...]
-    matching_targets: tuple[str, ...]
-    evidence_transfers: tuple[EvidenceTransfer, ...]
+    coverage: float
+    tier: str
+    present: tuple[FactorCheck, ...] = ()
+    absent: tuple[FactorCheck, ...] = ()
+    unknown: tuple[FactorCheck, ...] = ()
+    blocking: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    matching_needs: tuple[NeedMatch, ...] = ()
+    matching_targets: tuple[str, ...] = ()
+    evidence_transfers: tuple[EvidenceTransfer, ...] = ()
+    stale: tuple[str, ...] = ()
+    related_practices: tuple[RelatedPractice, ...] = ()
     flags: tuple[str, ...] = ()
+
+    @property
+    def shared_factors(self) -> tuple[FactorCheck, ...]:
+        """The preconditions present (older name, kept for views)."""
+        return self.present
+
+    @property
+    def missing_factors(self) -> tuple[FactorCheck, ...]:
+        """The preconditions absent or unknown, critical first then by id."""
+        return tuple(sorted(self.absent + self.unknown, key=lambda c: (c.role != "critical", c.factor)))
 
     def row(self) -> dict:
         """A flat row for tables and CSV."""
         return {
-            "country": self.country, "score": self.score, "factor_fit": self.factor_fit,
-            "sdg_fit": self.sdg_fit, "evidence": self.evidence,
-            "shared_factors": [f.factor for f in self.shared_factors],
-            "missing_factors": [f.factor for f in self.missing_factors],
+            "country": self.country, "name": self.name, "tier": self.tier, "score": self.score,
+            "factor_fit": self.factor_fit, "sdg_fit": self.sdg_fit, "evidence": self.evidence,
+            "coverage": self.coverage,
+            "present": [f.factor for f in self.present], "absent": [f.factor for f in self.absent],
+            "unknown": [f.factor for f in self.unknown], "blocking": list(self.blocking),
             "matching_needs": [n.need for n in self.matching_needs],
             "matching_targets": list(self.matching_targets),
             "evidence_transfers": [e.transfer for e in self.evidence_transfers],
+            "stale": list(self.stale), "related_practices": [r.practice for r in self.related_practices],
             "flags": list(self.flags),
         }
 
@@ -182,8 +141,19 @@ class Engagement:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A precondition unknown at ``count`` of the unassessed candidates: what to ask them."""
+
+    factor: str
+    label: str
+    role: str
+    count: int
+
+
+@dataclass(frozen=True)
 class MatchResult:
-    """The answer of :func:`match`: candidates ranked, engaged countries apart, warnings."""
+    """The answer of :func:`match`: candidates ranked by tier, engaged countries apart, the number
+    of candidates in each tier (whatever ``top`` kept), what to ask the unassessed, warnings."""
 
     practice: str
     exporter: str | None
@@ -191,241 +161,116 @@ class MatchResult:
     engaged: tuple[Engagement, ...]
     warnings: tuple[str, ...] = ()
     weights: Weights = DEFAULT_WEIGHTS
+    as_of: int | None = None
+    min_coverage: float = DEFAULT_MIN_COVERAGE
+    tier_counts: dict[str, int] = field(default_factory=dict)
+    ask: tuple[Question, ...] = ()
 
     def as_dict(self) -> dict:
         """The JSON shape: scores unrounded, countries as ISO3."""
-        from dataclasses import asdict
-
         return {
-            "practice": self.practice, "exporter": self.exporter,
-            "weights": asdict(self.weights),
+            "practice": self.practice, "exporter": self.exporter, "as_of": self.as_of,
+            "min_coverage": self.min_coverage, "weights": asdict(self.weights),
+            "tier_counts": dict(self.tier_counts),
             "candidates": [asdict(c) for c in self.candidates],
             "engaged": [asdict(e) for e in self.engaged],
+            "ask": [asdict(q) for q in self.ask],
             "warnings": list(self.warnings),
         }
 
 
-# Rules applied to one catalog, indexed once ----------------------------------------------------
-
-
-def latest_statements(catalog: Catalog, country: str) -> dict[str, FactorStatement]:
+def latest_statements(catalog: Catalog, country: str):
     """The latest statement about each factor for a country (:func:`rules.latest_statements`)."""
     return rules.latest_statements(catalog.statements_by_country.get(country, ()))
 
 
-@dataclass(frozen=True)
-class _CountryContext:
-    satisfied: frozenset[str]
-    via: dict[str, tuple[str, ...]]  # satisfied factor -> the factors had that satisfy it
-    absent: frozenset[str]  # factors whose latest statement says absent
+def _themes_closure(catalog: Catalog, themes: Iterable[str]) -> set[str]:
+    return {a for theme in themes for a in rules.concept_ancestors(catalog.themes, theme)}
 
 
-def _cached(catalog: Catalog, name: str, build: Callable[[], T]) -> T:
-    """A value derived from the catalog, computed once (a catalog is not modified once built)."""
-    key = f"_psikg_{name}"
-    if key not in catalog.__dict__:
-        catalog.__dict__[key] = build()
-    return catalog.__dict__[key]
+class Explainer:
+    """Builds a :class:`Candidate` (numbers and explanation) from a :class:`PracticeScorer`."""
+
+    def __init__(self, scorer: PracticeScorer):
+        self.scorer = scorer
+        self.catalog = scorer.catalog
+        self.themes = set(scorer.practice.themes)
+
+    def candidate(self, fit: Fit, flags: Sequence[str] = ()) -> Candidate:
+        catalog, scorer, country = self.catalog, self.scorer, fit.country
+        checks = scorer.checks(country)
+        present = tuple(c for c in checks if c.status == "present")
+        absent = tuple(c for c in checks if c.status == "absent")
+        unknown = tuple(c for c in checks if c.status == "unknown")
+        found = catalog.countries.get(country)
+        name = found.name if found else country
+        questions = tuple(f"Is '{c.label}' ({c.role}) in place in {name} as of {scorer.year}?" for c in unknown)
+        targets, by_need = scorer.matching(country)
+        needs = tuple(NeedMatch(n, catalog.needs[n].title, tuple(ts), catalog.needs[n].priority)
+                      for n, ts in by_need.items())
+        stale = tuple(c.factor for c in checks if c.stale)
+        flags = list(flags)
+        if not scorer.states.get(country, rules.NO_STATES).decisive:
+            flags.append("no-context")
+        if country not in scorer.wanted:
+            flags.append("no-needs")
+        if stale:
+            flags.append("stale")
+        if found is not None and not found.un_member:
+            flags.append("territory")
+        return Candidate(
+            country, name, fit.score, fit.factor_fit, fit.sdg_fit, fit.evidence, fit.coverage, fit.tier,
+            present, absent, unknown, tuple(c.factor for c in absent if c.role == "critical"), questions,
+            needs, targets, scorer.evidence_transfers(country) if fit.evidence else (), stale,
+            self.related(country), tuple(flags))
+
+    def related(self, country: str) -> tuple[RelatedPractice, ...]:
+        """The candidate's own practices sharing a theme with P: the :data:`MAX_RELATED` sharing the
+        most themes, then by id."""
+        by_theme = _practices_by_country_theme(self.catalog).get(country)
+        if not by_theme or not self.themes:
+            return ()
+        own = self.scorer.practice.id
+        if len(self.themes) == 1:  # the common case: the index is already in id order
+            (theme,) = self.themes
+            best = [p for p in by_theme.get(theme, ())[:MAX_RELATED + 1] if p != own][:MAX_RELATED]
+        else:
+            shared: Counter = Counter(p for theme in self.themes for p in by_theme.get(theme, ()))
+            shared.pop(own, None)
+            best = heapq.nsmallest(MAX_RELATED, shared, key=lambda p: (-shared[p], p))
+        practices = self.catalog.practices
+        return tuple(RelatedPractice(p, practices[p].title, tuple(sorted(self.themes & set(practices[p].themes))))
+                     for p in best)
 
 
-def _contexts(catalog: Catalog) -> dict[str, _CountryContext]:
-    def build():
-        satisfied_by = rules.satisfied_by_country(catalog)
-        index = {}
-        for country, statements in catalog.statements_by_country.items():
-            via: dict[str, list[str]] = defaultdict(list)
-            for factor in sorted(rules.factors_had(statements)):
-                for broader in rules.factor_ancestors(catalog, factor):
-                    via[broader].append(factor)
-            absent = frozenset(f for f, s in latest_statements(catalog, country).items() if not s.present)
-            index[country] = _CountryContext(satisfied_by.get(country, frozenset()),
-                                             {f: tuple(v) for f, v in via.items()}, absent)
-        return index
-
-    return _cached(catalog, "match_contexts", build)
-
-
-def _targets_by_country(catalog: Catalog) -> dict[str, dict[str, tuple[str, ...]]]:
-    """country -> target -> ids of the country's needs that ask for it (rules.need_targets)."""
+def _practices_by_country_theme(catalog: Catalog) -> dict[str, dict[str, tuple[str, ...]]]:
+    """country -> theme -> ids of the country's practices with that theme (computed once)."""
     def build():
         index: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for country, needs in catalog.needs_by_country.items():
-            for need in needs:
-                for target in rules.need_targets(catalog, need):
-                    index[country][target].append(need.id)
-        return {c: {t: tuple(n) for t, n in by_target.items()} for c, by_target in index.items()}
+        for country, practices in catalog.practices_by_country.items():
+            for practice in practices:
+                for theme in set(practice.themes):
+                    index[country][theme].append(practice.id)
+        return {c: {t: tuple(sorted(ps)) for t, ps in by_theme.items()} for c, by_theme in index.items()}
 
-    return _cached(catalog, "match_targets_by_country", build)
-
-
-def _practice_factors(practice: Practice) -> list[tuple[str, str, float]]:
-    """(factor, role, weight) for each distinct factor, critical first then by id."""
-    roles: dict[str, str] = {}
-    for pf in practice.factors:
-        if roles.get(pf.factor) != "critical":
-            roles[pf.factor] = "critical" if pf.role == "critical" else "supporting"
-    items = [(f, role, ROLE_WEIGHTS[role]) for f, role in roles.items()]
-    return sorted(items, key=lambda item: (item[1] != "critical", item[0]))
+    return _cached(catalog, "practices_by_country_theme", build)
 
 
-def _subregion_income(country: Country | None) -> tuple[str | None, str | None]:
-    return (country.subregion, country.income_group) if country else (None, None)
-
-
-# Scoring -----------------------------------------------------------------------------------------
-
-
-class Scorer:
-    """The scoring rule for one practice: :meth:`score` scores a country. What every candidate
-    shares (the practice's weighted factors, targets, successful transfers) is computed once."""
-
-    def __init__(self, catalog: Catalog, practice: Practice, weights: Weights):
-        self.catalog, self.practice, self.weights = catalog, practice, weights
-        self.contexts = _contexts(catalog)
-        self.wanted = _targets_by_country(catalog)
-        # (factor, weight, check if unknown, check if absent); checks are frozen, so shared
-        self.factors = []
-        for factor, role, weight in _practice_factors(practice):
-            label = catalog.factors[factor].label if factor in catalog.factors else factor
-            self.factors.append((factor, weight, FactorCheck(factor, label, role, weight, "unknown"),
-                                 FactorCheck(factor, label, role, weight, "absent")))
-        self.all_unknown = tuple(unknown for _, _, unknown, _ in self.factors)
-        self.total = sum(weight for _, weight, _, _ in self.factors)
-        self.targets = tuple(sorted(set(practice.targets), key=sdg_key))
-        self.successful = [(t, *_subregion_income(catalog.countries.get(t.importer)))
-                           for t in catalog.transfers_by_practice.get(practice.id, ()) if rules.is_successful(t)]
-        self._present: dict[tuple, FactorCheck] = {}
-
-    def score(self, country: str, flags: Sequence[str] = ()) -> Candidate:
-        context = self.contexts.get(country)
-        satisfied = 0.0
-        if context is None:
-            shared, missing = (), self.all_unknown
-            flags = (*flags, "no-context")
-        else:
-            shared_list, missing_list = [], []
-            has, absent, via, present = context.satisfied, context.absent, context.via, self._present
-            for factor, weight, unknown, absent_check in self.factors:
-                if factor in has:
-                    satisfied += weight
-                    key = (factor, via.get(factor, ()))
-                    check = present.get(key)
-                    if check is None:
-                        check = present[key] = FactorCheck(factor, unknown.label, unknown.role, weight,
-                                                           "present", key[1])
-                    shared_list.append(check)
-                else:
-                    missing_list.append(absent_check if factor in absent else unknown)
-            shared, missing = tuple(shared_list), tuple(missing_list)
-        factor_fit = satisfied / self.total if self.total else 0.0
-
-        wanted = self.wanted.get(country)
-        matching_targets: tuple[str, ...] = ()
-        matching_needs: tuple[NeedMatch, ...] = ()
-        if wanted is None:
-            flags = (*flags, "no-needs")
-        elif self.targets:
-            matching_targets = tuple([t for t in self.targets if t in wanted])
-            if matching_targets:
-                by_need: dict[str, list[str]] = defaultdict(list)
-                for target in matching_targets:
-                    for need_id in wanted[target]:
-                        by_need[need_id].append(target)
-                needs = self.catalog.needs
-                matching_needs = tuple(NeedMatch(n, needs[n].title, tuple(ts), needs[n].priority)
-                                       for n, ts in sorted(by_need.items()))
-        sdg_fit = len(matching_targets) / len(self.targets) if self.targets else 0.0
-
-        evidence, evidence_transfers = self._evidence(country) if self.successful else (0.0, ())
-        weights = self.weights
-        score = weights.factor * factor_fit + weights.sdg * sdg_fit + weights.evidence * evidence
-        return Candidate(country, score, factor_fit, sdg_fit, evidence, shared, missing,
-                         matching_needs, matching_targets, evidence_transfers, tuple(flags))
-
-    def _evidence(self, country: str) -> tuple[float, tuple[EvidenceTransfer, ...]]:
-        if not self.successful:
-            return 0.0, ()
-        subregion, income = _subregion_income(self.catalog.countries.get(country))
-        near, elsewhere = [], []
-        for transfer, other_subregion, other_income in self.successful:
-            same = [name for name, mine, theirs in (("subregion", subregion, other_subregion),
-                                                    ("income-group", income, other_income))
-                    if mine is not None and mine == theirs]
-            item = EvidenceTransfer(transfer.id, transfer.importer, transfer.status, transfer.outcome,
-                                    "+".join(same) or "elsewhere")
-            (near if same else elsewhere).append(item)
-        if near:
-            return 1.0, tuple(near)
-        return 0.5, tuple(elsewhere)
-
-
-def score_country(catalog: Catalog, practice: Practice, country: str,
-                  weights: Weights = DEFAULT_WEIGHTS, flags: Sequence[str] = ()) -> Candidate:
+def score_country(catalog: Catalog, practice: Practice, country: str, weights: Weights = DEFAULT_WEIGHTS,
+                  flags: Sequence[str] = (), *, as_of: int | None = None,
+                  min_coverage: float = DEFAULT_MIN_COVERAGE) -> Candidate:
     """Score one country as an importer of ``practice``, with its explanation.
 
-    This is the whole scoring rule: :func:`match` applies it to every candidate, and the other
-    queries (matchmaking, the worksheet) call it rather than scoring anew. It does not check that
-    the country is a candidate (not the exporter, not engaged).
+    This is the whole rule: :func:`match` applies it to every candidate, and the other queries
+    (matchmaking, the worksheet) call it rather than scoring anew. It does not check that the
+    country is a candidate (not the exporter, not engaged).
     """
-    return Scorer(catalog, practice, weights).score(country, flags)
+    scorer = PracticeScorer(catalog, practice, weights, as_of, min_coverage)
+    return Explainer(scorer).candidate(scorer.fit(country), flags)
 
 
-def _chains(keyed: list, index: int) -> list[list]:
-    """Split a sorted list into runs whose ``key[index]`` values are each within EPSILON of the
-    previous one."""
-    runs: list[list] = []
-    for item in keyed:
-        if runs and abs(runs[-1][-1][0][index] - item[0][index]) <= EPSILON:
-            runs[-1].append(item)
-        else:
-            runs.append([item])
-    return runs
-
-
-def ranked(items: Iterable[T], key: Callable[[T], tuple[float, float, tuple | str]]) -> list[T]:
-    """Sort by ``key(item) = (score, factor_fit, ids)``: score, then factor_fit, descending, then
-    ids ascending. Values within :data:`EPSILON` of each other count as equal (a run of values each
-    within EPSILON of the next is one tie). Every ranking of psikg's matchmaking uses it.
-
-    >>> ranked([("B", 0.5), ("A", 0.5 - 1e-12), ("C", 0.7)], lambda x: (x[1], 0.0, x[0]))
-    [('C', 0.7), ('A', 0.499999999999), ('B', 0.5)]
-    """
-    keyed = sorted(((key(item), item) for item in items), key=lambda p: (-p[0][0], -p[0][1], p[0][2]))
-    near_ties = any(0 < a[0][0] - b[0][0] <= EPSILON or (a[0][0] == b[0][0] and 0 < a[0][1] - b[0][1] <= EPSILON)
-                    for a, b in zip(keyed, keyed[1:]))
-    if not near_ties:  # the exact order is the answer
-        return [item for _, item in keyed]
-    result: list[T] = []
-    for by_score in _chains(keyed, 0):
-        by_score.sort(key=lambda p: (-p[0][1], p[0][2]))
-        for by_fit in _chains(by_score, 1):
-            by_fit.sort(key=lambda p: p[0][2])
-            result.extend(item for _, item in by_fit)
-    return result
-
-
-# The query ---------------------------------------------------------------------------------------
-
-
-def match(catalog: Catalog, practice_id: str, top: int | None = None,
-          weights: Weights = DEFAULT_WEIGHTS, *, countries: Iterable[str] | None = None) -> MatchResult:
-    """Candidate importers for a practice, best first, each with its explanation.
-
-    Parameters
-    ----------
-    catalog : the graph's read model.
-    practice_id : the practice (an unknown id raises UnknownIdError with the nearest ids).
-    top : keep only the first ``top`` candidates (None: all).
-    weights : weights of factor_fit, sdg_fit and evidence in the score.
-    countries : consider only these countries (ISO3) as candidates; the default is every country.
-        Matchmaking uses it to score an event's participants against each other.
-    """
-    if top is not None and top < 0:
-        raise ValueError(f"top must be at least 0, not {top}")
-    practice = practice_of(catalog, practice_id)
-    exporter = practice.country or practice.organization
-
-    transfers = catalog.transfers_by_practice.get(practice.id, ())
+def _engagements(transfers: Iterable[Transfer]) -> tuple[list[Engagement], dict[str, tuple[str, ...]]]:
+    """Countries engaged with the practice (most advanced transfer) and the flags of the others."""
     by_importer: dict[str, list[Transfer]] = defaultdict(list)
     for transfer in transfers:
         by_importer[transfer.importer].append(transfer)
@@ -435,24 +280,96 @@ def match(catalog: Catalog, practice_id: str, top: int | None = None,
         if engaging:
             best = max(engaging, key=lambda t: (STATUS_ORDER.index(t.status), t.id))
             engaged.append(Engagement(importer, best.status, best.id))
-    engaged_ids = {e.country for e in engaged}
-    flags_of = {importer: tuple(sorted({t.status for t in found if t.status in ("opportunity", "stalled", "abandoned")},
-                                       key=STATUS_ORDER.index))
-                for importer, found in by_importer.items()}
+    flags = {importer: tuple(sorted({t.status for t in found if t.status in ("opportunity", "stalled", "abandoned")},
+                                    key=STATUS_ORDER.index))
+             for importer, found in by_importer.items()}
+    return engaged, flags
 
-    pool = _cached(catalog, "match_countries", lambda: tuple(sorted(catalog.countries))) if countries is None \
-        else sorted({c for c in countries if c in catalog.countries})
-    scorer = Scorer(catalog, practice, weights)
-    score = scorer.score
-    candidates = [score(country, flags_of.get(country, ())) for country in pool
-                  if country != practice.country and country not in engaged_ids]
-    candidates = ranked(candidates, lambda c: (c.score, c.factor_fit, c.country))
+
+def _pool(catalog: Catalog, countries: Iterable[str] | None, all_countries: bool) -> Sequence[str]:
+    if countries is not None:
+        return sorted({c for c in countries if c in catalog.countries})
+    if all_countries:
+        return _cached(catalog, "match_countries", lambda: tuple(sorted(catalog.countries)))
+    return _cached(catalog, "match_un_members",
+                   lambda: tuple(sorted(c for c, country in catalog.countries.items() if country.un_member)))
+
+
+def _tiered(fits: list[Fit]) -> list[Fit]:
+    """Fits in the order people see them: by tier, then :func:`ranked` within each tier."""
+    by_tier: dict[str, list[Fit]] = defaultdict(list)
+    for fit in fits:
+        by_tier[fit.tier].append(fit)
+    return [f for tier in TIERS for f in ranked(by_tier[tier], lambda f: (f.score, f.factor_fit, f.country))]
+
+
+def _first_of_each_tier(fits: list[Fit], n: int) -> list[Fit]:
+    kept: list[Fit] = []
+    seen: Counter = Counter()
+    for fit in fits:
+        seen[fit.tier] += 1
+        if seen[fit.tier] <= n:
+            kept.append(fit)
+    return kept
+
+
+def _ask(scorer: PracticeScorer, fits: list[Fit]) -> tuple[Question, ...]:
+    """The preconditions unknown among the unassessed candidates, critical first, then most often."""
+    unassessed = {fit.country for fit in fits if fit.tier == "unassessed"}
+    present_index, absent_index = rules.countries_by_state(scorer.catalog, scorer.year)
+    questions = []
+    for factor, role, _ in scorer.factors:
+        known = len(unassessed & present_index.get(factor, frozenset())) + \
+            len(unassessed & absent_index.get(factor, frozenset()))
+        if len(unassessed) > known:
+            questions.append(Question(factor, scorer._label(factor), role, len(unassessed) - known))
+    return tuple(sorted(questions, key=lambda q: (q.role != "critical", -q.count, q.factor)))
+
+
+def match(catalog: Catalog, practice_id: str, top: int | None = None, weights: Weights = DEFAULT_WEIGHTS, *,
+          countries: Iterable[str] | None = None, as_of: int | None = None,
+          min_coverage: float = DEFAULT_MIN_COVERAGE, all_countries: bool = False,
+          top_per_tier: int | None = None) -> MatchResult:
+    """Candidate importers for a practice, by tier and best first, each with its explanation.
+
+    Parameters
+    ----------
+    catalog : the graph's read model.
+    practice_id : the practice (an unknown id raises UnknownIdError with the nearest ids).
+    top : keep only the first ``top`` candidates (None: all).
+    weights : weights of factor_fit, sdg_fit and evidence in the score.
+    countries : consider only these countries (ISO3) as candidates, UN members or not (matchmaking
+        scores an event's participants against each other).
+    as_of : read factor states as of this year (default: the current year).
+    min_coverage : the coverage from which a candidate not blocked is ready.
+    all_countries : include territories and other areas that are not UN member states.
+    top_per_tier : keep only the first ``top_per_tier`` candidates of each tier (for tables).
+    """
+    for name, value in (("top", top), ("top_per_tier", top_per_tier)):
+        if value is not None and value < 0:
+            raise ValueError(f"{name} must be at least 0, not {value}")
+    if not 0.0 <= min_coverage <= 1.0:
+        raise ValueError(f"min_coverage must be between 0 and 1, not {min_coverage}")
+    practice = practice_of(catalog, practice_id)
+    engaged, flags_of = _engagements(catalog.transfers_by_practice.get(practice.id, ()))
+    engaged_ids = {e.country for e in engaged}
+    scorer = PracticeScorer(catalog, practice, weights, as_of, min_coverage)
+    fits = _tiered(scorer.fits([country for country in _pool(catalog, countries, all_countries)
+                                if country != practice.country and country not in engaged_ids]))
+    tier_counts = {tier: 0 for tier in TIERS}
+    for fit in fits:
+        tier_counts[fit.tier] += 1
+    shown = fits if top_per_tier is None else _first_of_each_tier(fits, top_per_tier)
     if top is not None:
-        candidates = candidates[:top]
+        shown = shown[:top]
+    explainer = Explainer(scorer)
+    candidates = tuple(explainer.candidate(fit, flags_of.get(fit.country, ())) for fit in shown)
 
     warnings = []
-    if not practice.factors:
-        warnings.append(f"practice {practice.id} has no success factors: factor_fit is 0 for every candidate")
+    if not scorer.factors:
+        warnings.append(f"practice {practice.id} has no preconditions: factor_fit and coverage are 0 for every "
+                        "candidate, so none is ready")
     if not practice.targets:
         warnings.append(f"practice {practice.id} has no SDG targets: sdg_fit is 0 for every candidate")
-    return MatchResult(practice.id, exporter, tuple(candidates), tuple(engaged), tuple(warnings), weights)
+    return MatchResult(practice.id, practice.country or practice.organization, candidates, tuple(engaged),
+                       tuple(warnings), weights, scorer.year, min_coverage, tier_counts, _ask(scorer, fits))

@@ -6,13 +6,20 @@ explanation are exactly those of ``psikg match``. Pairs whose importer is alread
 practice (a transfer agreed, implementing, adopted or scaled) are not opportunities: they are
 listed in :attr:`Matchmaking.engaged`. An opportunity counts when its score is at least
 ``min_score`` (within 1e-9). Order: score descending, factor_fit descending, then practice id and
-importer ISO3 ascending (scores within 1e-9 equal).
+importer ISO3 ascending (scores within 1e-9 equal). Each opportunity carries the importer's tier
+(ready, unassessed, blocked) as ``psikg match`` gives it.
+
+**Participants**: an event states how many countries took part (``participant_count``) and names
+some of them; the result says how many the data names (``participants``), how many it does not
+(``unnamed``), and which named participants it could not assess (``unassessed``: nothing is
+recorded of their context, so every precondition is unknown for them as importers).
 
 :func:`opportunities_batch` turns the opportunities into transfers with status ``opportunity``
 for saving. Their ids are deterministic, ``{practice}-to-{importer in lower case}``, the pattern
 of the bundled transfers, and a pair that already has a transfer of the practice (whatever its
 id or status) is left alone: saving twice changes nothing, and no recorded status is ever
-downgraded to ``opportunity``.
+downgraded to ``opportunity``. Saved opportunities carry ``basis = matchmaking``: they are
+suggestions, never evidence (their verdict is open).
 """
 
 from __future__ import annotations
@@ -62,7 +69,8 @@ class Opportunity:
     def row(self) -> dict:
         c = self.candidate
         return {"practice": self.practice, "exporter": self.exporter, "importer": self.importer,
-                "score": c.score, "factor_fit": c.factor_fit, "sdg_fit": c.sdg_fit, "evidence": c.evidence,
+                "tier": c.tier, "score": c.score, "factor_fit": c.factor_fit, "sdg_fit": c.sdg_fit,
+                "evidence": c.evidence, "coverage": c.coverage,
                 "shared_factors": [f.factor for f in c.shared_factors],
                 "missing_factors": [f.factor for f in c.missing_factors],
                 "matching_targets": list(c.matching_targets), "flags": list(c.flags),
@@ -92,10 +100,21 @@ class Matchmaking:
     warnings: tuple[str, ...] = ()
     weights: Weights = DEFAULT_WEIGHTS
     saved: tuple[str, ...] = ()
+    participant_count: int | None = None  # how many the event says took part
+    unassessed: tuple[str, ...] = ()  # named participants with no recorded context
+
+    @property
+    def unnamed(self) -> int | None:
+        """Participants the event counts but the data does not name (None when no count is stated)."""
+        if self.participant_count is None:
+            return None
+        return max(0, self.participant_count - len(self.participants))
 
     def as_dict(self) -> dict:
         return {
             "event": self.event, "participants": list(self.participants), "min_score": self.min_score,
+            "participant_count": self.participant_count, "unnamed": self.unnamed,
+            "unassessed": list(self.unassessed),
             "weights": asdict(self.weights),
             "opportunities": [{"practice": o.practice, "exporter": o.exporter, "importer": o.importer,
                                "transfer": o.transfer, "recorded": o.recorded, **asdict(o.candidate)}
@@ -122,6 +141,15 @@ def matchmake(catalog: Catalog, event_id: str, min_score: float = 0.0,
     if len(participants) < 2:
         warnings.append(f"event {event.id} lists {len(participants)} participating countr"
                         f"{'y' if len(participants) == 1 else 'ies'} in the graph: there is no pair to match")
+    count = event.participant_count
+    if count is not None and count > len(participants):
+        warnings.append(f"event {event.id} had {count} participating countries; the data names {len(participants)}: "
+                        f"{count - len(participants)} could not be matched")
+    unassessed = tuple(c for c in participants if c not in catalog.statements_by_country)
+    if unassessed:
+        warnings.append(f"nothing is recorded of the context of {len(unassessed)} named participant(s) "
+                        f"({', '.join(unassessed)}): their preconditions are unknown, so they could not be assessed "
+                        "as importers")
     exporters = [c for c in participants if catalog.practices_by_country.get(c)]
     if len(participants) >= 2 and not exporters:
         warnings.append(f"no participant of event {event.id} has a practice in the graph")
@@ -142,7 +170,7 @@ def matchmake(catalog: Catalog, event_id: str, min_score: float = 0.0,
     opportunities = ranked(opportunities, lambda o: (o.score, o.factor_fit, (o.practice, o.importer)))
     engaged.sort(key=lambda e: (e.practice, e.importer))
     return Matchmaking(event.id, participants, min_score, tuple(opportunities), tuple(engaged),
-                       tuple(warnings), weights)
+                       tuple(warnings), weights, (), count, unassessed)
 
 
 def opportunities_batch(catalog: Catalog, result: Matchmaking, saved_on: str | None = None) -> GraphBatch:
@@ -165,7 +193,7 @@ def opportunities_batch(catalog: Catalog, result: Matchmaking, saved_on: str | N
         if (opportunity.practice, opportunity.importer) in taken_pairs or id_ in catalog.transfers:
             continue
         key = batch.add_node("transfer", id_, {
-            "status": "opportunity", "outcome": "unknown",
+            "status": "opportunity", "outcome": "unknown", "basis": "matchmaking",
             "note": f"Partnership opportunity found by psikg matchmaking among the participants of "
                     f"event {result.event}."}).key
         exporter_kind = "country" if opportunity.exporter in catalog.countries else "organization"

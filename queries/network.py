@@ -1,8 +1,9 @@
 """Network analytics: who exports, who imports, who brokers, which communities form.
 
 * **Exporters / importers**: every party with a transfer out / in, ranked by successful ones
-  (:func:`queries.rules.is_successful`: outcome success, or status adopted or scaled), then by all
-  its transfers, then by id. Domestic transfers (exporter = importer) are left out.
+  (verdict success, :func:`queries.rules.verdict`: the count ``psikg factors`` uses too), then by
+  all its transfers, then by id. Domestic transfers (exporter = importer) and opportunities
+  (suggestions, not partnerships) are left out.
 * **Brokers**: betweenness centrality (``networkx.betweenness_centrality``, exact, normalized,
   unweighted: the edge weight counts relations, it is not a distance) in the cooperation graph of
   :func:`queries.graphs.cooperation_graph` with facilitator organizations as nodes. Only parties
@@ -26,7 +27,7 @@ import networkx as nx
 
 from ..graph.domain import Catalog
 from .graphs import cooperation_graph, node_kind
-from .rules import is_successful
+from .rules import is_successful, is_suggestion
 from .sample import is_small, small_note
 
 __all__ = ["Ranked", "Broker", "Community", "NetworkAnalytics", "network_analytics"]
@@ -138,7 +139,7 @@ def _ranking(catalog: Catalog, transfers, side: str, other: str) -> tuple[Ranked
 def network_analytics(catalog: Catalog) -> NetworkAnalytics:
     """Leading exporters and importers, brokers and communities (see the module's documentation)."""
     transfers = [t for t in sorted(catalog.transfers.values(), key=lambda t: t.id)
-                 if t.exporter and t.importer and t.exporter != t.importer]
+                 if t.exporter and t.importer and t.exporter != t.importer and not is_suggestion(t)]
     n_successful = sum(1 for t in transfers if is_successful(t))
     exporters = _ranking(catalog, transfers, "exporter", "importer")
     importers = _ranking(catalog, transfers, "importer", "exporter")

@@ -3,14 +3,21 @@
 For a need N of country C (or every need of C), every practice P not from C that is *relevant*
 (it meets at least one of N's SDG asks or themes) is scored as
 
-* ``sdg_fit`` = asks of N that P meets / asks of N. Each SDG target of N is one ask, met when P
-  serves that target; each SDG goal of N is one ask, met when P serves any target of that goal
-  (a need tagged with a goal asks for progress on the goal, not for all of its targets). 0 when
-  N names no targets or goals.
-* ``theme_fit`` = themes of N that P covers / themes of N; P covers a theme when it has it or a
-  narrower one. 0 when N has no themes.
+* ``sdg_fit`` = Σ rarity(a) over the SDG asks a of N that P meets / number of SDG asks of N. Each
+  SDG target of N is one ask, met when P serves that target; each SDG goal of N is one ask, met
+  when P serves any target of that goal (a need tagged with a goal asks for progress on the goal,
+  not for all of its targets). 0 when N names no targets or goals.
+* ``theme_fit`` = Σ rarity(h) over the themes h of N that P covers / number of themes of N; P
+  covers a theme when it has it or a narrower one. 0 when N has no themes.
+* **rarity** (an inverse document frequency): an ask met by many practices tells little about
+  which one answers the need. With n practices in the catalog and k of them meeting the ask,
+  ``rarity = ln((n + 1) / (k + 1)) / ln((n + 1) / 2)``, clipped to [0, 1]: 1 when a single
+  practice meets it, 0 when every practice does. Worked example: with 62 practices, target 16.6
+  served by 26 of them weighs ln(63/27) / ln(63/2) = 0.25, so a need asking only for 16.6 gives
+  each of those practices sdg_fit 0.25, not 1.0; a target served by 2 practices weighs 0.88.
 * ``factor_fit`` and ``evidence``: C's fit for P exactly as in :func:`psikg.queries.match.match`
-  (the same scoring function: weighted satisfied success factors, successful transfers nearby).
+  (the same scoring rule, :class:`psikg.queries.scoring.PracticeScorer`: preconditions present,
+  successful transfers nearby); each solution also carries C's ``coverage`` and ``tier``.
 * ``score`` = 0.3·sdg_fit + 0.2·theme_fit + 0.4·factor_fit + 0.1·evidence
   (:class:`SolutionWeights`). Half of the score says whether P answers the need (targets and
   themes), four tenths whether C's context can carry it, one tenth whether it has travelled
@@ -27,12 +34,15 @@ without success factors, whose factor_fit is 0 for want of data.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 from ..graph.domain import Catalog, Need, Practice
 from . import rules
 from .lookup import country_of, need_of, sdg_key
-from .match import STATUS_ORDER, EvidenceTransfer, FactorCheck, Scorer, Weights, ranked
+from .match import STATUS_ORDER, Explainer
+from .scoring import EvidenceTransfer, FactorCheck, PracticeScorer, _cached, ranked
+from .weights import check_weights, parse_weights
 
 __all__ = ["SolutionWeights", "DEFAULT_SOLUTION_WEIGHTS", "Solution", "PracticeEngagement", "Solutions",
            "solutions"]
@@ -52,27 +62,12 @@ class SolutionWeights:
     evidence: float = 0.1
 
     def __post_init__(self):
-        for name in ("sdg", "theme", "factor", "evidence"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-                raise ValueError(f"weight {name} must be a finite number >= 0, not {value!r}")
+        check_weights({"sdg": self.sdg, "theme": self.theme, "factor": self.factor, "evidence": self.evidence})
 
     @classmethod
     def parse(cls, text: str) -> "SolutionWeights":
-        """Weights from ``sdg=0.3,theme=0.2,factor=0.4,evidence=0.1``; omitted ones keep defaults."""
-        values: dict[str, float] = {}
-        for part in (p.strip() for p in text.split(",")):
-            if not part:
-                continue
-            name, sep, value = part.partition("=")
-            name = name.strip()
-            if not sep or name not in ("sdg", "theme", "factor", "evidence"):
-                raise ValueError(f"expected name=value with name sdg, theme, factor or evidence, not {part!r}")
-            try:
-                values[name] = float(value)
-            except ValueError:
-                raise ValueError(f"weight {name} must be a number, not {value.strip()!r}") from None
-        return cls(**values)
+        """Weights from ``sdg=0.3,theme=0.2,factor=0.4,evidence=0.1``; omitted ones weigh 0 (:mod:`.weights`)."""
+        return cls(**parse_weights(text, ("sdg", "theme", "factor", "evidence")))
 
 
 DEFAULT_SOLUTION_WEIGHTS = SolutionWeights()
@@ -94,6 +89,8 @@ class Solution:
     theme_fit: float
     factor_fit: float
     evidence: float
+    coverage: float
+    tier: str
     matching_targets: tuple[str, ...]
     matching_goals: tuple[str, ...]
     matching_themes: tuple[str, ...]
@@ -107,7 +104,7 @@ class Solution:
         return {
             "need": self.need, "practice": self.practice, "exporter": self.exporter, "score": self.score,
             "sdg_fit": self.sdg_fit, "theme_fit": self.theme_fit, "factor_fit": self.factor_fit,
-            "evidence": self.evidence, "matching_targets": list(self.matching_targets + self.matching_goals),
+            "evidence": self.evidence, "coverage": self.coverage, "tier": self.tier, "matching_targets": list(self.matching_targets + self.matching_goals),
             "matching_themes": list(self.matching_themes),
             "shared_factors": [f.factor for f in self.shared_factors],
             "missing_factors": [f.factor for f in self.missing_factors],
@@ -150,20 +147,49 @@ def _goal_of(catalog: Catalog, target: str) -> str:
     return found.goal if found is not None and found.goal else target.split(".", 1)[0]
 
 
+def rarity(n_practices: int, meeting: int) -> float:
+    """The weight of an ask met by ``meeting`` of ``n_practices`` practices (see the module docstring).
+
+    >>> round(rarity(62, 26), 3), rarity(62, 1), rarity(62, 62)
+    (0.246, 1.0, 0.0)
+    """
+    if n_practices <= 1:
+        return 1.0
+    value = math.log((n_practices + 1) / (meeting + 1)) / math.log((n_practices + 1) / 2)
+    return min(1.0, max(0.0, value))
+
+
+def _ask_counts(catalog: Catalog) -> Counter:
+    """How many practices meet each ask: ``("target", t)``, ``("goal", g)``, ``("theme", h)``."""
+    def build():
+        counts: Counter = Counter()
+        for practice in catalog.practices.values():
+            asks = {("target", t) for t in practice.targets}
+            asks |= {("goal", _goal_of(catalog, t)) for t in practice.targets}
+            asks |= {("theme", a) for theme in practice.themes for a in _theme_ancestors(catalog, theme)}
+            counts.update(asks)
+        return counts
+
+    return _cached(catalog, "solution_ask_counts", build)
+
+
 def _relevance(catalog: Catalog, need: Need, practice: Practice, covered_themes: set[str]):
     """(sdg_fit, theme_fit, matching targets, matching goals, matching themes) of P for N."""
+    counts, n = _ask_counts(catalog), len(catalog.practices)
     practice_targets = set(practice.targets)
     target_asks = sorted(set(need.targets), key=sdg_key)
     goal_asks = sorted(set(need.goals), key=sdg_key)
     met_targets = [t for t in target_asks if t in practice_targets]
     met_goals = [g for g in goal_asks if any(_goal_of(catalog, t) == g for t in practice_targets)]
     asks = len(target_asks) + len(goal_asks)
-    sdg_fit = (len(met_targets) + len(met_goals)) / asks if asks else 0.0
+    met_weight = sum(rarity(n, counts[("target", t)]) for t in met_targets) + \
+        sum(rarity(n, counts[("goal", g)]) for g in met_goals)
+    sdg_fit = met_weight / asks if asks else 0.0
     matching_targets = sorted({t for t in practice_targets
                                if t in met_targets or _goal_of(catalog, t) in met_goals}, key=sdg_key)
     need_themes = sorted(set(need.themes))
     met_themes = [h for h in need_themes if h in covered_themes]
-    theme_fit = len(met_themes) / len(need_themes) if need_themes else 0.0
+    theme_fit = sum(rarity(n, counts[("theme", h)]) for h in met_themes) / len(need_themes) if need_themes else 0.0
     return sdg_fit, theme_fit, tuple(matching_targets), tuple(met_goals), tuple(met_themes)
 
 
@@ -214,7 +240,6 @@ def solutions(catalog: Catalog, need_id: str | None = None, country: str | None 
             flags_of.setdefault(transfer.practice, []).append(transfer.status)
 
     found: list[Solution] = []
-    match_weights = Weights(factor=weights.factor, sdg=0.0, evidence=weights.evidence)
     for practice in sorted(catalog.practices.values(), key=lambda p: p.id):
         if practice.country == importer or practice.id in engaged:
             continue
@@ -229,13 +254,14 @@ def solutions(catalog: Catalog, need_id: str | None = None, country: str | None 
         flags = sorted(set(flags_of.get(practice.id, ())), key=STATUS_ORDER.index)
         if not practice.factors:
             flags.append("no-factors")
-        fit = Scorer(catalog, practice, match_weights).score(importer, flags)
+        scorer = PracticeScorer(catalog, practice)
+        fit = Explainer(scorer).candidate(scorer.fit(importer), flags)
         for need, sdg_fit, theme_fit, targets, goals, themes in relevant:
             score = (weights.sdg * sdg_fit + weights.theme * theme_fit + weights.factor * fit.factor_fit
                      + weights.evidence * fit.evidence)
             found.append(Solution(
                 need.id, practice.id, practice.country or practice.organization, score, sdg_fit, theme_fit,
-                fit.factor_fit, fit.evidence, targets, goals, themes, fit.shared_factors,
+                fit.factor_fit, fit.evidence, fit.coverage, fit.tier, targets, goals, themes, fit.shared_factors,
                 fit.missing_factors, fit.evidence_transfers, tuple(f for f in fit.flags if f != "no-needs")))
 
     found = ranked(found, lambda s: (s.score, s.factor_fit, (s.practice, s.need)))

@@ -1,8 +1,15 @@
-"""Counts that summarise the graph."""
+"""Counts that summarise the graph.
+
+``transfers_by_verdict`` counts the transfers by their one verdict (:func:`queries.rules.verdict`:
+success, partial, failure, open; opportunities are open).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+
+from .rules import VERDICTS, verdict
 
 __all__ = ["Stats", "stats"]
 
@@ -28,10 +35,12 @@ class Stats:
     counts: dict[str, int]
     links_by_type: dict[str, int] = field(default_factory=dict)
     facts_by_basis: dict[str, dict[str, int]] = field(default_factory=dict)
+    transfers_by_verdict: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {**self.counts, "links_by_type": dict(self.links_by_type),
-                "facts_by_basis": {k: dict(v) for k, v in self.facts_by_basis.items()}}
+                "facts_by_basis": {k: dict(v) for k, v in self.facts_by_basis.items()},
+                "transfers_by_verdict": dict(self.transfers_by_verdict)}
 
 
 def facts_by_basis(store) -> dict[str, dict[str, int]]:
@@ -60,4 +69,5 @@ def stats(store) -> Stats:
     by_basis = facts_by_basis(store)
     for basis in BASES:
         counts[f"facts_{basis}"] = sum(c[basis] for c in by_basis.values())
-    return Stats(counts, raw["links_by_type"], by_basis)
+    found = Counter(verdict(t) for t in catalog.transfers.values())
+    return Stats(counts, raw["links_by_type"], by_basis, {v: found.get(v, 0) for v in VERDICTS})

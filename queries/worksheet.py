@@ -3,16 +3,27 @@
 The method deconstructs a practice where it worked and reconstructs it for an importer. The
 worksheet gathers, for the workshop table:
 
-1. the practice deconstructed: problem, components, success factors by role, evidence of
-   impact, sources;
-2. why it worked in the exporter: for each success factor, the exporter's context statement that
-   makes it present (the factor itself or a narrower one), with its as-of date and sources;
-3. the importer's context: each factor present, absent or unknown, with the statement it rests on;
-4. the gaps: factors the importer does not have, critical first, then absent before unknown;
-5. who already adopted it: transfers of the practice (engaged or successful), countries most
-   similar to the importer first (:func:`psikg.queries.similar.similar`), and how;
-6. the SDG targets it serves among the importer's needs;
-7. questions for the table.
+1. the practice deconstructed: problem, components to build (the practice's components and its
+   factor links of kind ``component``), preconditions by role, outcomes to measure (links of kind
+   ``outcome``), evidence of impact, sources;
+2. why it worked in the exporter: for each precondition, the exporter's context statements that
+   make it present (the factor itself or a narrower one), with their dates, notes and sources;
+3. the importer's preconditions: each present, absent or unknown (states as of the current year,
+   :func:`psikg.queries.rules.factor_states`), with the statements they rest on;
+4. the gaps: preconditions the importer is not known to have, critical first, absent before
+   unknown; each unknown one is a question to ask;
+5. who already took it up: every transfer of the practice to another country except
+   opportunities, with its verdict (:func:`psikg.queries.rules.verdict`), countries most similar
+   to the importer first (:func:`psikg.queries.similar.similar`), and how it went (failures and
+   their lessons included);
+6. risks: critical preconditions known absent, failed or stalled transfers of the practice and
+   what their records say;
+7. adoption steps, from the gaps, the components and the outcomes;
+8. the importer's own practices sharing a theme with the practice;
+9. what is recorded for this pair: transfers, opportunities and suggestions (by basis);
+10. the SDG targets it serves among the importer's needs;
+11. questions for the table (never "no country has taken it up" when one has, or when the importer
+    is itself engaged).
 
 It also carries the importer's match score, computed by
 :func:`psikg.queries.match.score_country` (the scoring rule of ``psikg match``). Rendering to
@@ -26,9 +37,8 @@ from dataclasses import dataclass
 from ..graph.domain import Catalog, FactorStatement
 from . import rules
 from .lookup import country_of, practice_of, sdg_key
-from .match import (
-    DEFAULT_WEIGHTS, ROLE_WEIGHTS, Candidate, NeedMatch, Weights, latest_statements, score_country,
-)
+from .match import DEFAULT_WEIGHTS, Candidate, NeedMatch, RelatedPractice, Weights, score_country
+from .scoring import links_of_kind
 from .similar import similar
 
 __all__ = ["StatementRef", "FactorRow", "Adopter", "TargetRef", "Worksheet", "worksheet"]
@@ -44,6 +54,7 @@ class StatementRef:
     present: bool
     as_of: str | None
     sources: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,8 @@ class Adopter:
     event: str | None
     note: str | None
     sources: tuple[str, ...]
-    similarity: float  # to the importer, by context (0 when unknown)
+    verdict: str  # success, partial, failure or open (rules.verdict)
+    similarity: float  # to the importer, by context and structure (0 when unknown)
     shared_factors: tuple[str, ...]  # satisfied by both the adopter and the importer
     same_subregion: bool
     same_income_group: bool
@@ -123,6 +135,12 @@ class Worksheet:
     engagement: str | None  # e.g. "implementing (transfer bgd-x-to-som)" when already engaged
     questions: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    builds: tuple[str, ...] = ()  # components to build
+    measures: tuple[str, ...] = ()  # outcomes to measure
+    risks: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()  # adoption steps
+    related: tuple[RelatedPractice, ...] = ()  # the importer's own related practices
+    recorded: tuple[str, ...] = ()  # transfers and opportunities recorded for this pair
 
     @property
     def heading(self) -> str:
@@ -131,20 +149,19 @@ class Worksheet:
 
 def _ref(catalog: Catalog, statement: FactorStatement) -> StatementRef:
     label = catalog.factors[statement.factor].label if statement.factor in catalog.factors else statement.factor
-    return StatementRef(statement.factor, label, statement.present, statement.as_of, statement.sources)
+    return StatementRef(statement.factor, label, statement.present, statement.as_of, statement.sources,
+                        statement.note)
 
 
-def _status(catalog: Catalog, country: str, factor: str,
-            latest: dict[str, FactorStatement]) -> tuple[str, tuple[StatementRef, ...]]:
-    """A factor in a country: its status and the statements it rests on."""
-    if factor in rules.factors_satisfied(catalog, country):
-        had = [s for f, s in latest.items() if s.present and factor in rules.factor_ancestors(catalog, f)]
-        had.sort(key=lambda s: (s.factor != factor, s.factor))
-        return "present", tuple(_ref(catalog, s) for s in had)
-    statement = latest.get(factor)
-    if statement is not None:  # the latest statement about the factor itself says absent
-        return "absent", (_ref(catalog, statement),)
-    return "unknown", ()
+def _status(catalog: Catalog, states: rules.FactorStates, factor: str) -> tuple[str, tuple[StatementRef, ...]]:
+    """A factor in a country: its state and the statements it rests on."""
+    status = states.state(factor)
+    if status == "present":
+        via = sorted(states.present[factor], key=lambda f: (f != factor, f))
+        return status, tuple(_ref(catalog, states.decisive[f]) for f in via if f in states.decisive)
+    if status == "absent":
+        return status, (_ref(catalog, states.decisive[factor]),)
+    return status, ()
 
 
 def _profile(catalog: Catalog, country: str) -> tuple[str, ...]:
@@ -181,46 +198,26 @@ def worksheet(catalog: Catalog, practice_id: str, country: str,
         org = catalog.organizations.get(practice.organization or "")
         exporter_name = org.name if org else practice.organization
 
-    exporter_latest = latest_statements(catalog, practice.country) if practice.country else {}
-    importer_latest = latest_statements(catalog, importer.id)
-    roles: dict[str, tuple[str, str | None]] = {}
-    for pf in practice.factors:
-        if pf.factor not in roles or (pf.role == "critical" and roles[pf.factor][0] != "critical"):
-            roles[pf.factor] = ("critical" if pf.role == "critical" else "supporting", pf.note)
+    states = rules.states_by_country(catalog)
+    exporter_states = states.get(practice.country, rules.NO_STATES) if practice.country else None
+    importer_states = states.get(importer.id, rules.NO_STATES)
+    notes_of = {pf.factor: pf.note for pf in practice.factors if pf.note}
     rows = []
-    for factor, (role, note) in sorted(roles.items(), key=lambda item: (item[1][0] != "critical", item[0])):
+    for factor, role, weight in links_of_kind(practice, "precondition"):
         known = catalog.factors.get(factor)
-        if practice.country:
-            exporter_status, exporter_refs = _status(catalog, practice.country, factor, exporter_latest)
+        if exporter_states is not None:
+            exporter_status, exporter_refs = _status(catalog, exporter_states, factor)
         else:
             exporter_status, exporter_refs = "not-applicable", ()
-        importer_status, importer_refs = _status(catalog, importer.id, factor, importer_latest)
+        importer_status, importer_refs = _status(catalog, importer_states, factor)
         rows.append(FactorRow(factor, known.label if known else factor, known.definition if known else None,
-                              role, ROLE_WEIGHTS[role], note, exporter_status, exporter_refs,
+                              role, weight, notes_of.get(factor), exporter_status, exporter_refs,
                               importer_status, importer_refs))
     gaps = sorted((r for r in rows if r.importer_status != "present"),
                   key=lambda r: (r.role != "critical", r.importer_status != "absent", r.factor))
 
     candidate = score_country(catalog, practice, importer.id, weights)
-    likeness = {s.country: s for s in similar(catalog, importer.id, top=None).similar}
-    adopters = []
-    engagement = None
-    for transfer in catalog.transfers_by_practice.get(practice.id, ()):
-        if transfer.importer == importer.id:
-            if rules.is_engaged(transfer):
-                engagement = f"{transfer.status} (transfer {transfer.id})"
-            continue
-        if not (rules.is_engaged(transfer) or rules.is_successful(transfer)):
-            continue
-        other = catalog.countries.get(transfer.importer)
-        like = likeness.get(transfer.importer)
-        adopters.append(Adopter(
-            transfer.importer, other.name if other else transfer.importer, transfer.id, transfer.status,
-            transfer.outcome, transfer.start_year, transfer.facilitators, transfer.event, transfer.note,
-            transfer.sources, like.similarity if like else 0.0, like.shared_factors if like else (),
-            bool(other and other.subregion and other.subregion == importer.subregion),
-            bool(other and other.income_group and other.income_group == importer.income_group)))
-    adopters.sort(key=lambda a: (-a.similarity, a.country, a.transfer))
+    adopters, engagement, recorded = _adopters(catalog, practice, importer)
 
     targets = tuple(_target(catalog, t) for t in sorted(set(practice.targets), key=sdg_key))
     served = tuple(_target(catalog, t) for t in candidate.matching_targets)
@@ -232,24 +229,105 @@ def worksheet(catalog: Catalog, practice_id: str, country: str,
         notes.append(f"The exporter, {exporter_name}, is an organization: there is no country context to "
                      "explain why the practice worked; see the sources of the practice.")
     if importer.id not in catalog.statements_by_country:
-        notes.append(f"Nothing is recorded of {importer.name}'s context: every factor is unknown.")
-    if not practice.factors:
-        notes.append("No success factors are recorded for this practice.")
+        notes.append(f"Nothing is recorded of {importer.name}'s context: every precondition is unknown.")
+    if not rows:
+        notes.append("No preconditions are recorded for this practice.")
 
+    builds = tuple(practice.components) + tuple(_link_text(catalog, practice, "component"))
+    measures = tuple(_link_text(catalog, practice, "outcome"))
     sheet = Worksheet(
         practice.id, practice.title, exporter, exporter_name, exporter_kind,
         organization.name if organization else practice.organization, practice.year, practice.maturity,
         themes, practice.description, practice.problem, practice.components, practice.evidence,
         practice.sources, importer.id, importer.name, _profile(catalog, importer.id), tuple(rows),
         tuple(gaps), tuple(adopters), targets, served, candidate.matching_needs, candidate, engagement, (),
-        tuple(notes))
+        tuple(notes), builds, measures, _risks(gaps, adopters, importer.name), (),
+        candidate.related_practices, tuple(recorded))
     return _with_questions(catalog, sheet)
+
+
+def _link_text(catalog: Catalog, practice, kind: str) -> list[str]:
+    """The practice's factor links of ``kind`` as text: the factor's label, and the source's note."""
+    notes = {pf.factor: pf.note for pf in practice.factors if pf.note}
+    found = []
+    for factor, _, _ in links_of_kind(practice, kind):
+        label = catalog.factors[factor].label if factor in catalog.factors else factor
+        found.append(f"{label}: {notes[factor]}" if factor in notes else label)
+    return found
+
+
+def _adopters(catalog: Catalog, practice, importer) -> tuple[list[Adopter], str | None, list[str]]:
+    """Transfers of the practice to other countries (opportunities left out), the importer's own
+    engagement, and what is recorded for the pair."""
+    likeness = {s.country: s for s in similar(catalog, importer.id, top=None).similar}
+    adopters, recorded = [], []
+    engagement = None
+    for transfer in catalog.transfers_by_practice.get(practice.id, ()):
+        if transfer.importer == importer.id:
+            basis = f", basis {transfer.basis}" if transfer.basis else ""
+            recorded.append(f"{transfer.id}: status {transfer.status}, outcome {transfer.outcome}, verdict "
+                            f"{rules.verdict(transfer)}{basis}" + (f". {transfer.note}" if transfer.note else ""))
+            if rules.is_engaged(transfer):
+                engagement = f"{transfer.status} (transfer {transfer.id})"
+            continue
+        if rules.is_suggestion(transfer):
+            continue
+        other = catalog.countries.get(transfer.importer)
+        like = likeness.get(transfer.importer)
+        adopters.append(Adopter(
+            transfer.importer, other.name if other else transfer.importer, transfer.id, transfer.status,
+            transfer.outcome, transfer.start_year, transfer.facilitators, transfer.event, transfer.note,
+            transfer.sources, rules.verdict(transfer), like.similarity if like else 0.0,
+            like.shared_factors if like else (),
+            bool(other and other.subregion and other.subregion == importer.subregion),
+            bool(other and other.income_group and other.income_group == importer.income_group)))
+    adopters.sort(key=lambda a: (-a.similarity, a.country, a.transfer))
+    return adopters, engagement, recorded
+
+
+def _risks(gaps, adopters, importer_name: str) -> tuple[str, ...]:
+    """Critical preconditions known absent, then transfers that failed, stalled or went partly."""
+    risks = [f"{g.label} (critical) is known to be absent in {importer_name}"
+             + (f": in the exporter, {g.note}" if g.note else "") for g in gaps
+             if g.role == "critical" and g.importer_status == "absent"]
+    for a in adopters:
+        if a.verdict == "failure" or a.status == "stalled" or a.verdict == "partial":
+            what = {"failure": "failed", "partial": "went partly"}.get(a.verdict, "stalled")
+            lesson = f" Lesson on record: {a.note}" if a.note else " No lesson is recorded."
+            risks.append(f"The transfer to {a.name} ({a.transfer}) {what} (status {a.status}, outcome "
+                         f"{a.outcome}).{lesson}")
+    return tuple(risks)
 
 
 def _with_questions(catalog: Catalog, sheet: Worksheet) -> Worksheet:
     from dataclasses import replace
 
-    return replace(sheet, questions=tuple(_questions(catalog, sheet)))
+    return replace(sheet, questions=tuple(_questions(catalog, sheet)), steps=_steps(sheet))
+
+
+def _steps(sheet: Worksheet) -> tuple[str, ...]:
+    """Adoption steps for the importer, from what the worksheet knows."""
+    to = sheet.importer_name
+    steps = []
+    unknown = [g.label for g in sheet.gaps if g.importer_status == "unknown"]
+    absent = [g.label for g in sheet.gaps if g.importer_status == "absent"]
+    if unknown:
+        steps.append(f"Confirm, with a dated source, whether {to} has: {'; '.join(unknown)}.")
+    if absent:
+        steps.append(f"Plan how to build or stand in for what {to} lacks: {'; '.join(absent)}.")
+    if sheet.builds:
+        steps.append(f"Scope the components to build in {to}: {'; '.join(sheet.builds)}.")
+    exporter = sheet.exporter_name or sheet.exporter or "the exporter"
+    if sheet.engagement:
+        steps.append(f"Take the partnership with {exporter}, already {sheet.engagement}, to a pilot in {to}.")
+    else:
+        steps.append(f"Agree the partnership with {exporter} and run a pilot in {to}.")
+    if sheet.measures:
+        steps.append(f"Measure the outcomes the practice is known for: {'; '.join(sheet.measures)}.")
+    else:
+        steps.append("Agree how the pilot's results will be measured before it starts.")
+    steps.append("Record each step of the partnership (psikg follow-up) so its outcome becomes evidence.")
+    return tuple(steps)
 
 
 def _questions(catalog: Catalog, sheet: Worksheet) -> list[str]:
@@ -276,8 +354,11 @@ def _questions(catalog: Catalog, sheet: Worksheet) -> list[str]:
         names = ", ".join(dict.fromkeys(a.name for a in sheet.adopters))
         questions.append(f"What did {names} adapt when taking the practice up, and what would they do "
                          "differently?")
+    elif sheet.engagement:
+        questions.append(f"{to} is already engaged ({sheet.engagement}): what has the partnership shown so far?")
     else:
-        questions.append(f"No country has taken the practice up yet: what would a pilot in {to} need to show?")
+        questions.append(f"No other country is recorded as taking the practice up: what would a pilot in {to} "
+                         "need to show?")
     if sheet.needs:
         needs = "; ".join(n.title for n in sheet.needs)
         targets = ", ".join(t.id for t in sheet.served_targets)

@@ -29,14 +29,14 @@ def render(sheet: Worksheet, fmt: str) -> str:
 
 def _score_line(sheet: Worksheet) -> str:
     c = sheet.match
-    return (f"match score {c.score:.3f} (factor fit {c.factor_fit:.3f}, SDG fit {c.sdg_fit:.3f}, "
-            f"evidence {c.evidence:.1f})")
+    return (f"match score {c.score:.3f}, tier {c.tier} (factor fit {c.factor_fit:.3f}, coverage {c.coverage:.2f}, "
+            f"SDG fit {c.sdg_fit:.3f}, evidence {c.evidence:.1f})")
 
 
 def _statement_text(ref: StatementRef) -> str:
     said = "present" if ref.present else "absent"
     when = f"as of {ref.as_of}" if ref.as_of else "undated"
-    return f"{ref.label}: {said}, {when}"
+    return f"{ref.label}: {said}, {when}" + (f" ({ref.note})" if ref.note else "")
 
 
 def _facts(sheet: Worksheet) -> list[tuple[str, str]]:
@@ -57,6 +57,21 @@ def _facts(sheet: Worksheet) -> list[tuple[str, str]]:
     if sheet.engagement:
         facts.append(("Already engaged", sheet.engagement))
     return facts
+
+
+def _extra_sections(sheet: Worksheet) -> list[tuple[str, str, list[str], str]]:
+    """(anchor, title, items, text when empty) of the sections after the adopters, in order."""
+    to = sheet.importer_name
+    return [
+        ("risks", "Risks", list(sheet.risks),
+         "No critical precondition is known to be absent and no transfer of the practice is recorded as failed."),
+        ("steps", "Adoption steps", list(sheet.steps), ""),
+        ("related", f"{to}'s own related practices",
+         [f"{r.title} ({r.practice}; shared themes: {', '.join(r.themes)})" for r in sheet.related],
+         f"No practice of {to} sharing a theme with this one is recorded."),
+        ("recorded", f"Recorded for {to} and this practice", list(sheet.recorded),
+         "No transfer, opportunity or study of this practice for this country is recorded."),
+    ]
 
 
 # Markdown -------------------------------------------------------------------------------------
@@ -88,13 +103,15 @@ def to_markdown(sheet: Worksheet) -> str:
         out += [sheet.description, ""]
     if sheet.problem:
         out += ["**Problem it solved.** " + sheet.problem, ""]
-    if sheet.components:
-        out += ["**Components.**", ""] + [f"- {c}" for c in sheet.components] + [""]
+    if sheet.builds:
+        out += ["**Components to build.**", ""] + [f"- {c}" for c in sheet.builds] + [""]
     for role in ("critical", "supporting"):
         rows = [r for r in sheet.factors if r.role == role]
         if rows:
-            out += [f"**{role.capitalize()} success factors.**", ""]
+            out += [f"**{role.capitalize()} preconditions.**", ""]
             out += [f"- {r.label} (`{r.factor}`)" + (f": {r.note}" if r.note else "") for r in rows] + [""]
+    if sheet.measures:
+        out += ["**Outcomes to measure.**", ""] + [f"- {c}" for c in sheet.measures] + [""]
     if sheet.evidence:
         out += ["**Evidence of impact.** " + sheet.evidence, ""]
     if sheet.sources:
@@ -106,7 +123,7 @@ def to_markdown(sheet: Worksheet) -> str:
                        "; ".join(_statement_text(s) for s in r.exporter_statements), _md_sources(r.exporter_statements)]
                       for r in sheet.factors])
 
-    out += [f"## 3. {sheet.importer_name}'s context", ""]
+    out += [f"## 3. {sheet.importer_name}'s preconditions", ""]
     out += _md_table(["Factor", "Role", "Status", "Context statement", "Sources"],
                      [[r.label, r.role, STATUS_TEXT[r.importer_status],
                        "; ".join(_statement_text(s) for s in r.importer_statements), _md_sources(r.importer_statements)]
@@ -116,13 +133,15 @@ def to_markdown(sheet: Worksheet) -> str:
     if sheet.gaps:
         out += [f"{i}. **{g.label}** ({g.role}, {g.importer_status})" + (f": in the exporter, {g.note}" if g.note else "")
                 for i, g in enumerate(sheet.gaps, 1)] + [""]
+        if sheet.match.questions:
+            out += ["**To ask (unknown preconditions).**", ""] + [f"- {q}" for q in sheet.match.questions] + [""]
     else:
-        out += [f"None: {sheet.importer_name} has every recorded success factor.", ""]
+        out += [f"None: {sheet.importer_name} has every recorded precondition.", ""]
 
     out += ["## 5. Who already took it up", ""]
     if sheet.adopters:
         for a in sheet.adopters:
-            how = [f"status {a.status}", f"outcome {a.outcome}"]
+            how = [f"verdict {a.verdict}", f"status {a.status}", f"outcome {a.outcome}"]
             if a.start_year:
                 how.append(f"since {a.start_year}")
             how.append(f"context similarity to {sheet.importer_name} {a.similarity:.2f}")
@@ -141,9 +160,14 @@ def to_markdown(sheet: Worksheet) -> str:
                 out += [f"  - Sources: {' '.join(f'<{s}>' for s in a.sources)}"]
         out += [""]
     else:
-        out += ["No country has taken it up yet.", ""]
+        out += ["No transfer of the practice to another country is recorded"
+                + (f"; {sheet.importer_name} is itself engaged: {sheet.engagement}." if sheet.engagement else "."), ""]
 
-    out += [f"## 6. SDG targets it serves among {sheet.importer_name}'s needs", ""]
+    for number, (_, title, items, empty) in enumerate(_extra_sections(sheet), 6):
+        out += [f"## {number}. {title}", ""]
+        out += ([f"- {_md_cell(item)}" for item in items] if items else [empty]) + [""]
+
+    out += [f"## 10. SDG targets it serves among {sheet.importer_name}'s needs", ""]
     if sheet.needs:
         out += [f"- {t.id}: {t.title}" for t in sheet.served_targets] + [""]
         out += [f"- Need `{n.need}`: {n.title} (targets {', '.join(n.targets)}"
@@ -152,7 +176,7 @@ def to_markdown(sheet: Worksheet) -> str:
         out += [f"None of {sheet.importer_name}'s recorded needs asks for the practice's targets"
                 + (f" ({', '.join(t.id for t in sheet.targets)})." if sheet.targets else "."), ""]
 
-    out += ["## 7. Questions for the table", ""]
+    out += ["## 11. Questions for the table", ""]
     out += [f"{i}. {q}" for i, q in enumerate(sheet.questions, 1)] + [""]
     return "\n".join(out)
 
@@ -245,15 +269,18 @@ def to_html(sheet: Worksheet) -> str:
         parts.append(f"<p>{_e(sheet.description)}</p>")
     if sheet.problem:
         parts.append(f"<p><strong>Problem it solved.</strong> {_e(sheet.problem)}</p>")
-    if sheet.components:
-        parts.append("<p><strong>Components.</strong></p><ul>"
-                     + "".join(f"<li>{_e(c)}</li>" for c in sheet.components) + "</ul>")
+    if sheet.builds:
+        parts.append("<p><strong>Components to build.</strong></p><ul>"
+                     + "".join(f"<li>{_e(c)}</li>" for c in sheet.builds) + "</ul>")
     for role in ("critical", "supporting"):
         rows = [r for r in sheet.factors if r.role == role]
         if rows:
-            parts.append(f"<p><strong>{role.capitalize()} success factors.</strong></p><ul>" + "".join(
+            parts.append(f"<p><strong>{role.capitalize()} preconditions.</strong></p><ul>" + "".join(
                 f"<li>{_e(r.label)} <code>{_e(r.factor)}</code>" + (f": {_e(r.note)}" if r.note else "") + "</li>"
                 for r in rows) + "</ul>")
+    if sheet.measures:
+        parts.append("<p><strong>Outcomes to measure.</strong></p><ul>"
+                     + "".join(f"<li>{_e(c)}</li>" for c in sheet.measures) + "</ul>")
     if sheet.evidence:
         parts.append(f"<p><strong>Evidence of impact.</strong> {_e(sheet.evidence)}</p>")
     if sheet.sources:
@@ -263,15 +290,18 @@ def to_html(sheet: Worksheet) -> str:
 
     parts += [f'<section id="exporter"><h2>2. Why it worked in {_e(exporter)}</h2>',
               _factor_table(sheet.factors, "exporter"), "</section>",
-              f'<section id="importer"><h2>3. {_e(sheet.importer_name)}&#8217;s context</h2>',
+              f'<section id="importer"><h2>3. {_e(sheet.importer_name)}&#8217;s preconditions</h2>',
               _factor_table(sheet.factors, "importer"), "</section>",
               '<section id="gaps"><h2>4. Gaps, most critical first</h2>']
     if sheet.gaps:
         parts.append("<ol>" + "".join(
             f'<li><span class="{_e(g.role)}">{_e(g.label)}</span> ({_e(g.role)}, {_status(g.importer_status)})'
             + (f": in the exporter, {_e(g.note)}" if g.note else "") + "</li>" for g in sheet.gaps) + "</ol>")
+        if sheet.match.questions:
+            parts.append("<p><strong>To ask (unknown preconditions).</strong></p><ul>"
+                         + "".join(f"<li>{_e(q)}</li>" for q in sheet.match.questions) + "</ul>")
     else:
-        parts.append(f"<p>None: {_e(sheet.importer_name)} has every recorded success factor.</p>")
+        parts.append(f"<p>None: {_e(sheet.importer_name)} has every recorded precondition.</p>")
     parts.append("</section>")
 
     parts.append('<section id="adopters"><h2>5. Who already took it up</h2>')
@@ -283,19 +313,25 @@ def to_html(sheet: Worksheet) -> str:
             how = _e(a.note) + ("<br>" if a.note and a.sources else "") + "<br>".join(
                 f'<span class="src">{_link(s)}</span>' for s in a.sources)
             rows.append(f"<tr><td>{_e(a.name)}<br><code>{_e(a.transfer)}</code></td>"
-                        f"<td>{_e(a.status)} / {_e(a.outcome)}" + (f"<br>since {_e(a.start_year)}" if a.start_year else "")
+                        f"<td>{_e(a.verdict)}: {_e(a.status)} / {_e(a.outcome)}" + (f"<br>since {_e(a.start_year)}" if a.start_year else "")
                         + f"</td><td>{a.similarity:.2f}" + (f"<br>{_e(near)}" if near else "")
                         + (f'<br><span class="src">shared: {_e(", ".join(a.shared_factors))}</span>'
                            if a.shared_factors else "")
                         + f"</td><td>{_e(', '.join(a.facilitators))}</td><td>{how}</td></tr>")
-        parts.append("<table><thead><tr><th>Country</th><th>Status / outcome</th>"
+        parts.append("<table><thead><tr><th>Country</th><th>Verdict: status / outcome</th>"
                      f"<th>Similarity to {_e(sheet.importer_name)}</th><th>Facilitators</th><th>How</th></tr>"
                      "</thead><tbody>" + "".join(rows) + "</tbody></table>")
     else:
-        parts.append("<p>No country has taken it up yet.</p>")
+        engaged = f"; {sheet.importer_name} is itself engaged: {sheet.engagement}" if sheet.engagement else ""
+        parts.append(f"<p>No transfer of the practice to another country is recorded{_e(engaged)}.</p>")
     parts.append("</section>")
 
-    parts.append(f'<section id="sdg"><h2>6. SDG targets it serves among {_e(sheet.importer_name)}&#8217;s '
+    for number, (anchor, title, items, empty) in enumerate(_extra_sections(sheet), 6):
+        parts.append(f'<section id="{anchor}"><h2>{number}. {_e(title)}</h2>')
+        parts.append("<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>" if items else f"<p>{_e(empty)}</p>")
+        parts.append("</section>")
+
+    parts.append(f'<section id="sdg"><h2>10. SDG targets it serves among {_e(sheet.importer_name)}&#8217;s '
                  "needs</h2>")
     if sheet.needs:
         parts.append("<ul>" + "".join(f"<li><strong>{_e(t.id)}</strong> {_e(t.title)}</li>"
@@ -310,7 +346,7 @@ def to_html(sheet: Worksheet) -> str:
                      f"targets{targets}.</p>")
     parts.append("</section>")
 
-    parts.append('<section id="questions"><h2>7. Questions for the table</h2><ol class="questions">'
+    parts.append('<section id="questions"><h2>11. Questions for the table</h2><ol class="questions">'
                  + "".join(f'<li>{_e(q)}<div class="answer"></div></li>' for q in sheet.questions)
                  + "</ol></section>")
     parts += [f"<footer>psikg worksheet for practice <code>{_e(sheet.practice)}</code> and importer "

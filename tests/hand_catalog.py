@@ -12,25 +12,30 @@ Transfers of ``p-main``: to DDD adopted (successful; DDD is in S2, low income), 
 earlier, to EEE implementing with outcome success (EEE in S3, upper-middle income), to HHH
 agreed, to GGG opportunity, to III stalled.
 
-Expected candidates (weights 0.6 / 0.3 / 0.1):
+Expected candidates (weights 0.6 / 0.3 / 0.1; W = 2.5; states as of the current year), shown by
+tier (ready, unassessed, blocked), then score:
 
-======  ==========  =======  ========  ======  ==============================================
-ISO3    factor_fit  sdg_fit  evidence  score   why
-======  ==========  =======  ========  ======  ==============================================
-BBB     0.6         0.5      1.0       0.61    broadband ⇒ connectivity; champion now absent;
-                                               budget: undated "absent" is older than 2012
-                                               "present"; goal-16 need covers 16.6; same income
-                                               group as DDD
-CCC     0.4         0.5      1.0       0.49    champion present 2012, absent 2012-07-13; need
-                                               17.18; same sub-region as EEE
-GGG     0.0         0.5      0.5       0.20    only infra (broader: satisfies nothing); goal-17
-                                               need; flagged opportunity
-FFF     0.0         0.0      1.0       0.10    no context, no needs; same income group as EEE
-III     0.0         0.0      0.5       0.05    flagged stalled, no context, no needs
-JJJ     0.0         0.0      0.5       0.05    no context, no needs (after III by ISO3)
-======  ==========  =======  ========  ======  ==============================================
+======  ==========  ========  =======  ========  ======  ==========  ===================================
+ISO3    factor_fit  coverage  sdg_fit  evidence  score   tier        why
+======  ==========  ========  =======  ========  ======  ==========  ===================================
+GGG     0.0         0.0       0.5      0.5       0.20    unassessed  only infra (broader: satisfies
+                                                                     nothing); goal-17 need; opportunity
+FFF     0.0         0.0       0.0      1.0       0.10    unassessed  no context, no needs; same income
+                                                                     group as EEE
+III     0.0         0.0       0.0      0.5       0.05    unassessed  stalled, no context, no needs
+JJJ     0.0         0.0       0.0      0.5       0.05    unassessed  no context, no needs (after III)
+BBB     0.6         1.0       0.5      1.0       0.61    blocked     broadband ⇒ connectivity; champion
+                                                                     now absent (critical: blocks);
+                                                                     budget: undated "absent" is older
+                                                                     than 2012 "present"; goal-16 need
+                                                                     covers 16.6; income group of DDD
+CCC     0.4         0.8       0.5      1.0       0.49    blocked     champion present 2012, absent
+                                                                     2012-07-13; need 17.18; sub-region
+                                                                     of EEE
+======  ==========  ========  =======  ========  ======  ==========  ===================================
 
-Engaged: DDD adopted, EEE implementing, HHH agreed. AAA is the exporter.
+Engaged: DDD adopted, EEE implementing, HHH agreed. AAA is the exporter. Every country is a UN
+member state (``country(..., un_member=False)`` makes a territory).
 """
 
 from __future__ import annotations
@@ -40,19 +45,19 @@ from psikg.graph.domain import (
     PracticeFactor, Target, Theme, Transfer,
 )
 
-EXPECTED = {  # country: (factor_fit, sdg_fit, evidence, score)
-    "BBB": (0.6, 0.5, 1.0, 0.61),
-    "CCC": (0.4, 0.5, 1.0, 0.49),
-    "GGG": (0.0, 0.5, 0.5, 0.20),
-    "FFF": (0.0, 0.0, 1.0, 0.10),
-    "III": (0.0, 0.0, 0.5, 0.05),
-    "JJJ": (0.0, 0.0, 0.5, 0.05),
+EXPECTED = {  # country: (factor_fit, sdg_fit, evidence, score, coverage, tier)
+    "BBB": (0.6, 0.5, 1.0, 0.61, 1.0, "blocked"),
+    "CCC": (0.4, 0.5, 1.0, 0.49, 0.8, "blocked"),
+    "GGG": (0.0, 0.5, 0.5, 0.20, 0.0, "unassessed"),
+    "FFF": (0.0, 0.0, 1.0, 0.10, 0.0, "unassessed"),
+    "III": (0.0, 0.0, 0.5, 0.05, 0.0, "unassessed"),
+    "JJJ": (0.0, 0.0, 0.5, 0.05, 0.0, "unassessed"),
 }
-EXPECTED_ORDER = ["BBB", "CCC", "GGG", "FFF", "III", "JJJ"]
+EXPECTED_ORDER = ["GGG", "FFF", "III", "JJJ", "BBB", "CCC"]
 
 
-def country(iso3: str, subregion: str | None, income: str | None) -> Country:
-    return Country(iso3, f"Country {iso3}", "R", subregion, None, income)
+def country(iso3: str, subregion: str | None, income: str | None, un_member: bool = True) -> Country:
+    return Country(iso3, f"Country {iso3}", "R", subregion, None, income, un_member=un_member)
 
 
 def base_parts() -> dict:

@@ -45,11 +45,13 @@ def test_match_json_shape_and_unrounded_scores(psikg_cli, bundled_catalog):
     expected = match(bundled_catalog, "bgd-sdg-tracker")
     assert [c["country"] for c in data["candidates"]] == [c.country for c in expected.candidates]
     first, want = data["candidates"][0], expected.candidates[0]
-    for key in ("country", "score", "factor_fit", "sdg_fit", "evidence", "shared_factors", "missing_factors",
-                "matching_needs", "flags"):
+    assert list(first)[:8] == ["country", "name", "score", "factor_fit", "sdg_fit", "evidence", "coverage", "tier"]
+    for key in ("present", "absent", "unknown", "blocking", "questions", "matching_needs", "evidence_transfers",
+                "stale", "related_practices", "flags"):
         assert key in first
     assert first["score"] == want.score  # unrounded
-    assert [f["factor"] for f in first["missing_factors"]] == [f.factor for f in want.missing_factors]
+    assert [f["factor"] for f in first["unknown"]] == [f.factor for f in want.unknown]
+    assert data["tier_counts"] == expected.tier_counts and data["as_of"] == expected.as_of
     assert {"country": "PER", "status": "agreed", "transfer": "bgd-sdg-tracker-to-per"} in data["engaged"]
 
 
@@ -136,3 +138,38 @@ def test_docs_state_the_default_weights():
     assert demand in docs and demand in solutions_module.__doc__
     for command in ("psikg match", "psikg solutions", "psikg matchmake", "psikg similar", "psikg worksheet"):
         assert command in docs
+
+
+def test_issue_14_bundled_done_criteria(psikg_cli, bundled_catalog):
+    """No territory among default candidates; no country without any recorded state is ready."""
+    for practice in ("bgd-sdg-tracker", "est-x-road", "rwa-imihigo"):
+        data = json.loads(psikg_cli("match", practice, "--format", "json").stdout)
+        for candidate in data["candidates"]:
+            assert bundled_catalog.countries[candidate["country"]].un_member, candidate["country"]
+            if candidate["tier"] == "ready":
+                assert candidate["present"] or candidate["absent"]
+                assert "no-context" not in candidate["flags"]
+        tiers = [c["tier"] for c in data["candidates"]]
+        assert tiers == sorted(tiers, key=("ready", "unassessed", "blocked").index)
+    everyone = json.loads(psikg_cli("match", "est-x-road", "--all-countries", "--format", "json").stdout)
+    assert any("territory" in c["flags"] for c in everyone["candidates"])
+
+
+def test_match_as_of_min_coverage_and_tier_tables(psikg_cli):
+    strict = json.loads(psikg_cli("match", "rwa-imihigo", "--min-coverage", "1", "--format", "json").stdout)
+    assert all(c["coverage"] >= 1 - 1e-9 for c in strict["candidates"] if c["tier"] == "ready")
+    early = json.loads(psikg_cli("match", "rwa-imihigo", "--as-of", "2000", "--format", "json").stdout)
+    assert early["as_of"] == 2000 and early["tier_counts"]["ready"] <= strict["tier_counts"]["ready"] + 10
+    table = psikg_cli("match", "rwa-imihigo", "--top", "3").stdout
+    assert "ready:" in table and "unassessed:" in table and "blocked" in table
+    assert "ask them first about" in table and "Azerbaijan" in table  # country names are shown
+    psikg_cli("match", "rwa-imihigo", "--min-coverage", "2", code=2)
+    psikg_cli("match", "rwa-imihigo", "--weights", "factor=1,sdg=1", code=2)  # must sum to 1
+
+
+def test_dhaka_matchmaking_says_how_many_participants_it_could_assess(psikg_cli):
+    data = json.loads(psikg_cli("matchmake", "--event", "ssn4psi-dhaka-2017", "--format", "json").stdout)
+    assert data["participant_count"] == 18 and data["unnamed"] == 18 - len(data["participants"])
+    assert any("the data names" in w for w in data["warnings"])
+    table = psikg_cli("matchmake", "--event", "ssn4psi-dhaka-2017").stdout
+    assert f"{len(data['participants'])} of 18 participants named" in table

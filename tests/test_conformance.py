@@ -96,6 +96,8 @@ def query_calls(catalog: Catalog, rng: random.Random | None = None):
     for practice in practices:
         add("match", "match", practice)
         add("diffusion", "diffusion", practice)
+    for practice in practices[:10]:  # evidence-aware options: as of a year, territories, coverage
+        add("match", "match", practice, as_of=2015, all_countries=True, min_coverage=0.25)
     add("match", "match", "no-such-practice")
     for need in sorted(catalog.needs):
         add("solutions", "solutions", need_id=need)

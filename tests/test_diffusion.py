@@ -40,20 +40,19 @@ def shape(node):
 
 def test_tree_structure():
     result = diffusion(make_catalog(TRANSFERS), "tracker")
-    assert result.n == 7 and result.origin == "BGD"
+    assert result.n == 5 and result.origin == "BGD"  # the two opportunities are suggestions, not diffusion
     assert result.reached == ("BOL", "NPL", "PER", "SOM")  # opportunities and stalled ones do not count
     assert [shape(root) for root in result.roots] == [
         ("BGD", None, [
             ("SOM", "t-som", []),
-            ("PER", "t-per", [
-                ("ECU", "t-ecu", [("BOL", "t-bol2", [])]),
-                ("BOL", "t-bol", []),
-            ]),
+            ("PER", "t-per", [("BOL", "t-bol", [])]),
         ]),
         ("oecd", None, [("NPL", "t-npl", [("FJI", "t-fji", [])])]),
     ]
-    assert result.notes == ("oecd exported the practice but is not reached from its origin BGD: "
+    assert result.notes == ("2 opportunities of this practice not shown: suggestions are not diffusion",
+                            "oecd exported the practice but is not reached from its origin BGD: "
                             "its transfers form a tree of their own",)
+    assert [n.verdict for n in result.roots[0].walk()] == [None, "open", "open", "success"]
     per = result.roots[0].children[1]
     assert (per.year, per.status, per.outcome, per.facilitators, per.event, per.exporter) == (
         2018, "agreed", "unknown", ("undp",), "dhaka-2017", "BGD")
@@ -62,23 +61,22 @@ def test_tree_structure():
 
 def test_render_tree():
     assert render_tree(diffusion(make_catalog(TRANSFERS), "tracker")) == "\n".join([
-        "tracker: SDG Tracker (7 transfers)",
+        "tracker: SDG Tracker (5 transfers)",
         "BGD Bangladesh (origin)",
-        "├── SOM Somalia: 2017, implementing, outcome unknown [t-som]",
-        "└── PER Peru: 2018, agreed, outcome unknown, facilitated by undp, matched at dhaka-2017 [t-per]",
-        "    ├── ECU Ecuador: 2020, opportunity, outcome unknown [t-ecu]",
-        "    │   └── BOL Bolivia: 2021, opportunity, outcome unknown [t-bol2]",
-        "    └── BOL Bolivia: year unknown, adopted, outcome success [t-bol]",
+        "├── SOM Somalia: 2017, implementing, outcome unknown, verdict open [t-som]",
+        "└── PER Peru: 2018, agreed, outcome unknown, verdict open, facilitated by undp, matched at dhaka-2017 [t-per]",
+        "    └── BOL Bolivia: year unknown, adopted, outcome success, verdict success [t-bol]",
         "oecd OECD",
-        "└── NPL Nepal: 2019, agreed, outcome unknown [t-npl]",
-        "    └── FJI Fiji: 2022, stalled, outcome unknown [t-fji]",
+        "└── NPL Nepal: 2019, agreed, outcome unknown, verdict open [t-npl]",
+        "    └── FJI Fiji: 2022, stalled, outcome unknown, verdict open [t-fji]",
+        "note: 2 opportunities of this practice not shown: suggestions are not diffusion",
         "note: oecd exported the practice but is not reached from its origin BGD: "
         "its transfers form a tree of their own",
     ])
 
 
 def test_a_country_imported_twice_passes_on_from_its_successful_import():
-    transfers = [Transfer("t1", "tracker", "BGD", "PER", "opportunity", start_year=2016),
+    transfers = [Transfer("t1", "tracker", "BGD", "PER", "stalled", start_year=2016),
                  Transfer("t2", "tracker", "BGD", "PER", "adopted", start_year=2018),
                  Transfer("t3", "tracker", "PER", "ECU", "agreed", start_year=2020)]
     result = diffusion(make_catalog(transfers), "tracker")
@@ -109,9 +107,9 @@ def test_practice_without_transfers_and_json():
 
 
 def test_rows_depth_first():
-    rows = diffusion(make_catalog(TRANSFERS[:3]), "tracker").rows()
-    assert [(r["depth"], r["transfer"], r["from"], r["to"]) for r in rows] == [
-        (1, "t-som", "BGD", "SOM"), (1, "t-per", "BGD", "PER"), (2, "t-ecu", "PER", "ECU")]
+    rows = diffusion(make_catalog(TRANSFERS[:4]), "tracker").rows()
+    assert [(r["depth"], r["transfer"], r["from"], r["to"], r["verdict"]) for r in rows] == [
+        (1, "t-som", "BGD", "SOM", "open"), (1, "t-per", "BGD", "PER", "open"), (2, "t-bol", "PER", "BOL", "success")]
 
 
 def test_unknown_practice():

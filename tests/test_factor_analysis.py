@@ -61,21 +61,25 @@ def test_counts_lifts_and_p_values():
     by_factor = {effect.factor: effect for effect in result.factors}
     assert set(by_factor) == {"champion", "digital-id", "mandate"}  # mobile-id is no practice's factor
 
-    champion = by_factor["champion"]  # with: SOM, FJI; without: UGA (absent since 2015), AFG, ECU
-    assert (champion.with_n, champion.with_success, champion.without_n, champion.without_success) == (2, 2, 5, 2)
-    assert (champion.rate_with, champion.rate_without) == (1.0, 0.4)
-    assert champion.lift == pytest.approx(2.5)
-    assert champion.p_value == pytest.approx(scipy_p([[2, 0], [2, 3]]), abs=1e-12)
+    # No transfer has a start year: every statement counts. Unknown states are left out (unknown_n).
+    champion = by_factor["champion"]  # with: SOM, FJI; without: UGA (absent since 2015) twice; unknown: AFG x2, ECU
+    assert (champion.with_n, champion.with_success, champion.without_n, champion.without_success) == (2, 2, 2, 1)
+    assert champion.unknown_n == 3
+    assert (champion.rate_with, champion.rate_without) == (1.0, 0.5)
+    assert champion.lift == pytest.approx(2.0)
+    assert champion.p_value == pytest.approx(scipy_p([[2, 0], [1, 1]]), abs=1e-12)
 
-    digital = by_factor["digital-id"]  # SOM has the narrower mobile-id, ECU has it: both satisfy it
-    assert (digital.with_n, digital.with_success, digital.without_n, digital.without_success) == (2, 2, 2, 0)
-    assert digital.rate_without == 0.0 and digital.lift is None
-    assert digital.p_value == pytest.approx(scipy_p([[2, 0], [0, 2]]), abs=1e-12)
+    digital = by_factor["digital-id"]  # SOM has the narrower mobile-id, ECU has it; UGA, AFG unknown
+    assert (digital.with_n, digital.with_success, digital.without_n, digital.unknown_n) == (2, 2, 0, 2)
+    assert digital.rate_without is None and digital.lift is None and digital.p_value == 1.0
+    assert digital.q_value is None  # an empty arm: not tested
 
-    mandate = by_factor["mandate"]  # UGA has it; FJI's latest statement says absent; AFG unknown
-    assert (mandate.with_n, mandate.with_success, mandate.without_n, mandate.without_success) == (2, 2, 2, 1)
-    assert mandate.lift == pytest.approx(2.0)
-    assert mandate.p_value == pytest.approx(scipy_p([[2, 0], [1, 1]]), abs=1e-12)
+    mandate = by_factor["mandate"]  # UGA has it (twice); FJI's latest statement says absent; AFG unknown
+    assert (mandate.with_n, mandate.with_success, mandate.without_n, mandate.without_success) == (2, 2, 1, 1)
+    assert mandate.unknown_n == 1
+    assert mandate.p_value == 1.0  # a column of the table is empty
+    assert champion.q_value == pytest.approx(min(1.0, max(champion.p_value, mandate.p_value)), abs=1e-12)
+    assert champion.rate_with_ci == pytest.approx((0.3424, 1.0), abs=1e-4)  # Wilson, 2 of 2
 
     assert all(effect.small_sample for effect in result.factors)
     assert [e.factor for e in result.factors] == [
@@ -86,8 +90,8 @@ def test_counts_lifts_and_p_values():
 
 def test_sorted_by_p_value_then_factor_id():
     result = factor_analysis(make_catalog())
-    # digital-id 1/3; champion [[2,0],[2,3]] ~0.43; mandate 1.0
-    assert [e.factor for e in result.factors] == ["digital-id", "champion", "mandate"]
+    ps = {e.factor: e.p_value for e in result.factors}
+    assert [e.factor for e in result.factors] == sorted(ps, key=lambda f: (ps[f], f))
 
 
 def test_maturity_view():
@@ -106,23 +110,43 @@ def test_maturity_view():
 
 
 def test_large_sample_is_not_flagged():
-    practices = [Practice("p", "P", "BGD", factors=(pf("champion"),))]
+    practices = [Practice("p", "P", "BGD", factors=(pf("champion"), pf("mandate", "supporting")))]
     statements = [FactorStatement(f"C{i:02d}", "champion", True) for i in range(12)]
+    statements += [FactorStatement(f"D{i:02d}", "champion", False) for i in range(10)]
+    statements += [FactorStatement(f"C{i:02d}", "mandate", i % 2 == 0) for i in range(12)]
     transfers = ([Transfer(f"w{i}", "p", "BGD", f"C{i:02d}", "adopted", "success" if i < 9 else "failure")
                   for i in range(12)]
-                 + [Transfer(f"o{i}", "p", "BGD", f"D{i:02d}", "abandoned", "success" if i < 3 else "failure")
+                 + [Transfer(f"o{i}", "p", "BGD", f"D{i:02d}", "stalled", "success" if i < 3 else "failure")
                     for i in range(10)])
     result = factor_analysis(Catalog.of(practices=practices, statements=statements, transfers=transfers,
-                                        factors=[Factor("champion", "Political champion")]))
-    (effect,) = result.factors
+                                        factors=[Factor("champion", "Political champion"), Factor("mandate", "M")]))
+    effect, mandate = result.factors
+    assert mandate.factor == "mandate" and mandate.unknown_n == 10 and mandate.small_sample
+    # Benjamini-Hochberg over the two factors tested: q of the smaller p is min(2p, the larger p)
+    assert effect.q_value == pytest.approx(min(2 * effect.p_value, mandate.p_value), abs=1e-12)
+    assert mandate.q_value == pytest.approx(mandate.p_value, abs=1e-12)
     assert (effect.with_n, effect.with_success, effect.without_n, effect.without_success) == (12, 9, 10, 3)
     assert effect.lift == pytest.approx((9 / 12) / (3 / 10))
     assert effect.p_value == pytest.approx(scipy_p([[9, 3], [3, 7]]), abs=1e-12)
-    assert not effect.small_sample and not result.small_sample and result.notes == ()
+    assert not effect.small_sample and not result.small_sample
 
 
 def test_empty_catalog_says_so():
     result = factor_analysis(Catalog.of())
     assert (result.n, result.factors, result.small_sample) == (0, (), True)
-    assert result.notes[0].startswith("no transfers with outcome success or failure")
+    assert result.notes[0].startswith("no transfers with verdict success or failure")
     assert fisher_p_value(0, 0, 3, 2) == 1.0
+
+
+def test_states_are_read_as_of_the_transfer_start_year():
+    """A statement dated after the transfer started may be a fact the transfer created."""
+    practices = [Practice("p", "P", "BGD", factors=(pf("champion"), PracticeFactor("portal", "critical", kind="component")))]
+    statements = [FactorStatement("SOM", "champion", True, "2015"), FactorStatement("UGA", "champion", True, "2010"),
+                  FactorStatement("UGA", "portal", False, "2009")]
+    transfers = [Transfer("a", "p", "BGD", "SOM", "adopted", start_year=2012),
+                 Transfer("b", "p", "BGD", "UGA", "abandoned", start_year=2012),
+                 Transfer("c", "p", "BGD", "KEN", "opportunity", "failure")]  # an opportunity: never analysed
+    result = factor_analysis(Catalog.of(practices=practices, statements=statements, transfers=transfers))
+    assert (result.n, result.successes) == (2, 1)
+    (champion,) = result.factors  # the component is no precondition
+    assert (champion.with_n, champion.with_success, champion.without_n, champion.unknown_n) == (1, 0, 0, 1)

@@ -59,7 +59,7 @@ def test_batch_ids_and_links(catalog):
     batch = opportunities_batch(catalog, result, saved_on="2026-11-28")
     assert sorted(batch.ids("transfer")) == ["p-main-to-bbb", "p-main-to-ccc"]
     node = batch.nodes["transfer/p-main-to-bbb"]
-    assert node.props["status"] == "opportunity"
+    assert node.props["status"] == "opportunity" and node.props["basis"] == "matchmaking"  # a suggestion
     links = {(l.source, l.rel, l.target) for l in batch.links.values() if l.source == "transfer/p-main-to-bbb"}
     assert links == {("transfer/p-main-to-bbb", "practice", "practice/p-main"),
                      ("transfer/p-main-to-bbb", "exporter", "country/AAA"),
@@ -91,8 +91,14 @@ def test_saving_twice_changes_nothing(bundled_graph):
     assert first.saved, "the Dhaka workshop should yield at least one new opportunity"
     after = bundled_graph.catalog
     for id_ in first.saved:
-        assert after.transfers[id_].status == "opportunity"
+        assert after.transfers[id_].status == "opportunity" and after.transfers[id_].basis == "matchmaking"
         assert after.transfers[id_].event == dhaka.id
+    # saved suggestions are never evidence: the factor analysis and the network count the same as before
+    from psikg.queries.factors import factor_analysis
+    from psikg.queries.network import network_analytics
+
+    assert factor_analysis(after).successes == factor_analysis(catalog).successes
+    assert network_analytics(after).n_transfers == network_analytics(catalog).n_transfers
     # transfers recorded before keep their status
     for transfer in catalog.transfers.values():
         assert after.transfers[transfer.id].status == transfer.status
@@ -102,3 +108,13 @@ def test_saving_twice_changes_nothing(bundled_graph):
     assert hashlib.sha256(bundled_graph.store.path.read_bytes()).hexdigest() == digest
     assert {o.transfer for o in second.opportunities} >= set(first.saved)
     assert all(o.recorded == o.transfer for o in second.opportunities if o.transfer in first.saved)
+
+
+def test_participants_named_and_unassessed():
+    parts = base_parts()
+    parts["events"] = [Event("ws-2", "Workshop", participants=("AAA", "BBB", "JJJ"), participant_count=12)]
+    result = matchmake(hand_catalog(**parts), "ws-2")
+    assert (result.participant_count, result.participants, result.unnamed) == (12, ("AAA", "BBB", "JJJ"), 9)
+    assert result.unassessed == ("JJJ",)  # nothing recorded of its context
+    assert any("names 3" in w for w in result.warnings) and any("JJJ" in w for w in result.warnings)
+    assert {o.candidate.tier for o in result.opportunities} <= {"ready", "unassessed", "blocked"}

@@ -29,11 +29,11 @@ def make_catalog(transfers=TRANSFERS, events=()):
 
 def test_exporters_and_importers():
     result = network_analytics(make_catalog())
-    assert (result.n_transfers, result.n_successful) == (6, 4)
+    assert (result.n_transfers, result.n_successful) == (4, 4)  # opportunities are no partnerships
     assert [(r.party, r.kind, r.successful, r.transfers, r.practices, r.partners) for r in result.exporters] == [
-        ("BGD", "country", 2, 3, 2, 2), ("SGP", "country", 1, 2, 1, 1), ("oecd", "organization", 1, 1, 1, 1)]
+        ("BGD", "country", 2, 2, 2, 2), ("SGP", "country", 1, 1, 1, 1), ("oecd", "organization", 1, 1, 1, 1)]
     assert [(r.party, r.successful, r.transfers) for r in result.importers] == [
-        ("PER", 1, 2), ("BTN", 1, 1), ("SOM", 1, 1), ("UGA", 1, 1), ("NPL", 0, 1)]
+        ("BTN", 1, 1), ("PER", 1, 1), ("SOM", 1, 1), ("UGA", 1, 1)]
     assert result.exporters[0].name == "Name BGD"
 
 
@@ -80,3 +80,10 @@ def test_small_samples_are_flagged_and_empty_graph():
     empty = network_analytics(Catalog.of())
     assert (empty.n_nodes, empty.brokers, empty.communities, empty.modularity) == (0, (), (), None)
     assert set(empty.as_dict()) >= {"exporters", "importers", "brokers", "communities", "modularity", "notes"}
+
+
+def test_network_and_factors_count_the_same_successes(bundled_catalog):
+    """Issue 14: one verdict, so `psikg network` and `psikg factors` count the same successes."""
+    from psikg.queries.factors import factor_analysis
+
+    assert network_analytics(bundled_catalog).n_successful == factor_analysis(bundled_catalog).successes

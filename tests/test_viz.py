@@ -34,10 +34,10 @@ def hand_catalog() -> Catalog:
     """Network view, default kinds: 16 nodes (DDD, goal 1, factor fx and theme t-unused link to
     nothing and are left out), 21 links (see test_network_view_counts_by_hand)."""
     return Catalog.of(
-        countries=[Country("AAA", "Aland", "Africa", "Eastern Africa"),
-                   Country("BBB", "Bravia", "Asia", "Southern Asia"),
-                   Country("CCC", "Carto", "Europe", "Northern Europe"),
-                   Country("DDD", "Dorn", "Africa", "Western Africa")],
+        countries=[Country("AAA", "Aland", "Africa", "Eastern Africa", un_member=True),
+                   Country("BBB", "Bravia", "Asia", "Southern Asia", un_member=True),
+                   Country("CCC", "Carto", "Europe", "Northern Europe", un_member=True),
+                   Country("DDD", "Dorn", "Africa", "Western Africa", un_member=True)],
         goals=[Goal("1", "No poverty"), Goal("16", "Peace and institutions"), Goal("17", "Partnerships")],
         targets=[Target("1.1", "1", "Extreme poverty"), Target("16.6", "16", "Effective institutions"),
                  Target("17.18", "17", "Data capacity")],

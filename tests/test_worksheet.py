@@ -73,16 +73,23 @@ def test_gaps_ordered_by_criticality(catalog):
 
 
 def test_adopters_needs_score_and_questions(sheet):
-    assert [(a.country, a.transfer, a.status) for a in sheet.adopters] == [
-        ("DDD", "t0", "agreed"), ("DDD", "t1", "adopted"), ("EEE", "t2", "implementing"), ("HHH", "t3", "agreed")]
-    assert sheet.adopters[1].same_income_group and not sheet.adopters[1].same_subregion
+    # every transfer to another country except the opportunity (t4), with its verdict
+    assert sorted((a.country, a.transfer, a.status, a.verdict) for a in sheet.adopters) == [
+        ("DDD", "t0", "agreed", "open"), ("DDD", "t1", "adopted", "success"),
+        ("EEE", "t2", "implementing", "success"), ("HHH", "t3", "agreed", "open"), ("III", "t5", "stalled", "open")]
+    ddd = next(a for a in sheet.adopters if a.transfer == "t1")
+    assert ddd.same_income_group and not ddd.same_subregion
+    assert [a.similarity for a in sheet.adopters] == sorted((a.similarity for a in sheet.adopters), reverse=True)
     assert [t.id for t in sheet.targets] == ["16.6", "17.18"]
     assert [t.id for t in sheet.served_targets] == ["16.6"]
     assert [n.need for n in sheet.needs] == ["bbb-gov"]
     assert sheet.match.score == pytest.approx(0.61, abs=1e-12)
     assert sheet.engagement is None
     assert any("Political champion (critical) is absent in Country BBB" in q for q in sheet.questions)
-    assert any("Country DDD, Country EEE, Country HHH" in q for q in sheet.questions)
+    assert any("Country DDD" in q and "Country HHH" in q for q in sheet.questions)
+    assert not any("No other country" in q for q in sheet.questions)
+    assert any("Political champion (critical) is known to be absent" in r for r in sheet.risks)
+    assert any("t5" in r and "stalled" in r for r in sheet.risks)
 
 
 def test_adopters_ordered_by_similarity_to_the_importer(catalog):
@@ -92,12 +99,16 @@ def test_adopters_ordered_by_similarity_to_the_importer(catalog):
     parts["statements"] += [FactorStatement("HHH", "broadband", True, "2020"),
                             FactorStatement("HHH", "budget", True, "2020")]
     sheet = worksheet(hand_catalog(**parts), "p-main", "BBB")
-    assert sheet.adopters[0].country == "HHH" and sheet.adopters[0].similarity == pytest.approx(1.0)
+    # context 1.0 (the same satisfied factors); structure: sub-region differs, income unknown, no flags: 0.5
+    assert sheet.adopters[0].country == "HHH" and sheet.adopters[0].similarity == pytest.approx(0.75)
     assert sheet.adopters[0].shared_factors == ("broadband", "connectivity", "budget", "infra")
 
 
 def test_engaged_importer_and_organization_exporter(catalog):
-    assert worksheet(catalog, "p-main", "EEE").engagement == "implementing (transfer t2)"
+    engaged = worksheet(catalog, "p-main", "EEE")
+    assert engaged.engagement == "implementing (transfer t2)"
+    assert engaged.recorded and engaged.recorded[0].startswith("t2: status implementing")
+    assert any("already implementing" in step for step in engaged.steps)
     sheet = worksheet(catalog, "p-org", "CCC")
     assert sheet.exporter == "orgx" and sheet.exporter_kind == "organization" and sheet.exporter_name == "Org X"
     assert all(r.exporter_status == "not-applicable" for r in sheet.factors)
@@ -116,8 +127,10 @@ def test_errors(catalog):
 def test_markdown(sheet):
     text = to_markdown(sheet)
     assert text.startswith("# Reverse-engineering worksheet: Main practice")
-    for heading in ("## 1. The practice", "## 2. Why it worked in Country AAA", "## 3. Country BBB's context",
-                    "## 4. Gaps", "## 5. Who already took it up", "## 6. SDG targets", "## 7. Questions"):
+    for heading in ("## 1. The practice", "## 2. Why it worked in Country AAA", "## 3. Country BBB's preconditions",
+                    "## 4. Gaps", "## 5. Who already took it up", "## 6. Risks", "## 7. Adoption steps",
+                    "## 8. Country BBB's own related practices", "## 9. Recorded for Country BBB",
+                    "## 10. SDG targets", "## 11. Questions"):
         assert heading in text
     assert "| Political champion | critical | absent | Political champion: absent, as of 2015 |" in text
     assert render(sheet, "md") == text
@@ -172,9 +185,27 @@ def test_html_renders_in_headless_chromium_without_network(bundled_page):
     }, pdf=True)
     assert sheet.title in report.title
     assert report.values["heading"] == f"Reverse-engineering worksheet: {sheet.title}"
-    assert report.values["sections"] == 7
+    assert report.values["sections"] == 11
     assert report.values["rows"] == len(sheet.factors)
     assert report.values["questions"] == len(sheet.questions)
     assert report.errors == []
     assert report.requests == [path.resolve().as_uri()], "the page must load nothing but itself"
     assert report.pdf_bytes > 10_000  # it prints
+
+
+def test_components_outcomes_and_no_contradiction():
+    """Issue 14: components to build and outcomes to measure; never "nobody took it up" beside an engagement."""
+    parts = base_parts()
+    parts["practices"].append(Practice("p-kinds", "Kinds", "AAA", components=("portal",), factors=(
+        PracticeFactor("budget", "critical"), PracticeFactor("broadband", "critical", "Fibre layer", kind="component"),
+        PracticeFactor("champion", "supporting", "Visits halved", kind="outcome"))))
+    from psikg.graph.domain import Transfer
+
+    parts["transfers"].append(Transfer("tk", "p-kinds", "AAA", "CCC", "agreed"))
+    sheet = worksheet(hand_catalog(**parts), "p-kinds", "CCC")
+    assert [r.factor for r in sheet.factors] == ["budget"]
+    assert sheet.builds == ("portal", "Broadband: Fibre layer")
+    assert sheet.measures == ("Political champion: Visits halved",)
+    text = to_markdown(sheet)
+    assert "No country has taken it up" not in text and "is itself engaged" in text
+    assert any("unknown" not in q and "Confirm" in q for q in sheet.steps)

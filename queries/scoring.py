@@ -1,0 +1,340 @@
+"""How well a country fits a practice: the scoring rule, written once for match, solutions and
+matchmake (DESIGN.md, "The core query").
+
+For a practice P with exporter E and a country C, with states as of a year Y
+(:func:`psikg.queries.rules.factor_states`), and W the total weight of P's *preconditions* (a
+factor link of kind ``precondition``; ``component`` and ``outcome`` links never enter the score;
+a critical precondition weighs 1.0, a supporting one 0.5, a factor listed twice counts once with
+its strongest role):
+
+* ``factor_fit`` = weight of P's preconditions present at C / W (0 when W = 0);
+* ``coverage`` = weight of P's preconditions whose state at C is known (present or absent) / W;
+* ``sdg_fit`` = |targets(P) ∩ targets(C)| / |targets(P)|, targets(C) the union of C's needs'
+  targets, a need tagged with a goal covering every target of that goal (0 when P has none);
+* ``evidence`` = 1.0 when P has a transfer with verdict success (:func:`rules.verdict`; started in
+  or before Y when its start year is known) to a country in C's M49 sub-region or income group,
+  0.5 when it has one anywhere else, 0 otherwise;
+* ``score`` = 0.6·factor_fit + 0.3·sdg_fit + 0.1·evidence (:class:`Weights`).
+
+**Tier**: ``blocked`` when a critical precondition is known absent; otherwise ``ready`` when
+coverage >= ``min_coverage`` (default 0.5), else ``unassessed``.
+
+>>> Weights.parse("factor=0.7,sdg=0.3")
+Weights(factor=0.7, sdg=0.3, evidence=0.0)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Iterable, NamedTuple, Sequence, TypeVar
+
+from ..graph.domain import Catalog, Country, Practice
+from . import rules
+from .lookup import sdg_key
+from .weights import check_weights, parse_weights
+
+__all__ = [
+    "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "DEFAULT_MIN_COVERAGE", "STALE_YEARS",
+    "FactorCheck", "EvidenceTransfer", "Fit", "PracticeScorer", "preconditions", "links_of_kind",
+    "ranked", "targets_by_country", "countries_by_target",
+]
+
+#: Weight of a precondition by its role.
+ROLE_WEIGHTS = {"critical": 1.0, "supporting": 0.5}
+#: Scores closer than this count as equal when ranking.
+EPSILON = 1e-9
+#: Tiers, in the order they are shown.
+TIERS = ("ready", "unassessed", "blocked")
+#: A candidate is ready (when not blocked) from this coverage up.
+DEFAULT_MIN_COVERAGE = 0.5
+#: A deciding statement older than this many years before the as-of year is flagged stale.
+STALE_YEARS = 5
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the three components of a match score; they must sum to 1 (:mod:`.weights`)."""
+
+    factor: float = 0.6
+    sdg: float = 0.3
+    evidence: float = 0.1
+
+    def __post_init__(self):
+        check_weights({"factor": self.factor, "sdg": self.sdg, "evidence": self.evidence})
+
+    @classmethod
+    def parse(cls, text: str) -> "Weights":
+        """Weights from ``factor=0.6,sdg=0.3,evidence=0.1``; a weight left out is 0."""
+        return cls(**parse_weights(text, ("factor", "sdg", "evidence")))
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
+class FactorCheck:
+    """One precondition of the practice as seen in a country.
+
+    ``status`` is ``present`` (``via``: the factors stated present that make it so, itself or
+    narrower ones), ``absent`` or ``unknown``; ``weight`` its weight; ``as_of`` the date of the
+    statement that decides (None when undated or unknown); ``stale`` when that statement is older
+    than :data:`STALE_YEARS` before the as-of year.
+    """
+
+    factor: str
+    label: str
+    role: str
+    weight: float
+    status: str
+    via: tuple[str, ...] = ()
+    as_of: str | None = None
+    stale: bool = False
+
+
+@dataclass(frozen=True)
+class EvidenceTransfer:
+    """A successful transfer of the practice used as evidence, and why it counts.
+
+    ``basis`` is ``subregion``, ``income-group``, ``subregion+income-group`` (evidence 1.0) or
+    ``elsewhere`` (0.5).
+    """
+
+    transfer: str
+    importer: str
+    status: str
+    outcome: str
+    basis: str
+
+
+class Fit(NamedTuple):
+    """The numbers of one country for one practice (no explanation: cheap to compute for all; a
+    named tuple because every match builds one per candidate)."""
+
+    country: str
+    score: float
+    factor_fit: float
+    coverage: float
+    sdg_fit: float
+    evidence: float
+    tier: str
+
+
+def links_of_kind(practice: Practice, kind: str) -> list[tuple[str, str, float]]:
+    """(factor, role, weight) of the practice's factor links of ``kind``, each factor once with its
+    strongest role, critical first then by id."""
+    roles: dict[str, str] = {}
+    for link in practice.factors:
+        if (getattr(link, "kind", None) or "precondition") != kind:
+            continue
+        if roles.get(link.factor) != "critical":
+            roles[link.factor] = "critical" if link.role == "critical" else "supporting"
+    items = [(f, role, ROLE_WEIGHTS[role]) for f, role in roles.items()]
+    return sorted(items, key=lambda item: (item[1] != "critical", item[0]))
+
+
+def preconditions(practice: Practice) -> list[tuple[str, str, float]]:
+    """The practice's preconditions: the only factor links that enter matching and factor analysis."""
+    return links_of_kind(practice, "precondition")
+
+
+def _cached(catalog: Catalog, name: str, build: Callable[[], T]) -> T:
+    """A value derived from the catalog, computed once (a catalog is not modified once built)."""
+    key = f"_psikg_{name}"
+    if key not in catalog.__dict__:
+        catalog.__dict__[key] = build()
+    return catalog.__dict__[key]
+
+
+def targets_by_country(catalog: Catalog) -> dict[str, dict[str, tuple[str, ...]]]:
+    """country -> target -> ids of the country's needs that ask for it (rules.need_targets)."""
+    def build():
+        index: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for country, needs in catalog.needs_by_country.items():
+            for need in needs:
+                for target in rules.need_targets(catalog, need):
+                    index[country][target].append(need.id)
+        return {c: {t: tuple(n) for t, n in by_target.items()} for c, by_target in index.items()}
+
+    return _cached(catalog, "targets_by_country", build)
+
+
+def countries_by_target(catalog: Catalog) -> dict[str, frozenset[str]]:
+    """target -> the countries whose needs ask for it (the inverted :func:`targets_by_country`)."""
+    def build():
+        index: dict[str, set[str]] = defaultdict(set)
+        for country, by_target in targets_by_country(catalog).items():
+            for target in by_target:
+                index[target].add(country)
+        return {t: frozenset(c) for t, c in index.items()}
+
+    return _cached(catalog, "countries_by_target", build)
+
+
+def _countries_by_group(catalog: Catalog) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """M49 sub-region -> countries, income group -> countries (computed once per catalog)."""
+    def build():
+        by_subregion: dict[str, list[str]] = defaultdict(list)
+        by_income: dict[str, list[str]] = defaultdict(list)
+        for country in catalog.countries.values():
+            if country.subregion is not None:
+                by_subregion[country.subregion].append(country.id)
+            if country.income_group is not None:
+                by_income[country.income_group].append(country.id)
+        return ({k: tuple(v) for k, v in by_subregion.items()}, {k: tuple(v) for k, v in by_income.items()})
+
+    return _cached(catalog, "countries_by_group", build)
+
+
+def _subregion_income(country: Country | None) -> tuple[str | None, str | None]:
+    return (country.subregion, country.income_group) if country else (None, None)
+
+
+class PracticeScorer:
+    """The scoring rule for one practice as of one year. What every country shares (the weighted
+    preconditions, targets, successful transfers) is computed once; :meth:`fit` gives the numbers,
+    :meth:`checks` and :meth:`evidence_transfers` the explanation."""
+
+    def __init__(self, catalog: Catalog, practice: Practice, weights: Weights = DEFAULT_WEIGHTS,
+                 year: int | None = None, min_coverage: float = DEFAULT_MIN_COVERAGE):
+        self.catalog, self.practice, self.weights = catalog, practice, weights
+        self.year = rules.current_year() if year is None else year
+        self.min_coverage = min_coverage
+        self.states = rules.states_by_country(catalog, self.year)
+        self.wanted = targets_by_country(catalog)
+        self.wanting = countries_by_target(catalog)
+        self.factors = preconditions(practice)
+        self.total = sum(weight for _, _, weight in self.factors)
+        self.targets = tuple(sorted(set(practice.targets), key=sdg_key))
+        self.successful = [(t, *_subregion_income(catalog.countries.get(t.importer)))
+                           for t in catalog.transfers_by_practice.get(practice.id, ())
+                           if rules.is_successful(t) and (t.start_year is None or t.start_year <= self.year)]
+        self.near_subregions = {s for _, s, _ in self.successful if s is not None}
+        self.near_incomes = {i for _, _, i in self.successful if i is not None}
+
+    def fit(self, country: str) -> Fit:
+        """The numbers and the tier of ``country``."""
+        return self.fits((country,))[0]
+
+    def fits(self, countries: Sequence[str]) -> list[Fit]:
+        """The numbers and the tiers of ``countries``, in their order. The work is done per
+        precondition and per target through the inverted indexes of states and needs, so scoring
+        every country costs little more than scoring one."""
+        present_index, absent_index = rules.countries_by_state(self.catalog, self.year)
+        present_weight: dict[str, float] = defaultdict(float)
+        known_weight: dict[str, float] = defaultdict(float)
+        blocked: set[str] = set()
+        for factor, role, weight in self.factors:
+            for country in present_index.get(factor, ()):
+                present_weight[country] += weight
+                known_weight[country] += weight
+            for country in absent_index.get(factor, ()):
+                known_weight[country] += weight
+                if role == "critical":
+                    blocked.add(country)
+        wanted_count: dict[str, int] = defaultdict(int)
+        for target in self.targets:
+            for country in self.wanting.get(target, ()):
+                wanted_count[country] += 1
+        total, n_targets, w = self.total, len(self.targets), self.weights
+        near = self._near()
+        base_evidence = 0.5 if self.successful else 0.0
+        found = []
+        for country in countries:
+            factor_fit = present_weight.get(country, 0.0) / total if total else 0.0
+            coverage = known_weight.get(country, 0.0) / total if total else 0.0
+            sdg_fit = wanted_count.get(country, 0) / n_targets if n_targets else 0.0
+            evidence = 1.0 if country in near else base_evidence
+            score = w.factor * factor_fit + w.sdg * sdg_fit + w.evidence * evidence
+            tier = "blocked" if country in blocked else (
+                "ready" if coverage >= self.min_coverage - EPSILON else "unassessed")
+            found.append(Fit(country, score, factor_fit, coverage, sdg_fit, evidence, tier))
+        return found
+
+    def _near(self) -> set[str]:
+        """Countries in the sub-region or income group of an importer of a successful transfer."""
+        by_subregion, by_income = _countries_by_group(self.catalog)
+        near: set[str] = set()
+        for subregion in self.near_subregions:
+            near.update(by_subregion.get(subregion, ()))
+        for income in self.near_incomes:
+            near.update(by_income.get(income, ()))
+        return near
+
+    def checks(self, country: str) -> list[FactorCheck]:
+        """Each precondition's state at ``country``, critical first then by id."""
+        states = self.states.get(country, rules.NO_STATES)
+        label = self._label
+        found = []
+        for factor, role, weight in self.factors:
+            status = states.state(factor)
+            via = states.present.get(factor, ())
+            deciding = [states.decisive[f] for f in (via or (factor,)) if f in states.decisive]
+            as_of = max((s.as_of for s in deciding if s.as_of), key=rules.as_of_order, default=None)
+            year = rules.statement_year(as_of)
+            stale = status != "unknown" and year is not None and year < self.year - STALE_YEARS
+            found.append(FactorCheck(factor, label(factor), role, weight, status, via, as_of, stale))
+        return found
+
+    def _label(self, factor: str) -> str:
+        found = self.catalog.factors.get(factor)
+        return found.label if found else factor
+
+    def matching(self, country: str) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+        """P's targets that C's needs ask for, and need id -> those of its targets."""
+        wanted = self.wanted.get(country) or {}
+        targets = tuple(t for t in self.targets if t in wanted)
+        by_need: dict[str, list[str]] = defaultdict(list)
+        for target in targets:
+            for need_id in wanted[target]:
+                by_need[need_id].append(target)
+        return targets, dict(sorted(by_need.items()))
+
+    def evidence_transfers(self, country: str) -> tuple[EvidenceTransfer, ...]:
+        """The successful transfers behind ``evidence``: the near ones when any, else all."""
+        subregion, income = _subregion_income(self.catalog.countries.get(country))
+        near, elsewhere = [], []
+        for transfer, other_subregion, other_income in self.successful:
+            same = [name for name, mine, theirs in (("subregion", subregion, other_subregion),
+                                                    ("income-group", income, other_income))
+                    if mine is not None and mine == theirs]
+            item = EvidenceTransfer(transfer.id, transfer.importer, transfer.status, transfer.outcome,
+                                    "+".join(same) or "elsewhere")
+            (near if same else elsewhere).append(item)
+        return tuple(near) if near else tuple(elsewhere)
+
+
+def _chains(keyed: list, index: int) -> list[list]:
+    """Split a sorted list into runs whose ``key[index]`` values are each within EPSILON of the
+    previous one."""
+    runs: list[list] = []
+    for item in keyed:
+        if runs and abs(runs[-1][-1][0][index] - item[0][index]) <= EPSILON:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def ranked(items: Iterable[T], key: Callable[[T], tuple[float, float, tuple | str]]) -> list[T]:
+    """Sort by ``key(item) = (score, factor_fit, ids)``: score, then factor_fit, descending, then
+    ids ascending. Values within :data:`EPSILON` of each other count as equal (a run of values each
+    within EPSILON of the next is one tie). Every ranking of psikg's matchmaking uses it.
+
+    >>> ranked([("B", 0.5), ("A", 0.5 - 1e-12), ("C", 0.7)], lambda x: (x[1], 0.0, x[0]))
+    [('C', 0.7), ('A', 0.499999999999), ('B', 0.5)]
+    """
+    keyed = sorted(((key(item), item) for item in items), key=lambda p: (-p[0][0], -p[0][1], p[0][2]))
+    near_ties = any(0 < a[0][0] - b[0][0] <= EPSILON or (a[0][0] == b[0][0] and 0 < a[0][1] - b[0][1] <= EPSILON)
+                    for a, b in zip(keyed, keyed[1:]))
+    if not near_ties:  # the exact order is the answer
+        return [item for _, item in keyed]
+    result: list[T] = []
+    for by_score in _chains(keyed, 0):
+        by_score.sort(key=lambda p: (-p[0][1], p[0][2]))
+        for by_fit in _chains(by_score, 1):
+            by_fit.sort(key=lambda p: p[0][2])
+            result.extend(item for _, item in by_fit)
+    return result
