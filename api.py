@@ -198,7 +198,7 @@ class Psikg:
                   sources=(), outcome: str | None = None, force: str | None = None):
         """Record one step of a transfer's status history (``date`` defaults to today) in one atomic
         write, and return the transfer's history after it (oldest first). A move outside the
-        documented transitions (:data:`psikg.queries.rules.STATUS_TRANSITIONS`) raises
+        documented transitions (:data:`psikg.ontology.lifecycle.STATUS_TRANSITIONS`) raises
         FollowUpError unless ``force`` gives the reason; nothing is written then."""
         import datetime
 

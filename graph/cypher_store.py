@@ -184,7 +184,7 @@ class CypherStore:
 
     def catalog(self):
         if self._catalog is None:
-            from .domain import catalog_from_store
+            from .catalog import catalog_from_store
 
             self._catalog = catalog_from_store(self)
         return self._catalog

@@ -97,7 +97,7 @@ class EmbeddedStore:
                 # garbage collector's scans, which otherwise pause queries for tens of ms.
                 gc.freeze()
             else:
-                from .domain import catalog_from_store
+                from .catalog import catalog_from_store
 
                 self._catalog = catalog_from_store(self)
         return self._catalog
@@ -115,7 +115,7 @@ class EmbeddedStore:
 
     def grouped_links(self, kind: str, rel: str) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
         """The ``rel`` links of ``kind`` by source id, each list sorted by (target kind, target id):
-        the shape the catalog reads, served without regrouping (see graph.domain)."""
+        the shape the catalog reads, served without regrouping (see graph.catalog)."""
         return self._derive("grouped_links", self._group_links).get((kind, rel), {})
 
     def node(self, kind: str, id_: str) -> dict[str, Any] | None:
@@ -216,7 +216,7 @@ class EmbeddedStore:
                 self._data = None  # the file still holds the last good version
                 raise
             self._data, self._derived, self._catalog = data, {}, None
-            from .domain import catalog_from_store
+            from .catalog import catalog_from_store
 
             catalog = catalog_from_store(self)
             self._derived = {}  # the indexes the catalog was read through are not needed any more

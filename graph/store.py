@@ -1,7 +1,7 @@
 """The one seam between psikg and where its graph lives.
 
 A store holds nodes (``kind``, ``id``, properties) and typed links. Queries never talk to a
-backend directly: they read a :class:`~psikg.graph.domain.Catalog`, which every store builds from
+backend directly: they read a :class:`~psikg.ontology.domain.Catalog`, which every store builds from
 the same bulk reads (``nodes`` and ``links``). Backends are imported only when first asked for.
 """
 

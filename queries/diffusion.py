@@ -19,7 +19,7 @@ import difflib
 from dataclasses import dataclass
 
 from ..errors import UnknownIdError
-from ..graph.domain import Catalog, Transfer
+from ..ontology.domain import Catalog, Transfer
 from .graphs import counts_as_transfer, node_kind
 from .lookup import practice_of
 from .rules import is_successful
@@ -199,7 +199,7 @@ def _describe(node: DiffusionNode) -> str:
 def render_tree(result: Diffusion) -> str:
     """The tree as text, one party per line, in the manner of ``tree(1)``.
 
-    >>> from ..graph.domain import Catalog, Country, Practice, Transfer
+    >>> from ..ontology.domain import Catalog, Country, Practice, Transfer
     >>> catalog = Catalog.of(countries=[Country("BGD", "Bangladesh"), Country("PER", "Peru")],
     ...                      practices=[Practice("p", "SDG Tracker", "BGD")],
     ...                      transfers=[Transfer("t1", "p", "BGD", "PER", "agreed", start_year=2018)])

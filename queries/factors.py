@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from ..graph.domain import Catalog, Transfer
+from ..ontology.domain import Catalog, Transfer
 from .rules import factors_satisfied
 from .sample import SMALL_N, is_small, small_note
 

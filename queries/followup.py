@@ -32,9 +32,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date as Date
 
 from ..errors import UnknownIdError
-from ..graph.domain import Catalog, StatusStep, Transfer
+from ..ontology.domain import Catalog, StatusStep, Transfer
 from ..ontology.model import ENUMS
-from .rules import OPEN_STATUSES, as_of_order
+from ..ontology.lifecycle import OPEN_STATUSES, as_of_order
 
 __all__ = [
     "FUNNEL", "Partnership", "Partnerships", "partnerships", "ReportTransfer", "GroupCount", "FunnelStage",

@@ -24,7 +24,7 @@ import difflib
 from dataclasses import dataclass
 
 from ..errors import UnknownIdError
-from ..graph.domain import Catalog
+from ..ontology.domain import Catalog
 from .lookup import country_of
 from .rules import need_targets
 from .sample import is_small, small_note

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 
 from ..errors import UnknownIdError
-from ..graph.domain import Catalog, Country, Event, Need, Practice
+from ..ontology.domain import Catalog, Country, Event, Need, Practice
 
 __all__ = ["practice_of", "country_of", "event_of", "need_of", "nearest", "sdg_key"]
 

@@ -41,7 +41,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence, TypeVar
 
-from ..graph.domain import Catalog, Country, FactorStatement, Practice, Transfer
+from ..ontology.domain import Catalog, Country, FactorStatement, Practice, Transfer
 from . import rules
 from .lookup import practice_of, sdg_key
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..graph.domain import Catalog
+from ..ontology.domain import Catalog
 from .graphs import Link, cooperation_graph, links_between, transfer_graph
 from .lookup import country_of
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..graph.domain import Catalog
+from ..ontology.domain import Catalog
 from . import rules
 from .lookup import country_of
 from .match import ranked

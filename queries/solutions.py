@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from ..graph.domain import Catalog, Need, Practice
+from ..ontology.domain import Catalog, Need, Practice
 from . import rules
 from .lookup import country_of, need_of, sdg_key
 from .match import STATUS_ORDER, EvidenceTransfer, FactorCheck, Scorer, Weights, ranked

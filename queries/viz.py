@@ -46,7 +46,7 @@ from typing import Iterable, Sequence
 from urllib.parse import quote
 
 from ..errors import PsikgError, UnknownIdError
-from ..graph.domain import Catalog
+from ..ontology.domain import Catalog
 from ..ontology.model import SDG_NS
 from . import rules
 from .lookup import country_of, nearest, practice_of, sdg_key
@@ -1291,7 +1291,7 @@ def build_view(catalog: Catalog, view: str = "network", **options) -> VizGraph:
 def render_view(catalog: Catalog, view: str = "network", *, layout: str = "auto", **options) -> str:
     """The HTML page of a view (what ``psikg viz`` writes and ``psikg serve`` serves).
 
-    >>> from psikg.graph.domain import Catalog
+    >>> from psikg.ontology.domain import Catalog
     >>> "psikgReady" in render_view(Catalog())
     True
     """

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..graph.domain import Catalog, FactorStatement
+from ..ontology.domain import Catalog, FactorStatement
 from . import rules
 from .lookup import country_of, practice_of, sdg_key
 from .match import (

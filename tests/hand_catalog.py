@@ -35,7 +35,7 @@ Engaged: DDD adopted, EEE implementing, HHH agreed. AAA is the exporter.
 
 from __future__ import annotations
 
-from psikg.graph.domain import (
+from psikg.ontology.domain import (
     Catalog, Country, Event, Factor, FactorStatement, Goal, Need, Organization, Practice,
     PracticeFactor, Target, Theme, Transfer,
 )

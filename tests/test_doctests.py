@@ -1,5 +1,5 @@
 """The examples in docstrings are tested: every module of ``psikg.queries`` (and the loaders'
-status history) runs its doctests."""
+status history, the transfer lifecycle) runs its doctests."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import psikg.queries
 
 QUERIES = Path(psikg.queries.__path__[0])
 MODULES = sorted(f"psikg.queries.{m.name}" for m in pkgutil.iter_modules([str(QUERIES)])
-                 if ">>> " in (QUERIES / f"{m.name}.py").read_text(encoding="utf-8")) + ["psikg.loaders.history"]
+                 if ">>> " in (QUERIES / f"{m.name}.py").read_text(encoding="utf-8")) + ["psikg.loaders.history", "psikg.ontology.lifecycle"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from psikg.errors import PsikgError, UnknownIdError
-from psikg.graph.domain import Country, Factor, FactorStatement, Practice, PracticeFactor, Transfer
+from psikg.ontology.domain import Country, Factor, FactorStatement, Practice, PracticeFactor, Transfer
 from psikg.queries import rules
 from psikg.queries.match import (
     ROLE_WEIGHTS, Candidate, Weights, latest_statements, match, ranked, score_country,
@@ -184,7 +184,7 @@ def test_ties_broken_by_factor_fit_then_iso3():
     parts = base_parts()
     parts["countries"] += [Country("ZZA", "A", None, "S9", None, None), Country("ZZB", "B", None, "S9", None, None)]
     parts["statements"].append(FactorStatement("ZZB", "budget", True, "2020"))  # factor_fit 0.2
-    from psikg.graph.domain import Need
+    from psikg.ontology.domain import Need
     parts["needs"].append(Need("zza-need", "ZZA", "Data", targets=("17.18",)))  # sdg_fit 0.5
     parts["transfers"] = []
     weights = Weights(factor=0.5, sdg=0.2, evidence=0.0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from psikg.errors import UnknownIdError
-from psikg.graph.domain import FactorStatement
+from psikg.ontology.domain import FactorStatement
 from psikg.queries.similar import factor_depth, similar
 
 from .hand_catalog import base_parts, hand_catalog

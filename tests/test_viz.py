@@ -16,7 +16,7 @@ import pytest
 
 from psikg.cli import cli
 from psikg.errors import PsikgError, UnknownIdError
-from psikg.graph.domain import (
+from psikg.ontology.domain import (
     Catalog, Country, Event, Factor, Goal, Need, Network, Organization, Practice, PracticeFactor, Target,
     Theme, Transfer,
 )

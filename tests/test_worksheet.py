@@ -8,7 +8,7 @@ import re
 import pytest
 
 from psikg.errors import UnknownIdError
-from psikg.graph.domain import Practice, PracticeFactor
+from psikg.ontology.domain import Practice, PracticeFactor
 from psikg.queries.worksheet import worksheet
 from psikg.queries.worksheet_render import render, to_html, to_markdown
 
@@ -87,7 +87,7 @@ def test_adopters_needs_score_and_questions(sheet):
 
 def test_adopters_ordered_by_similarity_to_the_importer(catalog):
     parts = base_parts()
-    from psikg.graph.domain import FactorStatement
+    from psikg.ontology.domain import FactorStatement
 
     parts["statements"] += [FactorStatement("HHH", "broadband", True, "2020"),
                             FactorStatement("HHH", "budget", True, "2020")]
