@@ -174,7 +174,7 @@ class Psikg:
     def worksheet(self, practice_id: str, country: str):
         """The reverse-engineering worksheet for a practice and an importer
         (:class:`psikg.queries.worksheet.Worksheet`); render it with
-        :func:`psikg.queries.worksheet_render.render`."""
+        :func:`psikg.views.worksheet_render.render`."""
         from .queries.worksheet import worksheet
 
         return worksheet(self.catalog, practice_id, country)
@@ -183,8 +183,8 @@ class Psikg:
         """The HTML page of a network view, self-contained (it opens offline): ``network``
         (``kinds=``, ``goal=``, ``region=``, ``theme=``), ``transfers``, ``focus`` (``node=``,
         ``depth=``) or ``match`` (``practice=``, ``top=``, ``country=``); written to ``path`` too
-        when given. The view as data: :func:`psikg.queries.viz.build_view`."""
-        from .queries.viz import render_view
+        when given. The view as data: :func:`psikg.views.viz.build_view`."""
+        from .views.viz import render_view
 
         page = render_view(self.catalog, view, layout=layout, **options)
         if path is not None:

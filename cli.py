@@ -721,7 +721,7 @@ def worksheet_command(ctx, practice, country, output, fmt):
     Example:
       psikg worksheet bgd-sdg-tracker PER -o sdg-tracker-peru.html
     """
-    from .queries.worksheet_render import render
+    from .views.worksheet_render import render
 
     if fmt is None:
         suffix = output.suffix.lower() if output else ".md"
@@ -903,7 +903,7 @@ def viz_command(ctx, out, transfers, match_practice, country, top, weights, focu
       psikg viz --match bgd-sdg-tracker --top 8 -o match.html
       psikg viz --focus BGD --depth 2 --goal 16
     """
-    from .queries.viz import write_view
+    from .views.viz import write_view
 
     if sum(bool(x) for x in (transfers, match_practice, focus)) > 1:
         raise click.UsageError("choose one view: --transfers, --match or --focus")

@@ -148,7 +148,7 @@ def report_command(ctx, event, country, output, fmt, as_of):
     import json
 
     from .cli import to_plain
-    from .queries.report_render import render_report
+    from .views.report_render import render_report
 
     if fmt is None and output is not None:
         fmt = {"html": "html", "htm": "html", "md": "md", "markdown": "md", "json": "json"}.get(

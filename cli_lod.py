@@ -50,7 +50,7 @@ def export(ctx, fmt, output, base, ontology, license_, publisher):
       psikg export --format jsonld --ontology > psikg.jsonld
     """
     from .config import iri_base
-    from .graph.rdf import DatasetInfo, export as write
+    from .lod.rdf import DatasetInfo, export as write
 
     if fmt is None:
         fmt = _SUFFIX_FORMAT.get(output.suffix.lower(), "ttl") if output else "ttl"
@@ -112,7 +112,7 @@ def sparql(ctx, query, fmt, base, limit):
     from .errors import PsikgError
     import pyoxigraph as ox
 
-    from .graph.sparql import (QueryRefused, default_workdir, format_results, oxigraph_store,
+    from .lod.sparql import (QueryRefused, default_workdir, format_results, oxigraph_store,
                                prepare_sparql_store, query_prefixes, run_query)
 
     base = base or iri_base()
@@ -122,7 +122,7 @@ def sparql(ctx, query, fmt, base, limit):
     graph_store = _graph(ctx).store
     workdir = default_workdir(graph_store)
     if workdir is not None:  # kept beside the store and reused while it is unchanged (as by psikg serve)
-        from .graph.rdf import DatasetInfo, store_date
+        from .lod.rdf import DatasetInfo, store_date
 
         store = ox.Store.read_only(prepare_sparql_store(graph_store, base, workdir,
                                                         DatasetInfo(modified=store_date(graph_store))))
@@ -197,11 +197,11 @@ def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_)
       curl -H 'Accept: text/turtle' -L http://127.0.0.1:8000/id/country/BGD
     """
     from .config import iri_base
-    from .server import ServerConfig, run
+    from .lod.server import ServerConfig, run
 
     config = ServerConfig(base=base or iri_base(), mount=mount, timeout=timeout, max_results=max_results,
                           workers=workers, license=license_)
-    from .queries.viz import network_page
+    from .views.viz import network_page
 
     config.network_view = lambda store: network_page(store, base=config.base, mount=config.mount)
     run(_graph(ctx).store, config, host=host, port=port)

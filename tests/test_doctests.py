@@ -11,10 +11,14 @@ from pathlib import Path
 import pytest
 
 import psikg.queries
+import psikg.views
 
 QUERIES = Path(psikg.queries.__path__[0])
 MODULES = sorted(f"psikg.queries.{m.name}" for m in pkgutil.iter_modules([str(QUERIES)])
                  if ">>> " in (QUERIES / f"{m.name}.py").read_text(encoding="utf-8")) + ["psikg.loaders.history", "psikg.ontology.lifecycle"]
+VIEWS = Path(psikg.views.__path__[0])
+MODULES += sorted(f"psikg.views.{m.name}" for m in pkgutil.iter_modules([str(VIEWS)])
+                  if ">>> " in (VIEWS / f"{m.name}.py").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -19,8 +19,8 @@ from rdflib.compare import isomorphic
 import psikg
 from psikg.cli import cli
 from psikg.config import DEFAULT_BASE
-from psikg.graph.rdf import FORMATS, export, node_iri, parse_node_iri
-from psikg.graph.sparql import QueryRefused, format_results, oxigraph_store, run_query
+from psikg.lod.rdf import FORMATS, export, node_iri, parse_node_iri
+from psikg.lod.sparql import QueryRefused, format_results, oxigraph_store, run_query
 from psikg.ontology.model import EU_COUNTRY_NS, SDG_NS
 from psikg.ontology.owl import shapes_graph
 
@@ -51,7 +51,7 @@ def bundled(bundled_store_path):
 
 @pytest.fixture(scope="module")
 def exports(bundled) -> dict[str, bytes]:
-    from psikg.graph.rdf import DatasetInfo
+    from psikg.lod.rdf import DatasetInfo
 
     out = {}
     for fmt in FORMATS:
@@ -190,7 +190,7 @@ def test_export_then_load_gives_an_isomorphic_graph(exports, data_graph, tmp_pat
     store = tmp_path / "copy.psikg"
     result = runner.invoke(cli, ["--store", str(store), "load", "--replace", "--no-bundled", str(path)])
     assert result.exit_code == 0, result.output
-    from psikg.graph.rdf import DatasetInfo
+    from psikg.lod.rdf import DatasetInfo
 
     buffer = io.BytesIO()
     export(psikg.open(store).store, buffer, "nt", DEFAULT_BASE, info=DatasetInfo(modified=MODIFIED))

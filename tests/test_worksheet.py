@@ -10,7 +10,7 @@ import pytest
 from psikg.errors import UnknownIdError
 from psikg.ontology.domain import Practice, PracticeFactor
 from psikg.queries.worksheet import worksheet
-from psikg.queries.worksheet_render import render, to_html, to_markdown
+from psikg.views.worksheet_render import render, to_html, to_markdown
 
 from .chromium_pipe import chromium_binary, open_page
 from .hand_catalog import base_parts, hand_catalog

@@ -48,8 +48,8 @@ from urllib.parse import quote
 from ..errors import PsikgError, UnknownIdError
 from ..ontology.domain import Catalog
 from ..ontology.model import SDG_NS
-from . import rules
-from .lookup import country_of, nearest, practice_of, sdg_key
+from ..queries import rules
+from ..queries.lookup import country_of, nearest, practice_of, sdg_key
 
 __all__ = [
     "LAYOUT_THRESHOLD", "DEFAULT_KINDS", "ALL_KINDS", "VIEWS", "KIND_STYLES", "STATUS_STYLES",
@@ -768,7 +768,7 @@ def match_view(catalog: Catalog, practice_id: str, *, top: int | None = 10, coun
 
     Uses :func:`psikg.queries.match.match`, so ranks and scores are those of ``psikg match``.
     """
-    from .match import DEFAULT_WEIGHTS, ROLE_WEIGHTS, match
+    from ..queries.match import DEFAULT_WEIGHTS, ROLE_WEIGHTS, match
 
     practice = practice_of(catalog, practice_id)
     only = None
@@ -1255,7 +1255,7 @@ def render(graph: VizGraph, *, layout: str = "auto", catalog: Catalog | None = N
         notes.insert(0, "Laid out by physics in the browser, which stops once the layout settles "
                         "(the Physics button restarts it).")
     js, css = _vis_assets()
-    net.set_template_dir(str(resources.files("psikg.queries").joinpath(_TEMPLATES)), _TEMPLATE)
+    net.set_template_dir(str(resources.files("psikg.views").joinpath(_TEMPLATES)), _TEMPLATE)
     net.templateEnv = Environment(loader=FileSystemLoader(net.template_dir),
                                   autoescape=select_autoescape(["html"]))
     net.templateEnv.globals.update(

@@ -49,7 +49,7 @@ from urllib.parse import parse_qs, quote, urlencode
 
 import pyoxigraph as ox
 
-from .graph.sparql import RDF_RESULT_FORMATS, RESULT_FORMATS, QueryRefused, format_results, query_prefixes, run_query
+from .sparql import RDF_RESULT_FORMATS, RESULT_FORMATS, QueryRefused, format_results, query_prefixes, run_query
 
 __all__ = ["ServerConfig", "LodServer", "create_app", "run"]
 
@@ -247,11 +247,11 @@ class LodServer:
     """The state behind the app: the graph, the on-disk SPARQL store, the dumps."""
 
     def __init__(self, store, config: ServerConfig):
-        from .graph.rdf import DatasetInfo, store_date
+        from .rdf import DatasetInfo, store_date
 
         self.store, self.config = store, config
         self.base = config.base
-        from .graph.sparql import default_workdir, prepare_sparql_store
+        from .sparql import default_workdir, prepare_sparql_store
 
         defaults = DatasetInfo()
         self.info = DatasetInfo(license=config.license or defaults.license,
@@ -305,7 +305,7 @@ class LodServer:
     # IRIs ------------------------------------------------------------------------------------
 
     def iri(self, kind: str, id_: str) -> str:
-        from .graph.rdf import node_iri
+        from .rdf import node_iri
 
         return node_iri(kind, id_, self.base)
 
@@ -356,8 +356,8 @@ class LodServer:
         return out, incoming
 
     def rdf_document(self, triples: list, fmt: str) -> bytes:
-        from .graph.rdf import write_jsonld
-        from .ontology.owl import namespaces
+        from .rdf import write_jsonld
+        from ..ontology.owl import namespaces
 
         if fmt == "jsonld":
             import io
@@ -372,7 +372,7 @@ class LodServer:
 
     def dump_path(self, fmt: str) -> Path:
         """The dump in ``fmt`` (``ttl``, ``nt``, ``jsonld``, ``xml``, ``nq``), written on first use."""
-        from .graph.rdf import FORMATS, export
+        from .rdf import FORMATS, export
 
         path = self.workdir / f"psikg.{FORMATS[fmt][2]}"
         with self._dump_lock:
@@ -421,7 +421,7 @@ def create_app(store, config: ServerConfig | None = None):
     from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
     from starlette.routing import Mount, Route
 
-    from .graph.rdf import FORMATS, dataset_iri, parse_node_iri
+    from .rdf import FORMATS, dataset_iri, parse_node_iri
 
     config = config or ServerConfig()
     server = LodServer(store, config)
@@ -543,7 +543,7 @@ def create_app(store, config: ServerConfig | None = None):
                          if found else f'<h2>Results for “{html.escape(text)}”</h2><p id="results">Nothing found.</p>')
         stats = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in sorted(counts.items()))
         dumps = " · ".join(f'<a href="{mount}dump/psikg.{FORMATS[f][2]}">{f}</a>' for f in FORMATS)
-        from .cli_lod import SPARQL_DIR
+        from ..cli_lod import SPARQL_DIR
 
         examples = "".join(
             f'<li><a href="{mount}sparql?{urlencode({"query": p.read_text(encoding="utf-8")})}">{html.escape(p.stem)}</a></li>'
@@ -586,7 +586,7 @@ def create_app(store, config: ServerConfig | None = None):
                         headers={"Vary": "Accept"})
 
     def render_ontology(fmt: str) -> Response:
-        from .ontology.owl import ontology_graph
+        from ..ontology.owl import ontology_graph
 
         graph = ontology_graph(server.base)
         if fmt == "html":
@@ -611,14 +611,14 @@ def create_app(store, config: ServerConfig | None = None):
                         headers={"Vary": "Accept"})
 
     async def context(request: Request) -> Response:
-        from .ontology.context import context_text
+        from ..ontology.context import context_text
 
         if "context" not in rendered:
             rendered["context"] = Response(context_text(server.base), media_type="application/ld+json")
         return Response(rendered["context"].body, media_type="application/ld+json")
 
     async def shapes(request: Request) -> Response:
-        from .ontology.owl import shapes_graph
+        from ..ontology.owl import shapes_graph
 
         if "shapes" not in rendered:
             rendered["shapes"] = Response(shapes_graph(server.base).serialize(format="turtle", encoding="utf-8"),

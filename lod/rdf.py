@@ -569,7 +569,7 @@ def batch_from_rdf(triples: Iterable, base: str | None = None, *, known: dict[st
     Statements outside the model (the dataset description, the ontology, derived links such as
     ``skos:exactMatch`` to the EU authority) are skipped.
     """
-    from .records import GraphBatch, node_key
+    from ..graph.records import GraphBatch, node_key
 
     base = _base(base)
     by_kind, class_kind, qualified_classes = _lookup(base)
