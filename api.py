@@ -67,8 +67,7 @@ class Psikg:
                           plan.rows, plan.files, plan.warnings, plan.notes)
 
     def _existing_store(self):
-        exists = getattr(self.store, "exists", None)
-        return self.store if exists is None or exists() else None
+        return self.store if self.store.exists() else None
 
     # Reading -----------------------------------------------------------------------------
 
@@ -254,7 +253,7 @@ class Psikg:
              tracer=None):
         """Copy the whole graph into a Neo4j or FalkorDB database at ``uri``
         (:class:`psikg.graph.push.PushReport`); see :func:`psikg.graph.push.push`."""
-        from .graph.cypher_store import open_database
+        from .graph.store import open_database
         from .graph.push import push
 
         target = open_database(uri, user=user, password=password, database=database, tracer=tracer)
@@ -268,7 +267,7 @@ class Psikg:
         ReadOnlyError for a query that writes, StoreError on the embedded store."""
         from .errors import StoreError
 
-        if "cypher" not in getattr(self.store, "capabilities", ()):
+        if "cypher" not in self.store.capabilities:
             raise StoreError("Cypher needs a graph database store (bolt://…, neo4j://…, falkor://…)")
         columns, rows = self.store.cypher(query, params)
         return [dict(zip(columns, row)) for row in rows]

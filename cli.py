@@ -784,7 +784,7 @@ def push_command(ctx, uri, user, password, database, wipe, batch_size, fmt):
       psikg push --to falkor://127.0.0.1:6379/psikg
       NEO4J_PASSWORD=secret psikg push --to bolt://localhost:7687 --wipe
     """
-    from .graph.cypher_store import open_database
+    from .graph.store import open_database
     from .graph.push import push
 
     source = open_graph(ctx).store
@@ -853,7 +853,7 @@ def cypher_command(ctx, query, params, fmt):
         except ValueError:
             values[name] = raw
     store = open_graph(ctx).store
-    if "cypher" not in getattr(store, "capabilities", ()):
+    if "cypher" not in store.capabilities:
         raise StoreError("Cypher needs a graph database store: run psikg push --to falkor://host:port/graph "
                          "(or bolt://…), then psikg --store <that URI> cypher \"…\". The embedded store "
                          "answers the psikg commands (match, paths, …) directly.")

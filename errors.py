@@ -29,9 +29,12 @@ class UnknownIdError(PsikgError, LookupError):
 
     exit_code = 2
 
-    def __init__(self, kind: str, id_: str, suggestions: list[str] | tuple[str, ...] = ()):
+    def __init__(self, kind: str, id_: str, suggestions: list[str] | tuple[str, ...] = (),
+                 labels: dict[str, str] | None = None):
+        """``labels``: a name to show beside a suggested id (``BGD (Bangladesh)``)."""
         self.kind, self.id, self.suggestions = kind, id_, tuple(suggestions)
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        shown = [f"{s} ({labels[s]})" if labels and s in labels else s for s in self.suggestions]
+        hint = f"; did you mean {', '.join(shown)}?" if shown else ""
         super().__init__(f"unknown {kind} {id_!r}{hint}")
 
 

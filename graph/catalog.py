@@ -43,11 +43,11 @@ def catalog_from_store(store) -> Catalog:
         "country", "factor", "theme", "practice", "context", "need", "transfer", "organization",
         "network", "event", "goal", "target", "status_step")}
 
-    native = getattr(store, "grouped_links", None)  # a store may serve the grouped shape itself
+    native = "grouped_links" in store.capabilities  # a store may serve the grouped shape itself
 
     def links(kind: str, rel: str) -> dict[str, list[tuple[str, str, dict]]]:
-        if native is not None:
-            return native(kind, rel)
+        if native:
+            return store.grouped_links(kind, rel)
         grouped: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
         for source, target_kind, target, props in store.links(kind, rel):
             # Interned ids make a pickled catalog small and quick to read back.
@@ -104,7 +104,8 @@ def catalog_from_store(store) -> Catalog:
         countries=[Country(i, p.get("name") or i, p.get("region"), p.get("subregion"),
                            p.get("intermediate_region"), p.get("income_group"), bool(p.get("ldc")),
                            bool(p.get("lldc")), bool(p.get("sids")), bool(p.get("un_member")),
-                           p.get("iso2"), p.get("m49")) for i, p in nodes["country"].items()],
+                           p.get("iso2"), p.get("m49"), p.get("official_name"))
+                   for i, p in nodes["country"].items()],
         factors=[Factor(i, p.get("label") or i, p.get("definition"), one(factor_broader, i))
                  for i, p in nodes["factor"].items()],
         themes=[Theme(i, p.get("label") or i, p.get("definition"), one(theme_broader, i))

@@ -26,8 +26,7 @@ from typing import Any, Iterator
 
 from ..errors import StoreError
 from ..ontology.model import KINDS
-from .records import GraphBatch, node_key, split_key
-from .store import ApplyResult
+from .records import ApplyResult, GraphBatch, node_key, split_key
 
 __all__ = ["EmbeddedStore"]
 
@@ -52,7 +51,7 @@ class _Graph:
 class EmbeddedStore:
     """A psikg graph kept in process and persisted to one file."""
 
-    capabilities = frozenset({"persistent", "atomic", "networkx"})
+    capabilities = frozenset({"persistent", "atomic", "networkx", "grouped_links"})
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -63,6 +62,9 @@ class EmbeddedStore:
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def describe(self) -> str:
+        return str(self.path)
 
     # Reading the file -----------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable
 
+from .countries import CountryResolver
+
 __all__ = [
     "Country", "Factor", "Theme", "PracticeFactor", "Practice", "FactorStatement", "Need",
     "StatusStep", "Transfer", "Organization", "Network", "Event", "Goal", "Target", "Catalog",
@@ -33,6 +35,7 @@ class Country:
     un_member: bool = False
     iso2: str | None = None
     m49: str | None = None
+    official_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,11 @@ class Catalog:
         for target in self.targets.values():
             grouped[target.goal].append(target.id)
         return {k: tuple(sorted(v)) for k, v in grouped.items()}
+
+    @cached_property
+    def country_resolver(self) -> CountryResolver:
+        """Resolves what a person writes for one of this catalog's countries (ISO3, ISO2, names)."""
+        return CountryResolver.of_countries(self.countries.values())
 
     @cached_property
     def practices_by_country(self) -> dict[str, tuple[Practice, ...]]:

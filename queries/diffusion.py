@@ -171,11 +171,11 @@ def diffusion(catalog: Catalog, practice_id: str) -> Diffusion:
 
 
 def diffusion_from_country(catalog: Catalog, country: str) -> tuple[Diffusion, ...]:
-    """The diffusion tree of every practice originating in ``country`` (ISO3, any case), by id.
+    """The diffusion tree of every practice originating in ``country`` (ISO3, ISO2 or a name), by id.
 
     Raises UnknownIdError when the country is unknown or has no practice.
     """
-    code = country if country in catalog.countries else country.upper()
+    code = catalog.country_resolver.find(country) or country.upper()
     practices = catalog.practices_by_country.get(code, ())
     if not practices:
         known = sorted(catalog.practices_by_country)

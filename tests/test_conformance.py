@@ -20,7 +20,7 @@ import pytest
 import psikg
 from psikg.api import Psikg
 from psikg.errors import PsikgError
-from psikg.graph.cypher_store import open_database
+from psikg.graph.store import open_database
 from psikg.ontology.domain import Catalog
 from psikg.graph.embedded import EmbeddedStore
 from psikg.graph.push import push

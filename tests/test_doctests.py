@@ -15,7 +15,8 @@ import psikg.views
 
 QUERIES = Path(psikg.queries.__path__[0])
 MODULES = sorted(f"psikg.queries.{m.name}" for m in pkgutil.iter_modules([str(QUERIES)])
-                 if ">>> " in (QUERIES / f"{m.name}.py").read_text(encoding="utf-8")) + ["psikg.loaders.history", "psikg.ontology.lifecycle"]
+                 if ">>> " in (QUERIES / f"{m.name}.py").read_text(encoding="utf-8"))
+MODULES += ["psikg.loaders.history", "psikg.ontology.lifecycle", "psikg.ontology.countries"]
 VIEWS = Path(psikg.views.__path__[0])
 MODULES += sorted(f"psikg.views.{m.name}" for m in pkgutil.iter_modules([str(VIEWS)])
                   if ">>> " in (VIEWS / f"{m.name}.py").read_text(encoding="utf-8"))

@@ -163,6 +163,6 @@ def test_native_grouped_links_give_the_same_catalog(bundled_graph):
     store = bundled_graph.store
 
     class GenericOnly:  # the same store seen through the protocol's generic reads only
-        nodes, links = store.nodes, store.links
+        nodes, links, capabilities = store.nodes, store.links, frozenset()
 
     assert catalog_from_store(GenericOnly()) == catalog_from_store(store)
