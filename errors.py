@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PsikgError", "UnknownIdError", "InputIssue", "InputError", "StoreError", "FollowUpError"]
+__all__ = ["PsikgError", "QueryError", "UnknownIdError", "InputIssue", "InputError", "StoreError", "FollowUpError"]
 
 
 class PsikgError(Exception):
     """Root of every error psikg raises on purpose."""
 
     exit_code = 1
+
+
+class QueryError(PsikgError, ValueError):
+    """A query's parameters refused: a count out of range, choices that exclude each other."""
+
+    exit_code = 2
 
 
 class StoreError(PsikgError):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from ..errors import QueryError
 from ..ontology.domain import Catalog
 from . import rules
 from .lookup import country_of
@@ -78,7 +79,7 @@ def similar(catalog: Catalog, country: str, top: int | None = 10) -> Similar:
     Raises UnknownIdError for an unknown country.
     """
     if top is not None and top < 0:
-        raise ValueError(f"top must be at least 0, not {top}")
+        raise QueryError(f"top must be at least 0, not {top}")
     here = country_of(catalog, country).id
     satisfied = rules.satisfied_by_country(catalog)
     mine = satisfied.get(here, frozenset())

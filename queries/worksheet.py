@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import QueryError
 from ..ontology.domain import Catalog, FactorStatement
 from . import rules
 from .lookup import country_of, practice_of, sdg_key
@@ -171,7 +172,7 @@ def worksheet(catalog: Catalog, practice_id: str, country: str,
     practice = practice_of(catalog, practice_id)
     importer = country_of(catalog, country)
     if importer.id == practice.country:
-        raise ValueError(f"{importer.id} is the exporter of {practice.id}: choose another importer")
+        raise QueryError(f"{importer.id} is the exporter of {practice.id}: choose another importer")
     exporter = practice.country or practice.organization
     exporter_kind = "country" if practice.country else "organization"
     if practice.country:
