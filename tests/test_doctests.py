@@ -18,8 +18,8 @@ MODULES = sorted(f"psikg.queries.{m.name}" for m in pkgutil.iter_modules([str(QU
                  if ">>> " in (QUERIES / f"{m.name}.py").read_text(encoding="utf-8"))
 MODULES += ["psikg.loaders.history", "psikg.ontology.lifecycle", "psikg.ontology.countries"]
 VIEWS = Path(psikg.views.__path__[0])
-MODULES += sorted(f"psikg.views.{m.name}" for m in pkgutil.iter_modules([str(VIEWS)])
-                  if ">>> " in (VIEWS / f"{m.name}.py").read_text(encoding="utf-8"))
+MODULES += sorted("psikg.views." + ".".join(path.relative_to(VIEWS).with_suffix("").parts)
+                  for path in VIEWS.rglob("*.py") if ">>> " in path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("name", MODULES)
