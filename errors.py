@@ -37,9 +37,9 @@ class UnknownIdError(PsikgError, LookupError):
 
     def __init__(self, kind: str, id_: str, suggestions: list[str] | tuple[str, ...] = (),
                  labels: dict[str, str] | None = None):
-        """``labels``: a name to show beside a suggested id (``BGD (Bangladesh)``)."""
+        """``labels``: a name to show with a suggested id (``Bangladesh (BGD)``)."""
         self.kind, self.id, self.suggestions = kind, id_, tuple(suggestions)
-        shown = [f"{s} ({labels[s]})" if labels and s in labels else s for s in self.suggestions]
+        shown = [f"{labels[s]} ({s})" if labels and s in labels else s for s in self.suggestions]
         hint = f"; did you mean {', '.join(shown)}?" if shown else ""
         super().__init__(f"unknown {kind} {id_!r}{hint}")
 

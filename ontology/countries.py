@@ -14,7 +14,7 @@ when no code or name matches.
 >>> countries.suggestions("Bangladsh")
 ('BGD',)
 >>> countries.label("BGD")
-'BGD (Bangladesh)'
+'Bangladesh (BGD)'
 """
 
 from __future__ import annotations
@@ -102,18 +102,27 @@ class CountryResolver:
 
     def suggestions(self, text: str, n: int = 5) -> tuple[str, ...]:
         """The ISO3 codes of the countries nearest to ``text``, best first, each once: names that
-        start with it, then the closest codes and names by difflib's ratio."""
+        start with it, then the codes and names closest by difflib's ratio (at least 0.6, and
+        within 0.1 of the closest, so that a near miss is not buried under far ones)."""
         folded = fold(text)
         if not folded:
             return ()
         found = [iso3 for name, iso3 in sorted(self.names.items()) if len(folded) >= 3 and name.startswith(folded)]
         keys = {**{code.lower(): iso3 for code, iso3 in self.codes.items()}, **self.names}
-        found += [keys[k] for k in difflib.get_close_matches(folded, list(keys), n=3 * n, cutoff=0.6)]
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(folded)
+        scored = []
+        for key in sorted(keys):
+            matcher.set_seq1(key)
+            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6:
+                scored.append((-matcher.ratio(), key))
+        scored.sort()
+        found += [keys[key] for score, key in scored if -score >= -scored[0][0] - 0.1]
         return tuple(dict.fromkeys(found))[:n]
 
     def label(self, iso3: str) -> str:
-        """``ISO3 (name)``, as suggestions are shown."""
-        return f"{iso3} ({self.shown[iso3]})" if iso3 in self.shown else iso3
+        """``name (ISO3)``, as suggestions are shown."""
+        return f"{self.shown[iso3]} ({iso3})" if iso3 in self.shown else iso3
 
 
 @lru_cache(maxsize=4096)

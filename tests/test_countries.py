@@ -22,7 +22,7 @@ VARIANTS = [
     ("United Republic of Tanzania", "TZA"), ("Tanzania", "TZA"), ("tz", "TZA"),
     ("Côte d'Ivoire", "CIV"), ("Cote d'Ivoire", "CIV"), ("Côte d’Ivoire", "CIV"), ("Ivory Coast", "CIV"),
 ]
-TYPO, TYPO_SUGGESTS = "Bangladsh", "BGD (Bangladesh)"
+TYPO, TYPO_SUGGESTS = "Bangladsh", "Bangladesh (BGD)"
 SOURCE = "https://example.org/country-variants"
 
 
