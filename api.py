@@ -191,6 +191,13 @@ class Psikg:
             Path(path).write_text(page, encoding="utf-8")
         return page
 
+    def write_viz(self, path, view: str = "network", *, layout: str = "auto", **options):
+        """Write the HTML page of a network view to ``path`` (as :meth:`viz`) and return the view
+        drawn (:class:`psikg.views.viz.VizGraph`: its nodes and edges)."""
+        from .views.viz import write_view
+
+        return write_view(path, self.catalog, view, layout=layout, **options)
+
     # Partnership follow-up (loaders/history.py, queries/followup.py) -------------------------
 
     def follow_up(self, transfer: str, status: str, *, date: str | None = None, note: str | None = None,
@@ -262,18 +269,70 @@ class Psikg:
         finally:
             target.close()
 
-    def cypher(self, query: str, params: dict | None = None) -> list[dict]:
-        """A read-only Cypher query on a database store, as one dict per row. Raises
-        ReadOnlyError for a query that writes, StoreError on the embedded store."""
+    def cypher(self, query: str, params: dict | None = None) -> "CypherRows":
+        """A read-only Cypher query on a database store, as one dict per row (``columns`` in the
+        query's order). Raises ReadOnlyError for a query that writes, StoreError on the embedded store."""
         from .errors import StoreError
 
         if "cypher" not in self.store.capabilities:
-            raise StoreError("Cypher needs a graph database store (bolt://…, neo4j://…, falkor://…)")
+            raise StoreError("Cypher needs a graph database store: run psikg push --to falkor://host:port/graph "
+                             "(or bolt://…), then psikg --store <that URI> cypher \"…\". The embedded store "
+                             "answers the psikg commands (match, paths, …) directly.")
         columns, rows = self.store.cypher(query, params)
-        return [dict(zip(columns, row)) for row in rows]
+        return CypherRows([dict(zip(columns, row)) for row in rows], columns)
+
+    # Linked data (lod/; imported on first use) ----------------------------------------------
+
+    def export(self, target, fmt: str = "ttl", *, base: str | None = None, ontology: bool = False, info=None):
+        """Write the whole graph as RDF to ``target`` (a path or a binary stream), with its DCAT/VoID
+        dataset description (:class:`psikg.lod.rdf.DatasetInfo`); what was written
+        (:func:`psikg.lod.rdf.export`)."""
+        from .config import iri_base
+        from .lod.rdf import export
+
+        return export(self.store, target, fmt, base or iri_base(), ontology=ontology, info=info)
+
+    def sparql(self, query: str, *, base: str | None = None):
+        """Run a SPARQL 1.1 query over the graph, in process; pyoxigraph's results. An embedded
+        store's SPARQL store is kept beside it (``{store}.lod``) and reused while it is unchanged.
+        Raises :class:`psikg.lod.sparql.QueryRefused` for an update or a syntax error."""
+        import pyoxigraph as ox
+
+        from .config import iri_base
+        from .lod.sparql import default_workdir, oxigraph_store, prepare_sparql_store, run_query
+
+        base = base or iri_base()
+        workdir = default_workdir(self.store)
+        if workdir is not None:
+            from .lod.rdf import DatasetInfo, store_date
+
+            sparql_store = ox.Store.read_only(prepare_sparql_store(self.store, base, workdir,
+                                                                   DatasetInfo(modified=store_date(self.store))))
+        else:
+            sparql_store = oxigraph_store(self.store, base)
+        return run_query(sparql_store, query, base)
+
+    def serve(self, *, host: str = "127.0.0.1", port: int = 8000, **config) -> None:
+        """Serve the graph as linked data until interrupted; ``config`` as
+        :class:`psikg.lod.server.ServerConfig` (base, mount, timeout, max_results, workers, license)."""
+        from .config import iri_base
+        from .lod.server import ServerConfig, run
+        from .views.viz import network_page
+
+        settings = ServerConfig(**{"base": iri_base(), **{k: v for k, v in config.items() if v is not None}})
+        settings.network_view = lambda store: network_page(store, base=settings.base, mount=settings.mount)
+        run(self.store, settings, host=host, port=port)
 
     def close(self) -> None:
         self.store.close()
+
+
+class CypherRows(list):
+    """The rows of a Cypher query, one dict each, with the query's columns in order."""
+
+    def __init__(self, rows, columns):
+        super().__init__(rows)
+        self.columns = list(columns)
 
 
 def open(location=None, *, tracer=None) -> Psikg:  # noqa: A001 - mirrors the built-in on purpose
