@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def _worker_main(conn, db_path: str, base: str, max_results: int) -> None:  # pragma: no cover - child
+    """A worker's loop: answer each query sent down the pipe, until the pipe closes."""
     store = ox.Store.read_only(db_path)
     while True:
         try:
@@ -38,6 +39,8 @@ def _worker_main(conn, db_path: str, base: str, max_results: int) -> None:  # pr
 
 
 class _Worker:
+    """One worker process and the pipe to it."""
+
     def __init__(self, context, db_path: str, base: str, max_results: int):
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, db_path, base, max_results), daemon=True)

@@ -40,6 +40,7 @@ def plain(message: str, status: int, headers: dict | None = None):
 
 
 def not_found(message: str = "not found"):
+    """404, with a reason."""
     return plain(message, 404)
 
 

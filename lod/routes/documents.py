@@ -67,6 +67,7 @@ def _html_document(server, iri: str, triples: list, incoming: list, link: Callab
 
 
 async def thing(request: Request) -> Response:
+    """A thing's IRI: 303 See Other to the document in the negotiated format (406 when none fits)."""
     server = state(request)
     kind, id_ = request.path_params["kind"], request.path_params["id"]
     iri = f"{server.base}id/{kind}/{quote(id_, safe='-._~')}"
@@ -81,6 +82,7 @@ async def thing(request: Request) -> Response:
 
 
 async def doc(request: Request) -> Response:
+    """A thing's document, in the format its suffix names or the ``Accept`` header asks for."""
     server = state(request)
     kind, id_ = request.path_params["kind"], request.path_params["id"]
     fmt = None
@@ -96,6 +98,7 @@ async def doc(request: Request) -> Response:
 
 
 async def resource(request: Request) -> Response:
+    """The document of an IRI outside the base that the graph describes (the SDG KOS concepts)."""
     server = state(request)
     iri = request.query_params.get("iri", "")
     if not iri or not server.describes(iri):
@@ -108,12 +111,14 @@ async def resource(request: Request) -> Response:
 
 
 async def dataset(request: Request) -> Response:
+    """The DCAT/VoID dataset description, negotiated."""
     server = state(request)
     return document(server, dataset_iri(server.base), _negotiated(request),
                     _suffixed(f"{server.config.mount}dataset"))
 
 
 async def dataset_suffix(request: Request) -> Response:
+    """The dataset description in the format its suffix names."""
     server = state(request)
     fmt = request.path_params["ext"]
     if fmt not in ("html", *RDF_MEDIA):
@@ -122,6 +127,7 @@ async def dataset_suffix(request: Request) -> Response:
 
 
 async def well_known_void(request: Request) -> Response:
+    """The VoID well-known location: 303 to the dataset description."""
     return RedirectResponse(f"{state(request).config.mount}dataset", status_code=303)
 
 
@@ -129,6 +135,7 @@ async def well_known_void(request: Request) -> Response:
 
 
 async def ontology(request: Request) -> Response:
+    """The ontology (OWL), negotiated: HTML lists its classes and properties."""
     server = state(request)
     fmt = _negotiated(request)
     key = f"ontology.{fmt}"
@@ -170,6 +177,7 @@ def _ontology_sections(graph, base: str) -> list[tuple[str, list[tuple[str, str,
 
 
 async def context(request: Request) -> Response:
+    """The JSON-LD context of the dumps and documents."""
     from ...ontology.context import context_text
 
     server = state(request)
@@ -179,6 +187,7 @@ async def context(request: Request) -> Response:
 
 
 async def shapes(request: Request) -> Response:
+    """The SHACL shapes the data is validated with, as Turtle."""
     from ...ontology.owl import shapes_graph
 
     server = state(request)

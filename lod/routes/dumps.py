@@ -15,6 +15,7 @@ _BY_NAME = {f"psikg.{suffix}": fmt for fmt, (_, _, suffix) in FORMATS.items()}
 
 
 def dump(request: Request) -> Response:
+    """A dump of the whole graph, written on first request and then served from the work folder."""
     name = request.path_params["name"]
     if name not in _BY_NAME:
         return not_found()

@@ -20,6 +20,7 @@ _JSON_OR_HTML = {"application/json": "json", "text/html": "html"}
 
 
 async def landing(request: Request) -> Response:
+    """The landing page: search (``q``), the dumps, the endpoints, example queries and counts."""
     server = state(request)
     text = request.query_params.get("q", "").strip()
     if (request.query_params.get("format") == "json"

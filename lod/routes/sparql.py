@@ -28,6 +28,8 @@ _DEFAULT_QUERY = "SELECT ?practice ?title WHERE {\n  ?practice a psikg:Practice 
 
 
 class Cell(NamedTuple):
+    """One cell of the HTML result table: the value and, for an IRI, where it links."""
+
     text: str
     href: str | None = None
 
@@ -42,6 +44,7 @@ class _Asked(NamedTuple):
 
 
 async def sparql(request: Request) -> Response:
+    """Answer a SPARQL query (see the module documentation)."""
     asked = await _read_request(request)
     if isinstance(asked, Response):
         return asked
@@ -77,6 +80,7 @@ async def _read_request(request: Request) -> _Asked | Response:
 
 
 async def _read_post(request: Request, asked: _Asked) -> _Asked | Response:
+    """The query of a POST: from a form or the body itself; updates and other bodies refused."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if len(body) > MAX_QUERY_BYTES:

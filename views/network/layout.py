@@ -87,6 +87,7 @@ def fast_layout(n: int, edges: Sequence[tuple[int, int]], *, seed: int = 7, iter
 
 
 def positions_of(graph: VizGraph) -> dict[str, tuple[float, float]]:
+    """Pixel positions of a view's nodes from :func:`fast_layout` (seeded, so the same every time)."""
     keys = [n.key for n in graph.nodes]
     index = {k: i for i, k in enumerate(keys)}
     pairs = [(index[e.source], index[e.target]) for e in graph.edges]

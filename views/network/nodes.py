@@ -18,11 +18,13 @@ TEXT_LIMIT = 220
 
 
 def short(text: str | None, limit: int = LABEL_LIMIT) -> str:
+    """The text on one line, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(str(text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 def goal_of_target(catalog: Catalog, target: str) -> str:
+    """The SDG goal of a target (from the catalog, else from its code)."""
     found = catalog.targets.get(target)
     return found.goal if found and found.goal else str(target).split(".")[0]
 
@@ -37,6 +39,7 @@ def theme_closure(catalog: Catalog, themes: Iterable[str]) -> tuple[str, ...]:
 
 
 def regions_of(catalog: Catalog, country: str | None) -> tuple[str, ...]:
+    """A country's M49 region and sub-region (what the region filter tests)."""
     found = catalog.countries.get(country) if country else None
     if found is None:
         return ()
@@ -44,6 +47,7 @@ def regions_of(catalog: Catalog, country: str | None) -> tuple[str, ...]:
 
 
 def counts_text(counter: Counter) -> str:
+    """Transfers counted by status, in status order (``2 adopted, 1 stalled``)."""
     return ", ".join(f"{counter[s]} {s}" for s in STATUS_ORDER if counter.get(s)) or "none"
 
 

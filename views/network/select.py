@@ -20,6 +20,7 @@ __all__ = ["network_view", "transfer_view", "focus_view", "check_kinds", "sized_
 
 def drop_unlinked(nodes: dict[str, VizNode], edges: list[VizEdge],
                    kinds=REFERENCE_KINDS) -> tuple[dict[str, VizNode], int]:
+    """The nodes without reference nodes that nothing links to, and how many were dropped."""
     linked = {e.source for e in edges} | {e.target for e in edges}
     kept = {k: n for k, n in nodes.items() if n.kind not in kinds or k in linked}
     return kept, len(nodes) - len(kept)
@@ -42,6 +43,8 @@ def sized_by_degree(nodes: dict[str, VizNode], edges: Sequence[VizEdge]) -> dict
 
 
 def check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
+    """The node kinds asked for (default :data:`DEFAULT_KINDS`); an unknown kind is refused with a
+    suggestion."""
     if kinds is None:
         return DEFAULT_KINDS
     chosen = tuple(dict.fromkeys(k.strip().lower() for k in kinds if k and k.strip()))
@@ -108,7 +111,8 @@ class _WholeNetwork:
                 if roles.get(pf.factor) != "critical":
                     roles[pf.factor] = pf.role
             for factor, role in sorted(roles.items()):
-                self.link(key, self.add("factor", factor), f"{'critical' if role == 'critical' else 'supporting'} factor")
+                relation = f"{'critical' if role == 'critical' else 'supporting'} factor"
+                self.link(key, self.add("factor", factor), relation)
             for theme in sorted(set(practice.themes)):
                 self.link(key, self.add("theme", theme), "theme")
             self.sdg_links(key, practice.targets)
