@@ -128,7 +128,7 @@ def _stamp(store, base: str, info) -> dict:
     import hashlib
     from pathlib import Path
 
-    from .. import __version__
+    from ..version import __version__
     from ..ontology.model import KINDS
 
     path = getattr(store, "path", None)

@@ -5,8 +5,10 @@ implementing → adopted → scaled; stalled and abandoned from any open state (
 implementing, stalled); stalled → implementing again. Restating the current status (a dated update)
 is always allowed; scaled and abandoned are final. Any other move is refused unless it is forced
 with a reason. The current status is the latest step of the history (ordered by date, undated
-first, then by order of recording). Dates order as ``as_of`` values do: an undated value is the
-oldest, and a year (``2012``) comes before any full date within that year (``2012-07-13``).
+first, then by order of recording).
+
+Dates order as ``as_of`` values do: an undated value is the oldest, and a year (``2012``) comes
+before any full date within that year (``2012-07-13``).
 
 >>> as_of_order(None) < as_of_order("2012") < as_of_order("2012-07-13") < as_of_order("2013")
 True
