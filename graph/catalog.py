@@ -34,36 +34,75 @@ def _steps(step_nodes: dict[str, dict], ids: tuple[str, ...]) -> tuple[StatusSte
     return tuple(steps)
 
 
-def catalog_from_store(store) -> Catalog:
-    """Read a catalog from any store through its bulk ``nodes``/``links`` reads.
+#: Every kind the catalog reads.
+KINDS_READ = ("country", "factor", "theme", "practice", "context", "need", "transfer", "organization",
+              "network", "event", "goal", "target", "status_step")
 
-    One read per kind and one per relation, whatever the size of the graph.
-    """
-    nodes = {kind: dict(store.nodes(kind)) for kind in (
-        "country", "factor", "theme", "practice", "context", "need", "transfer", "organization",
-        "network", "event", "goal", "target", "status_step")}
 
-    native = "grouped_links" in store.capabilities  # a store may serve the grouped shape itself
+class _Reads:
+    """The store's nodes, read once per kind, and its links, read once per relation on demand."""
 
-    def links(kind: str, rel: str) -> dict[str, list[tuple[str, str, dict]]]:
-        if native:
-            return store.grouped_links(kind, rel)
+    def __init__(self, store):
+        self.store = store
+        self.native = "grouped_links" in store.capabilities  # a store may serve the grouped shape itself
+        self.nodes = {kind: dict(store.nodes(kind)) for kind in KINDS_READ}
+
+    def links(self, kind: str, rel: str) -> dict[str, list[tuple[str, str, dict]]]:
+        """Links of a relation grouped by source, each list sorted by (target kind, target id)."""
+        if self.native:
+            return self.store.grouped_links(kind, rel)
         grouped: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
-        for source, target_kind, target, props in store.links(kind, rel):
+        for source, target_kind, target, props in self.store.links(kind, rel):
             # Interned ids make a pickled catalog small and quick to read back.
             grouped[source].append((target_kind, sys.intern(target), props))
         for targets in grouped.values():
             targets.sort()  # by (kind, id): unique per source, so the props are never compared
         return grouped
 
-    def one(grouped, id_):
-        found = grouped.get(id_)
-        return found[0][1] if found else None
 
-    def many(grouped, id_) -> tuple[str, ...]:
-        found = grouped.get(id_)
-        return tuple([t[1] for t in found]) if found else ()
+def _one(grouped, id_):
+    found = grouped.get(id_)
+    return found[0][1] if found else None
 
+
+def _many(grouped, id_) -> tuple[str, ...]:
+    found = grouped.get(id_)
+    return tuple([t[1] for t in found]) if found else ()
+
+
+def catalog_from_store(store) -> Catalog:
+    """Read a catalog from any store through its bulk ``nodes``/``links`` reads.
+
+    One read per kind and one per relation, whatever the size of the graph.
+    """
+    reads = _Reads(store)
+    factors, themes = _concepts(reads)
+    organizations, networks, events = _parties(reads)
+    goals, targets = _sdgs(reads)
+    return Catalog.of(countries=_countries(reads), factors=factors, themes=themes, practices=_practices(reads),
+                      statements=_statements(reads), needs=_needs(reads), transfers=_transfers(reads),
+                      organizations=organizations, networks=networks, events=events, goals=goals, targets=targets)
+
+
+def _countries(reads: _Reads) -> list[Country]:
+    return [Country(i, p.get("name") or i, p.get("region"), p.get("subregion"), p.get("intermediate_region"),
+                    p.get("income_group"), bool(p.get("ldc")), bool(p.get("lldc")), bool(p.get("sids")),
+                    bool(p.get("un_member")), p.get("iso2"), p.get("m49"), p.get("official_name"))
+            for i, p in reads.nodes["country"].items()]
+
+
+def _concepts(reads: _Reads) -> tuple[list[Factor], list[Theme]]:
+    factor_broader, theme_broader = reads.links("factor", "broader"), reads.links("theme", "broader")
+    return ([Factor(i, p.get("label") or i, p.get("definition"), _one(factor_broader, i))
+             for i, p in reads.nodes["factor"].items()],
+            [Theme(i, p.get("label") or i, p.get("definition"), _one(theme_broader, i))
+             for i, p in reads.nodes["theme"].items()])
+
+
+def _practices(reads: _Reads) -> list[Practice]:
+    p_country, p_org = reads.links("practice", "country"), reads.links("practice", "organization")
+    p_themes, p_targets = reads.links("practice", "themes"), reads.links("practice", "targets")
+    p_factors = reads.links("practice", "factors")
     shared_factors: dict[tuple, PracticeFactor] = {}
 
     def practice_factor(factor: str, role: str, note: str | None) -> PracticeFactor:
@@ -73,67 +112,64 @@ def catalog_from_store(store) -> Catalog:
             shared_factors[key] = PracticeFactor(factor, role, note)
         return shared_factors[key]
 
-    factor_broader = links("factor", "broader")
-    theme_broader = links("theme", "broader")
-    p_country, p_org = links("practice", "country"), links("practice", "organization")
-    p_themes, p_targets, p_factors = links("practice", "themes"), links("practice", "targets"), links("practice", "factors")
-    c_country, c_present, c_absent = links("context", "country"), links("context", "present"), links("context", "absent")
-    n_country, n_themes, n_targets = links("need", "country"), links("need", "themes"), links("need", "targets")
-    n_goals, n_event = links("need", "goals"), links("need", "event")
-    t_practice, t_exporter, t_importer = links("transfer", "practice"), links("transfer", "exporter"), links("transfer", "importer")
-    t_facilitators, t_event = links("transfer", "facilitators"), links("transfer", "event")
-    t_steps = links("transfer", "steps")
-    o_country = links("organization", "country")
-    net_members = links("network", "members")
-    e_country, e_participants, e_organizers = links("event", "country"), links("event", "participants"), links("event", "organizers")
-    tg_goal = links("target", "goal")
+    return [Practice(
+        i, p.get("title") or i, _one(p_country, i), _one(p_org, i), p.get("year"), p.get("maturity"),
+        _many(p_themes, i), _many(p_targets, i),
+        tuple(practice_factor(f, props.get("role") or "supporting", props.get("note"))
+              for _, f, props in p_factors.get(i, ())),
+        p.get("description"), p.get("problem"), _tuple(p.get("components")), p.get("evidence"),
+        _tuple(p.get("sources"))) for i, p in reads.nodes["practice"].items()]
 
+
+def _statements(reads: _Reads) -> list[FactorStatement]:
+    c_country, c_present, c_absent = (reads.links("context", "country"), reads.links("context", "present"),
+                                      reads.links("context", "absent"))
     statements = []
-    for cid, props in sorted(nodes["context"].items()):
-        country = one(c_country, cid)
+    for cid, props in sorted(reads.nodes["context"].items()):
+        country = _one(c_country, cid)
         for present, grouped in ((True, c_present), (False, c_absent)):
-            for factor in many(grouped, cid):
+            for factor in _many(grouped, cid):
                 statements.append(FactorStatement(country, factor, present, props.get("as_of"), cid,
                                                   _tuple(props.get("sources"))))
+    return statements
 
-    exporters = {}
-    for tid, found in t_exporter.items():
-        exporters[tid] = found[0]
 
-    return Catalog.of(
-        countries=[Country(i, p.get("name") or i, p.get("region"), p.get("subregion"),
-                           p.get("intermediate_region"), p.get("income_group"), bool(p.get("ldc")),
-                           bool(p.get("lldc")), bool(p.get("sids")), bool(p.get("un_member")),
-                           p.get("iso2"), p.get("m49"), p.get("official_name"))
-                   for i, p in nodes["country"].items()],
-        factors=[Factor(i, p.get("label") or i, p.get("definition"), one(factor_broader, i))
-                 for i, p in nodes["factor"].items()],
-        themes=[Theme(i, p.get("label") or i, p.get("definition"), one(theme_broader, i))
-                for i, p in nodes["theme"].items()],
-        practices=[Practice(
-            i, p.get("title") or i, one(p_country, i), one(p_org, i), p.get("year"), p.get("maturity"),
-            many(p_themes, i), many(p_targets, i),
-            tuple(practice_factor(f, props.get("role") or "supporting", props.get("note"))
-                  for _, f, props in p_factors.get(i, ())),
-            p.get("description"), p.get("problem"), _tuple(p.get("components")), p.get("evidence"),
-            _tuple(p.get("sources"))) for i, p in nodes["practice"].items()],
-        statements=statements,
-        needs=[Need(i, one(n_country, i), p.get("title") or i, many(n_themes, i), many(n_targets, i),
-                    many(n_goals, i), p.get("priority"), one(n_event, i), p.get("description"),
-                    _tuple(p.get("sources"))) for i, p in nodes["need"].items()],
-        transfers=[Transfer(
-            i, one(t_practice, i), exporters[i][1] if i in exporters else None, one(t_importer, i),
-            p.get("status"), p.get("outcome") or "unknown",
-            exporters[i][0] if i in exporters else "country", many(t_facilitators, i), one(t_event, i),
-            p.get("start_year"), p.get("note"), _tuple(p.get("sources")),
-            _steps(nodes["status_step"], many(t_steps, i))) for i, p in nodes["transfer"].items()],
-        organizations=[Organization(i, p.get("name") or i, one(o_country, i), p.get("kind"))
-                       for i, p in nodes["organization"].items()],
-        networks=[Network(i, p.get("name") or i, many(net_members, i), p.get("founded"))
-                  for i, p in nodes["network"].items()],
-        events=[Event(i, p.get("name") or i, p.get("place"), one(e_country, i), p.get("start_date"),
-                      p.get("end_date"), many(e_participants, i), p.get("participant_count"),
-                      p.get("opportunities"), many(e_organizers, i)) for i, p in nodes["event"].items()],
-        goals=[Goal(i, p.get("title") or i) for i, p in nodes["goal"].items()],
-        targets=[Target(i, one(tg_goal, i), p.get("title") or i) for i, p in nodes["target"].items()],
-    )
+def _needs(reads: _Reads) -> list[Need]:
+    n_country, n_themes, n_targets = (reads.links("need", "country"), reads.links("need", "themes"),
+                                      reads.links("need", "targets"))
+    n_goals, n_event = reads.links("need", "goals"), reads.links("need", "event")
+    return [Need(i, _one(n_country, i), p.get("title") or i, _many(n_themes, i), _many(n_targets, i),
+                 _many(n_goals, i), p.get("priority"), _one(n_event, i), p.get("description"),
+                 _tuple(p.get("sources"))) for i, p in reads.nodes["need"].items()]
+
+
+def _transfers(reads: _Reads) -> list[Transfer]:
+    t_practice, t_importer = reads.links("transfer", "practice"), reads.links("transfer", "importer")
+    t_facilitators, t_event = reads.links("transfer", "facilitators"), reads.links("transfer", "event")
+    t_steps = reads.links("transfer", "steps")
+    exporters = {tid: found[0] for tid, found in reads.links("transfer", "exporter").items()}
+    return [Transfer(
+        i, _one(t_practice, i), exporters[i][1] if i in exporters else None, _one(t_importer, i),
+        p.get("status"), p.get("outcome") or "unknown",
+        exporters[i][0] if i in exporters else "country", _many(t_facilitators, i), _one(t_event, i),
+        p.get("start_year"), p.get("note"), _tuple(p.get("sources")),
+        _steps(reads.nodes["status_step"], _many(t_steps, i))) for i, p in reads.nodes["transfer"].items()]
+
+
+def _parties(reads: _Reads) -> tuple[list[Organization], list[Network], list[Event]]:
+    o_country, net_members = reads.links("organization", "country"), reads.links("network", "members")
+    e_country, e_participants, e_organizers = (reads.links("event", "country"), reads.links("event", "participants"),
+                                               reads.links("event", "organizers"))
+    return ([Organization(i, p.get("name") or i, _one(o_country, i), p.get("kind"))
+             for i, p in reads.nodes["organization"].items()],
+            [Network(i, p.get("name") or i, _many(net_members, i), p.get("founded"))
+             for i, p in reads.nodes["network"].items()],
+            [Event(i, p.get("name") or i, p.get("place"), _one(e_country, i), p.get("start_date"),
+                   p.get("end_date"), _many(e_participants, i), p.get("participant_count"),
+                   p.get("opportunities"), _many(e_organizers, i)) for i, p in reads.nodes["event"].items()])
+
+
+def _sdgs(reads: _Reads) -> tuple[list[Goal], list[Target]]:
+    tg_goal = reads.links("target", "goal")
+    return ([Goal(i, p.get("title") or i) for i, p in reads.nodes["goal"].items()],
+            [Target(i, _one(tg_goal, i), p.get("title") or i) for i, p in reads.nodes["target"].items()])
