@@ -19,7 +19,7 @@ from .loaders import LoadPlan, prepare_load
 from .queries.show import NodeView, show
 from .queries.stats import Stats, stats
 
-__all__ = ["Psikg", "LoadReport", "open"]
+__all__ = ["Psikg", "LoadReport", "CypherRows", "open", "write_template", "generate"]
 
 log = logging.getLogger(__name__)
 
@@ -325,6 +325,26 @@ class Psikg:
 
     def close(self) -> None:
         self.store.close()
+
+
+def write_template(target) -> list[Path]:
+    """Write an empty, documented input template to ``target`` (an .xlsx workbook, .yaml records
+    or a folder of CSV files, by its suffix); the files written. Raises ValueError for a suffix
+    that is no template format."""
+    from .loaders.template import write_template as write
+
+    return write(Path(target))
+
+
+def generate(out, countries: int = 50, practices: int = 1000, factors: int = 100, *, scale: str | None = None,
+             seed: int = 1) -> dict[str, int]:
+    """Write a synthetic network in the CSV input format to the folder ``out`` (same seed, same
+    files); ``scale`` (S, M or L) sets the three sizes. The rows written per table."""
+    from .loaders.generate import SCALES, generate as write
+
+    if scale:
+        countries, practices, factors = SCALES[scale].countries, SCALES[scale].practices, SCALES[scale].factors
+    return write(Path(out), countries, practices, factors, seed=seed)
 
 
 class CypherRows(list):

@@ -59,7 +59,8 @@ def diffusion_tree(ctx, practice, fmt):
         results, country = [graph.diffusion(practice)], None
     except UnknownIdError as error:
         try:
-            results, country = list(graph.diffusion_from_country(practice)), practice.upper()
+            results = list(graph.diffusion_from_country(practice))
+            country = results[0].origin  # the country as resolved (ISO3), however it was written
         except UnknownIdError:
             raise error from None
     if fmt == "json":

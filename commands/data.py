@@ -83,7 +83,7 @@ def template(target):
       psikg template my-data.xlsx && psikg validate my-data.xlsx
       psikg template my-data/
     """
-    from ..loaders.template import write_template
+    from ..api import write_template
 
     try:
         written = write_template(target)
@@ -150,11 +150,9 @@ def generate(out, scale, countries, practices, factors, seed):
     Example:
       psikg generate --scale M -o /tmp/network-m && psikg load --no-bundled /tmp/network-m
     """
-    from ..loaders.generate import SCALES, generate as generate_network
+    from ..api import generate as generate_network
 
-    if scale:
-        countries, practices, factors = (SCALES[scale].countries, SCALES[scale].practices, SCALES[scale].factors)
-    written = generate_network(out, countries, practices, factors, seed=seed)
+    written = generate_network(out, countries, practices, factors, scale=scale, seed=seed)
     click.echo(f"Wrote {sum(written.values())} rows to {out}: "
                + ", ".join(f"{table} {rows}" for table, rows in written.items()))
 
