@@ -384,7 +384,7 @@ def ontology_triples(base: str | None = None) -> list:
 def store_date(store) -> str | None:
     """The date (UTC) the store's file was last written, for ``dcterms:modified``; None when the
     store is not a file (a graph database)."""
-    path = getattr(store, "path", None)
+    path = store.path  # None for a database (the Store protocol)
     if path is None or not Path(path).is_file():
         return None
     return _dt.datetime.fromtimestamp(Path(path).stat().st_mtime, _dt.timezone.utc).date().isoformat()

@@ -118,7 +118,7 @@ def default_workdir(store):
     store that is not a file)."""
     from pathlib import Path
 
-    path = getattr(store, "path", None)
+    path = store.path  # None for a database (the Store protocol)
     return Path(str(path) + ".lod") if path is not None and Path(path).is_file() else None
 
 
@@ -131,7 +131,7 @@ def _stamp(store, base: str, info) -> dict:
     from ..version import __version__
     from ..ontology.model import KINDS
 
-    path = getattr(store, "path", None)
+    path = store.path  # None for a database (the Store protocol)
     stat = Path(path).stat() if path is not None and Path(path).is_file() else None
     return {"psikg": __version__, "base": base, "license": getattr(info, "license", None),
             "publisher": getattr(info, "publisher", None), "store": str(path),
