@@ -25,7 +25,7 @@ CAPABILITIES = {
     "transactions": "the database runs each apply() in one transaction",
     "cypher": "cypher() runs a read-only Cypher query",
     "grouped_links": "grouped_links() serves the links grouped by source, as the catalog reads them",
-    "networkx": "graph() returns the whole graph as a networkx MultiDiGraph",
+    "networkx": "graph is the whole graph as a networkx MultiDiGraph",
     "neo4j": "the store is a Neo4j database",
     "falkordb": "the store is a FalkorDB database",
 }
