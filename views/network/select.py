@@ -232,7 +232,31 @@ def transfer_view(catalog: Catalog, *, goal: str | None = None, region: str | No
     region and sized by their transfers. Domestic transfers (exporter = importer) are counted in a
     note, not drawn.
     """
-    make = NodeMaker(catalog)
+    grouped, domestic = _transfers_by_pair_and_status(catalog)
+    nodes = _transfer_parties(catalog, grouped)
+    keys = {party: key for key in nodes for party in [key.split("/", 1)[1]]}
+    edges = []
+    pair_count: Counter = Counter()
+    for (exporter, importer, status), transfers in sorted(
+            grouped.items(), key=lambda item: (item[0][0], item[0][1], STATUS_ORDER.index(item[0][2])
+                                               if item[0][2] in STATUS_ORDER else 99)):
+        rank = pair_count[(exporter, importer)]
+        pair_count[(exporter, importer)] += 1
+        edges.append(_transfer_link(catalog, keys, exporter, importer, status, transfers, rank))
+    notes = ["Countries are coloured by M49 region and sized by their transfers; a link joins an exporter "
+             "to an importer for each status, wider with more transfers."]
+    if domestic:
+        notes.append(f"{domestic} domestic transfer(s) (exporter = importer) are not drawn.")
+    n_transfers = sum(len(v) for v in grouped.values())
+    graph = VizGraph("transfers", "psikg transfer map",
+                     f"{n_transfers} transfers between {len(nodes)} countries and organizations",
+                     grouped_by_region(nodes), tuple(edges), tuple(notes), colour_by="region",
+                     positions="seed")
+    return apply_filters(catalog, graph, goal=goal, region=region, theme=theme)
+
+
+def _transfers_by_pair_and_status(catalog: Catalog) -> tuple[dict[tuple[str, str, str], list], int]:
+    """Transfers grouped by (exporter, importer, status), and how many were domestic (left out)."""
     grouped: dict[tuple[str, str, str], list] = defaultdict(list)
     domestic = 0
     for transfer in sorted(catalog.transfers.values(), key=lambda t: t.id):
@@ -242,6 +266,12 @@ def transfer_view(catalog: Catalog, *, goal: str | None = None, region: str | No
             domestic += 1
             continue
         grouped[(transfer.exporter, transfer.importer, transfer.status)].append(transfer)
+    return grouped, domestic
+
+
+def _transfer_parties(catalog: Catalog, grouped: dict) -> dict[str, VizNode]:
+    """The exporters and importers: countries coloured by region, organizations sized by transfers."""
+    make = NodeMaker(catalog)
     nodes: dict[str, VizNode] = {}
     for exporter, importer, _ in grouped:
         for party in (exporter, importer):
@@ -256,44 +286,32 @@ def transfer_view(catalog: Catalog, *, goal: str | None = None, region: str | No
                     node = replace(node, value=1.0 + make.transfers_out.get(party, 0),
                                    measure=f"{make.transfers_out.get(party, 0)} transfers")
                 nodes[key] = node
-    keys = {party: key for key in nodes for party in [key.split("/", 1)[1]]}
-    edges = []
-    pair_count: Counter = Counter()
-    for (exporter, importer, status), transfers in sorted(
-            grouped.items(), key=lambda item: (item[0][0], item[0][1], STATUS_ORDER.index(item[0][2])
-                                               if item[0][2] in STATUS_ORDER else 99)):
-        lines = []
-        goals: set[str] = set()
-        themes: set[str] = set()
-        for t in transfers:
-            practice = catalog.practices.get(t.practice)
-            year = f", {t.start_year}" if t.start_year else ""
-            outcome = f", outcome {t.outcome}" if t.outcome not in (None, "unknown") else ""
-            lines.append(f"\u2022 {practice.title if practice else t.practice}{year}{outcome}")
-            if practice:
-                goals.update(goal_of_target(catalog, target) for target in practice.targets)
-                themes.update(theme_closure(catalog, practice.themes))
-        name = {p: (catalog.countries[p].name if p in catalog.countries else
-                    catalog.organizations[p].name if p in catalog.organizations else p)
-                for p in (exporter, importer)}
-        title = (f"{name[exporter]} \u2192 {name[importer]}: {len(transfers)} {status} "
-                 f"transfer{'s' * (len(transfers) != 1)}\n" + "\n".join(lines))
-        rank = pair_count[(exporter, importer)]
-        pair_count[(exporter, importer)] += 1
-        edges.append(VizEdge(keys[exporter], keys[importer], "transfer", title, status=status,
-                             width=1.0 + 1.5 * math.log2(len(transfers)) if len(transfers) > 1 else 1.5,
-                             goals=tuple(sorted(goals, key=sdg_key)), themes=tuple(sorted(themes)),
-                             roundness=0.15 * rank))
-    notes = ["Countries are coloured by M49 region and sized by their transfers; a link joins an exporter "
-             "to an importer for each status, wider with more transfers."]
-    if domestic:
-        notes.append(f"{domestic} domestic transfer(s) (exporter = importer) are not drawn.")
-    n_transfers = sum(len(v) for v in grouped.values())
-    graph = VizGraph("transfers", "psikg transfer map",
-                     f"{n_transfers} transfers between {len(nodes)} countries and organizations",
-                     grouped_by_region(nodes), tuple(edges), tuple(notes), colour_by="region",
-                     positions="seed")
-    return apply_filters(catalog, graph, goal=goal, region=region, theme=theme)
+    return nodes
+
+
+def _transfer_link(catalog: Catalog, keys: dict[str, str], exporter: str, importer: str, status: str,
+                   transfers: list, rank: int) -> VizEdge:
+    """One link of the map: its tooltip lists the transfers; it carries their practices' goals and themes."""
+    lines = []
+    goals: set[str] = set()
+    themes: set[str] = set()
+    for t in transfers:
+        practice = catalog.practices.get(t.practice)
+        year = f", {t.start_year}" if t.start_year else ""
+        outcome = f", outcome {t.outcome}" if t.outcome not in (None, "unknown") else ""
+        lines.append(f"\u2022 {practice.title if practice else t.practice}{year}{outcome}")
+        if practice:
+            goals.update(goal_of_target(catalog, target) for target in practice.targets)
+            themes.update(theme_closure(catalog, practice.themes))
+    name = {p: (catalog.countries[p].name if p in catalog.countries else
+                catalog.organizations[p].name if p in catalog.organizations else p)
+            for p in (exporter, importer)}
+    title = (f"{name[exporter]} \u2192 {name[importer]}: {len(transfers)} {status} "
+             f"transfer{'s' * (len(transfers) != 1)}\n" + "\n".join(lines))
+    return VizEdge(keys[exporter], keys[importer], "transfer", title, status=status,
+                   width=1.0 + 1.5 * math.log2(len(transfers)) if len(transfers) > 1 else 1.5,
+                   goals=tuple(sorted(goals, key=sdg_key)), themes=tuple(sorted(themes)),
+                   roundness=0.15 * rank)
 
 
 _RESOLUTION_ORDER = ("country", "practice", "need", "factor", "theme", "organization", "network", "event",
