@@ -14,7 +14,7 @@ import click
 
 __all__ = ["FORMATS", "to_plain", "output_options", "emit", "open_graph", "report_issues", "emit_notes",
            "write_issue_report", "parse_weights", "country_names", "compact_rows", "shown_rows", "database_tracer",
-           "spinner"]
+           "Spinner"]
 
 FORMATS = ("table", "json", "csv")
 
@@ -84,8 +84,7 @@ def open_graph(ctx: click.Context):
 
     obj = ctx.find_root().obj
     if "graph" not in obj:
-        tracer = (lambda query, params: click.echo(f"[trace] {query} {params}", err=True)) if obj["trace"] else None
-        obj["graph"] = api.open(obj["store"], tracer=tracer)
+        obj["graph"] = api.open(obj["store"], tracer=database_tracer(ctx))
     return obj["graph"]
 
 
@@ -145,12 +144,13 @@ def shown_rows(fmt: str, rows: list, top: int | None, default: int = 20) -> tupl
 
 
 def database_tracer(ctx: click.Context):
+    """With ``--trace``: a tracer that prints every database query and its parameters on stderr."""
     if ctx.find_root().obj.get("trace"):
         return lambda query, params: click.echo(f"[trace] {query} {params}", err=True)
     return None
 
 
-class spinner:
+class Spinner:
     """A spinner on stderr while long work runs (silent when stderr is not a terminal)."""
 
     def __init__(self, message: str):

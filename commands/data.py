@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import emit, open_graph, output_options, report_issues, spinner, write_issue_report
+from .common import emit, open_graph, output_options, report_issues, Spinner, write_issue_report
 
 __all__ = ["COMMANDS"]
 
@@ -36,7 +36,7 @@ def load(ctx, paths, no_bundled, replace, mapping, report_file):
       psikg load --replace --no-bundled psikg.ttl   # an export, loaded back
     """
     graph = open_graph(ctx)
-    with spinner("Loading"):
+    with Spinner("Loading"):
         report = graph.load(paths, bundled=not no_bundled, replace=replace, mapping=mapping)
     report_issues(report.warnings)
     write_issue_report(report_file, report.warnings)
