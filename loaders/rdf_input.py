@@ -72,7 +72,7 @@ def _shacl_issues(path: Path, triples: list, base: str, known: dict[str, set[str
     from pyshacl import validate
     from rdflib.namespace import RDF, SH
 
-    from ..lod.rdf import parse_node_iri
+    from ..lod.rdf import parse_node_iri  # allowed upward: the RDF mapping is in lod/
     from ..ontology.owl import kind_classes, shapes_graph
 
     data = rdflib.Graph()
@@ -116,7 +116,7 @@ def read_rdf(path: Path, issues: list[InputIssue], *, known: dict[str, set[str]]
     """Parse, validate and map one RDF file. Problems are appended to ``issues``; the batch holds
     what could be read (it is not applied when any issue is an error)."""
     from ..config import iri_base
-    from ..lod.rdf import batch_from_rdf
+    from ..lod.rdf import batch_from_rdf  # allowed upward: the RDF mapping is in lod/
 
     base = base or iri_base()
     path = Path(path)
