@@ -129,6 +129,10 @@ def test_imports_point_down():
     assert len(ALLOWED_UPWARD) <= 2
 
 
+def test_nothing_imports_the_cli_back():
+    assert not list(import_graph().predecessors("psikg.cli"))
+
+
 @lru_cache(maxsize=1)
 def _long_parts() -> dict[str, int]:
     """Modules over MAX_MODULE_LINES and functions over MAX_FUNCTION_LINES, with their lengths."""
