@@ -168,3 +168,14 @@ def test_the_checks_can_fail():
     assert graph.has_edge("psikg.graph.embedded", "psikg.graph.records")
     assert graph.has_edge("psikg.queries.lookup", "psikg.ontology.domain")
     assert layer("psikg.graph.store") < layer("psikg.queries.match") < layer("psikg.api")
+
+
+if __name__ == "__main__":  # the figures: python tests/test_architecture.py
+    graph = import_graph()
+    sizes = {m: len(p.read_text(encoding="utf-8").splitlines()) for m, p in MODULES.items()}
+    largest = max(sizes, key=sizes.get)
+    print(f"{len(MODULES)} modules, {sum(sizes.values())} lines, {graph.number_of_edges()} imports")
+    print("import circles:", [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1])
+    print("upward imports:", sorted((a, b) for a, b in graph.edges if layer(b) > layer(a)))
+    print(f"largest module: {largest} ({sizes[largest]} lines, {sizes[largest] / sum(sizes.values()):.0%} of the code)")
+    print("over the limits:", _long_parts())
