@@ -33,8 +33,8 @@ from datetime import date as Date
 
 from ..errors import UnknownIdError
 from ..ontology.domain import Catalog, StatusStep, Transfer
-from ..ontology.model import ENUMS
 from ..ontology.lifecycle import OPEN_STATUSES, as_of_order
+from ..ontology.model import ENUMS
 from .lookup import country_of
 
 __all__ = [
