@@ -6,7 +6,8 @@ first use, so ``import psikg`` stays fast and works without the optional backend
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from psikg.version import __version__  # absolute: test collection may import this file on its own
+
 __all__ = ["open", "__version__"]
 
 

@@ -19,7 +19,7 @@ from .loaders import LoadPlan, prepare_load
 from .queries.show import NodeView, show
 from .queries.stats import Stats, stats
 
-__all__ = ["Psikg", "LoadReport", "open"]
+__all__ = ["Psikg", "LoadReport", "CypherRows", "open", "write_template", "generate"]
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +67,7 @@ class Psikg:
                           plan.rows, plan.files, plan.warnings, plan.notes)
 
     def _existing_store(self):
-        exists = getattr(self.store, "exists", None)
-        return self.store if exists is None or exists() else None
+        return self.store if self.store.exists() else None
 
     # Reading -----------------------------------------------------------------------------
 
@@ -176,7 +175,7 @@ class Psikg:
     def worksheet(self, practice_id: str, country: str):
         """The reverse-engineering worksheet for a practice and an importer
         (:class:`psikg.queries.worksheet.Worksheet`); render it with
-        :func:`psikg.queries.worksheet_render.render`."""
+        :func:`psikg.views.worksheet_render.render`."""
         from .queries.worksheet import worksheet
 
         return worksheet(self.catalog, practice_id, country)
@@ -185,8 +184,8 @@ class Psikg:
         """The HTML page of a network view, self-contained (it opens offline): ``network``
         (``kinds=``, ``goal=``, ``region=``, ``theme=``), ``transfers``, ``focus`` (``node=``,
         ``depth=``) or ``match`` (``practice=``, ``top=``, ``country=``); written to ``path`` too
-        when given. The view as data: :func:`psikg.queries.viz.build_view`."""
-        from .queries.viz import render_view
+        when given. The view as data: :func:`psikg.views.viz.build_view`."""
+        from .views.viz import render_view
 
         page = render_view(self.catalog, view, layout=layout, **options)
         if path is not None:
@@ -194,13 +193,20 @@ class Psikg:
             Path(path).write_text(page, encoding="utf-8")
         return page
 
+    def write_viz(self, path, view: str = "network", *, layout: str = "auto", **options):
+        """Write the HTML page of a network view to ``path`` (as :meth:`viz`) and return the view
+        drawn (:class:`psikg.views.viz.VizGraph`: its nodes and edges)."""
+        from .views.viz import write_view
+
+        return write_view(path, self.catalog, view, layout=layout, **options)
+
     # Partnership follow-up (loaders/history.py, queries/followup.py) -------------------------
 
     def follow_up(self, transfer: str, status: str, *, date: str | None = None, note: str | None = None,
                   sources=(), outcome: str | None = None, force: str | None = None):
         """Record one step of a transfer's status history (``date`` defaults to today) in one atomic
         write, and return the transfer's history after it (oldest first). A move outside the
-        documented transitions (:data:`psikg.queries.rules.STATUS_TRANSITIONS`) raises
+        documented transitions (:data:`psikg.ontology.lifecycle.STATUS_TRANSITIONS`) raises
         FollowUpError unless ``force`` gives the reason; nothing is written then."""
         import datetime
 
@@ -256,7 +262,7 @@ class Psikg:
              tracer=None):
         """Copy the whole graph into a Neo4j or FalkorDB database at ``uri``
         (:class:`psikg.graph.push.PushReport`); see :func:`psikg.graph.push.push`."""
-        from .graph.cypher_store import open_database
+        from .graph.store import open_database
         from .graph.push import push
 
         target = open_database(uri, user=user, password=password, database=database, tracer=tracer)
@@ -265,18 +271,90 @@ class Psikg:
         finally:
             target.close()
 
-    def cypher(self, query: str, params: dict | None = None) -> list[dict]:
-        """A read-only Cypher query on a database store, as one dict per row. Raises
-        ReadOnlyError for a query that writes, StoreError on the embedded store."""
+    def cypher(self, query: str, params: dict | None = None) -> "CypherRows":
+        """A read-only Cypher query on a database store, as one dict per row (``columns`` in the
+        query's order). Raises ReadOnlyError for a query that writes, StoreError on the embedded store."""
         from .errors import StoreError
 
-        if "cypher" not in getattr(self.store, "capabilities", ()):
-            raise StoreError("Cypher needs a graph database store (bolt://…, neo4j://…, falkor://…)")
+        if "cypher" not in self.store.capabilities:
+            raise StoreError("Cypher needs a graph database store: run psikg push --to falkor://host:port/graph "
+                             "(or bolt://…), then psikg --store <that URI> cypher \"…\". The embedded store "
+                             "answers the psikg commands (match, paths, …) directly.")
         columns, rows = self.store.cypher(query, params)
-        return [dict(zip(columns, row)) for row in rows]
+        return CypherRows([dict(zip(columns, row)) for row in rows], columns)
+
+    # Linked data (lod/; imported on first use) ----------------------------------------------
+
+    def export(self, target, fmt: str = "ttl", *, base: str | None = None, ontology: bool = False, info=None):
+        """Write the whole graph as RDF to ``target`` (a path or a binary stream), with its DCAT/VoID
+        dataset description (:class:`psikg.lod.rdf.DatasetInfo`); what was written
+        (:func:`psikg.lod.rdf.export`)."""
+        from .config import iri_base
+        from .lod.rdf import export
+
+        return export(self.store, target, fmt, base or iri_base(), ontology=ontology, info=info)
+
+    def sparql(self, query: str, *, base: str | None = None):
+        """Run a SPARQL 1.1 query over the graph, in process; pyoxigraph's results. An embedded
+        store's SPARQL store is kept beside it (``{store}.lod``) and reused while it is unchanged.
+        Raises :class:`psikg.lod.sparql.QueryRefused` for an update or a syntax error."""
+        import pyoxigraph as ox
+
+        from .config import iri_base
+        from .lod.sparql import default_workdir, oxigraph_store, prepare_sparql_store, run_query
+
+        base = base or iri_base()
+        workdir = default_workdir(self.store)
+        if workdir is not None:
+            from .lod.rdf import DatasetInfo, store_date
+
+            sparql_store = ox.Store.read_only(prepare_sparql_store(self.store, base, workdir,
+                                                                   DatasetInfo(modified=store_date(self.store))))
+        else:
+            sparql_store = oxigraph_store(self.store, base)
+        return run_query(sparql_store, query, base)
+
+    def serve(self, *, host: str = "127.0.0.1", port: int = 8000, **config) -> None:
+        """Serve the graph as linked data until interrupted; ``config`` as
+        :class:`psikg.lod.server.ServerConfig` (base, mount, timeout, max_results, workers, license)."""
+        from .config import iri_base
+        from .lod.server import ServerConfig, run
+        from .views.viz import network_page
+
+        settings = ServerConfig(**{"base": iri_base(), **{k: v for k, v in config.items() if v is not None}})
+        settings.network_view = lambda store: network_page(store, base=settings.base, mount=settings.mount)
+        run(self.store, settings, host=host, port=port)
 
     def close(self) -> None:
         self.store.close()
+
+
+def write_template(target) -> list[Path]:
+    """Write an empty, documented input template to ``target`` (an .xlsx workbook, .yaml records
+    or a folder of CSV files, by its suffix); the files written. Raises ValueError for a suffix
+    that is no template format."""
+    from .loaders.template import write_template as write
+
+    return write(Path(target))
+
+
+def generate(out, countries: int = 50, practices: int = 1000, factors: int = 100, *, scale: str | None = None,
+             seed: int = 1) -> dict[str, int]:
+    """Write a synthetic network in the CSV input format to the folder ``out`` (same seed, same
+    files); ``scale`` (S, M or L) sets the three sizes. The rows written per table."""
+    from .loaders.generate import SCALES, generate as write
+
+    if scale:
+        countries, practices, factors = SCALES[scale].countries, SCALES[scale].practices, SCALES[scale].factors
+    return write(Path(out), countries, practices, factors, seed=seed)
+
+
+class CypherRows(list):
+    """The rows of a Cypher query, one dict each, with the query's columns in order."""
+
+    def __init__(self, rows, columns):
+        super().__init__(rows)
+        self.columns = list(columns)
 
 
 def open(location=None, *, tracer=None) -> Psikg:  # noqa: A001 - mirrors the built-in on purpose

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PsikgError", "UnknownIdError", "InputIssue", "InputError", "StoreError", "FollowUpError"]
+__all__ = ["PsikgError", "QueryError", "UnknownIdError", "InputIssue", "InputError", "StoreError", "FollowUpError"]
 
 
 class PsikgError(Exception):
     """Root of every error psikg raises on purpose."""
 
     exit_code = 1
+
+
+class QueryError(PsikgError, ValueError):
+    """A query's parameters refused: a count out of range, choices that exclude each other."""
+
+    exit_code = 2
 
 
 class StoreError(PsikgError):
@@ -29,9 +35,12 @@ class UnknownIdError(PsikgError, LookupError):
 
     exit_code = 2
 
-    def __init__(self, kind: str, id_: str, suggestions: list[str] | tuple[str, ...] = ()):
+    def __init__(self, kind: str, id_: str, suggestions: list[str] | tuple[str, ...] = (),
+                 labels: dict[str, str] | None = None):
+        """``labels``: a name to show with a suggested id (``Bangladesh (BGD)``)."""
         self.kind, self.id, self.suggestions = kind, id_, tuple(suggestions)
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        shown = [f"{labels[s]} ({s})" if labels and s in labels else s for s in self.suggestions]
+        hint = f"; did you mean {', '.join(shown)}?" if shown else ""
         super().__init__(f"unknown {kind} {id_!r}{hint}")
 
 

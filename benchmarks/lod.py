@@ -68,7 +68,7 @@ def build_store(scale: str, workdir: Path, seed: int) -> tuple[Path, dict]:
 def bench_export(store_path: Path, workdir: Path, baseline_max: int) -> dict:
     import pyoxigraph as ox
 
-    from psikg.graph.rdf import DatasetInfo, export, graph_triples
+    from psikg.lod.rdf import DatasetInfo, export, graph_triples
 
     graph = psikg.open(store_path)
     counts = graph.store.counts()

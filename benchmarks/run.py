@@ -212,7 +212,7 @@ def case_paths(work: Path) -> None:
 
 def case_export(work: Path) -> None:
     from psikg.graph.embedded import EmbeddedStore
-    from psikg.graph.rdf import export
+    from psikg.lod.rdf import export
 
     store = EmbeddedStore(work / "store.psikg")
     start = time.perf_counter()
@@ -223,7 +223,7 @@ def case_export(work: Path) -> None:
 def case_sparql(work: Path) -> None:
     from psikg.config import DEFAULT_BASE
     from psikg.graph.embedded import EmbeddedStore
-    from psikg.graph.sparql import oxigraph_store, run_query
+    from psikg.lod.sparql import oxigraph_store, run_query
 
     store = EmbeddedStore(work / "store.psikg")
     start = time.perf_counter()

@@ -27,7 +27,7 @@ def measure(practices: int, browser, baseline: bool) -> dict:
 
     import psikg
     from psikg.loaders.generate import generate
-    from psikg.queries import viz
+    from psikg.views import viz
 
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"

@@ -16,10 +16,9 @@ from typing import Any, Iterable, Iterator
 from ..errors import StoreError
 from ..ontology.model import KINDS, RELATIONS
 from . import cypher
-from .records import GraphBatch, split_key
-from .store import ApplyResult
+from .records import ApplyResult, GraphBatch, split_key
 
-__all__ = ["CypherStore", "Step", "chunks", "node_row", "link_props", "open_database"]
+__all__ = ["CypherStore", "Step", "chunks", "node_row", "link_props"]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +64,7 @@ class CypherStore:
     """Shared implementation of the Store protocol for Cypher databases."""
 
     capabilities = frozenset({"persistent", "cypher"})
+    path = None  # a database, not a file
     dialect: cypher.Dialect = cypher.FALKORDB
 
     def __init__(self, *, tracer=None, batch_size: int = DEFAULT_BATCH_SIZE):
@@ -184,7 +184,7 @@ class CypherStore:
 
     def catalog(self):
         if self._catalog is None:
-            from .domain import catalog_from_store
+            from .catalog import catalog_from_store
 
             self._catalog = catalog_from_store(self)
         return self._catalog
@@ -331,20 +331,3 @@ class CypherStore:
         self._write([(cypher.delete_link_pairs(kind, rel, target_kind), {"rows": part})
                      for target_kind, rows in sorted(grouped.items()) for part in chunks(rows, self.batch_size)])
         self._catalog = None
-
-
-def open_database(uri: str, *, user: str | None = None, password: str | None = None,
-                  database: str | None = None, tracer=None) -> CypherStore:
-    """Connect to the graph database at ``uri`` (``bolt://``, ``neo4j://``, ``neo4j+s://``,
-    ``falkor://host:port/graph`` or ``redis://host:port/graph``)."""
-    scheme = uri.split("://", 1)[0] if "://" in uri else ""
-    if scheme in ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"):
-        from .neo4j_store import Neo4jStore
-
-        return Neo4jStore.connect(uri, user=user, password=password, database=database, tracer=tracer)
-    if scheme in ("falkor", "falkordb", "redis"):
-        from .falkordb_store import FalkorDBStore
-
-        return FalkorDBStore.connect(uri, user=user, password=password, graph=database, tracer=tracer)
-    raise StoreError(f"{uri!r} is not a graph database URI; expected bolt://, neo4j://, neo4j+s://, "
-                     "falkor://host:port/graph or redis://host:port/graph")

@@ -26,8 +26,7 @@ from typing import Any, Iterator
 
 from ..errors import StoreError
 from ..ontology.model import KINDS
-from .records import GraphBatch, node_key, split_key
-from .store import ApplyResult
+from .records import ApplyResult, GraphBatch, node_key, split_key
 
 __all__ = ["EmbeddedStore"]
 
@@ -52,7 +51,7 @@ class _Graph:
 class EmbeddedStore:
     """A psikg graph kept in process and persisted to one file."""
 
-    capabilities = frozenset({"persistent", "atomic", "networkx"})
+    capabilities = frozenset({"persistent", "atomic", "networkx", "grouped_links"})
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -63,6 +62,9 @@ class EmbeddedStore:
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def describe(self) -> str:
+        return str(self.path)
 
     # Reading the file -----------------------------------------------------------------------
 
@@ -97,7 +99,7 @@ class EmbeddedStore:
                 # garbage collector's scans, which otherwise pause queries for tens of ms.
                 gc.freeze()
             else:
-                from .domain import catalog_from_store
+                from .catalog import catalog_from_store
 
                 self._catalog = catalog_from_store(self)
         return self._catalog
@@ -115,7 +117,7 @@ class EmbeddedStore:
 
     def grouped_links(self, kind: str, rel: str) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
         """The ``rel`` links of ``kind`` by source id, each list sorted by (target kind, target id):
-        the shape the catalog reads, served without regrouping (see graph.domain)."""
+        the shape the catalog reads, served without regrouping (see graph.catalog)."""
         return self._derive("grouped_links", self._group_links).get((kind, rel), {})
 
     def node(self, kind: str, id_: str) -> dict[str, Any] | None:
@@ -216,7 +218,7 @@ class EmbeddedStore:
                 self._data = None  # the file still holds the last good version
                 raise
             self._data, self._derived, self._catalog = data, {}, None
-            from .domain import catalog_from_store
+            from .catalog import catalog_from_store
 
             catalog = catalog_from_store(self)
             self._derived = {}  # the indexes the catalog was read through are not needed any more

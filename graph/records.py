@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["node_key", "split_key", "Node", "Link", "GraphBatch"]
+__all__ = ["node_key", "split_key", "Node", "Link", "GraphBatch", "ApplyResult"]
 
 
 def node_key(kind: str, id_: str) -> str:
@@ -86,3 +86,7 @@ class GraphBatch:
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.links)
+
+
+class ApplyResult(dict):
+    """What a write changed: counts of nodes and links before and after."""

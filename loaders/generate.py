@@ -44,7 +44,8 @@ def _write(path: Path, columns: list[str], rows) -> int:
 
 
 def generate(out: Path, countries: int, practices: int, factors: int, seed: int = 1) -> dict[str, int]:
-    """Write a synthetic dataset to ``out`` (a folder); returns the rows written per table."""
+    """Write a synthetic dataset to ``out`` (a folder); returns the rows written per table. The
+    tables are drawn in a fixed order from one random generator: same seed, same files."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     all_countries = sorted(iso3 for iso3, p in country_records().items() if p.get("un_member"))
@@ -54,8 +55,30 @@ def generate(out: Path, countries: int, practices: int, factors: int, seed: int 
     themes = sorted(n.id for n in scheme_batch(ONTOLOGY_DIR / "themes.yaml", "theme", "themes").nodes.values())
     groups = sorted(n.id for n in scheme_batch(ONTOLOGY_DIR / "success_factors.yaml", "factor", "factors").nodes.values())
     written: dict[str, int] = {}
+    factor_ids, factor_rows = _factors(rng, factors, groups)
+    written["factors"] = _write(out / "factors.csv", ["id", "label", "broader", "description"], factor_rows)
+    exporters, years, practice_rows, factor_link_rows = _practices(rng, chosen, practices, themes, target_ids,
+                                                                   factor_ids + groups)
+    written["practices"] = _write(out / "practices.csv", ["id", "title", "country", "year", "themes", "maturity",
+                                                          "sdg_targets", "source"], practice_rows)
+    written["practice_factors"] = _write(out / "practice_factors.csv", ["practice", "factor", "role"],
+                                         factor_link_rows)
+    written["contexts"] = _write(out / "contexts.csv", ["country", "factor", "as_of", "present", "source"],
+                                 _contexts(rng, chosen, factor_ids))
+    written["needs"] = _write(out / "needs.csv", ["id", "country", "title", "sdg_targets", "priority"],
+                              _needs(rng, chosen, target_ids))
+    written["transfers"] = _write(out / "transfers.csv", ["id", "practice", "exporter", "importer", "status",
+                                                          "outcome", "start_year", "source"],
+                                  _transfers(rng, chosen, practices, exporters, years))
+    network_rows, event_rows = _networks_and_events(rng, chosen)
+    written["networks"] = _write(out / "networks.csv", ["id", "name", "members", "source"], network_rows)
+    written["events"] = _write(out / "events.csv", ["id", "name", "country", "start_date", "participants",
+                                                    "opportunities", "source"], event_rows)
+    return written
 
-    # Factors: a hierarchy under the bundled groups, up to three levels deep.
+
+def _factors(rng: random.Random, factors: int, groups: list[str]) -> tuple[list[str], list[tuple]]:
+    """A hierarchy of factors under the bundled groups, up to three levels deep."""
     factor_ids: list[str] = []
     factor_rows = []
     for i in range(factors):
@@ -63,10 +86,12 @@ def generate(out: Path, countries: int, practices: int, factors: int, seed: int 
         broader = rng.choice(groups) if i < factors // 3 or not factor_ids else rng.choice(factor_ids[: max(1, i // 2)])
         factor_rows.append((id_, f"Synthetic factor {i}", broader, f"Generated enabling condition number {i}."))
         factor_ids.append(id_)
-    written["factors"] = _write(out / "factors.csv", ["id", "label", "broader", "description"], factor_rows)
-    usable_factors = factor_ids + groups
+    return factor_ids, factor_rows
 
-    # Practices: Zipf-like number per country.
+
+def _practices(rng: random.Random, chosen: list[str], practices: int, themes: list[str], target_ids: list[str],
+               usable_factors: list[str]) -> tuple[list[str], list[int], list[tuple], list[tuple]]:
+    """Practices, a Zipf-like number per country, each with 2 to 8 factors."""
     weights = [1.0 / (rank + 1) ** 1.1 for rank in range(len(chosen))]
     exporters = rng.choices(chosen, weights=weights, k=practices)
     practice_rows, factor_link_rows, years = [], [], []
@@ -79,13 +104,12 @@ def generate(out: Path, countries: int, practices: int, factors: int, seed: int 
             ";".join(rng.sample(target_ids, rng.randint(1, 3))), SOURCE))
         for factor in rng.sample(usable_factors, rng.randint(2, 8)):
             factor_link_rows.append((id_, factor, "critical" if rng.random() < 0.4 else "supporting"))
-    written["practices"] = _write(out / "practices.csv", ["id", "title", "country", "year", "themes", "maturity",
-                                                          "sdg_targets", "source"], practice_rows)
-    written["practice_factors"] = _write(out / "practice_factors.csv", ["practice", "factor", "role"],
-                                         factor_link_rows)
+    return exporters, years, practice_rows, factor_link_rows
 
-    # Contexts: each country states about a third of the generated factors (never the bundled
-    # ones, so the synthetic network can be loaded beside the bundled one), some revised later.
+
+def _contexts(rng: random.Random, chosen: list[str], factor_ids: list[str]) -> list[tuple]:
+    """Each country states about a third of the generated factors (never the bundled ones, so the
+    synthetic network can be loaded beside the bundled one), some revised later."""
     context_rows = []
     for country in chosen:
         for factor in rng.sample(factor_ids, max(1, len(factor_ids) // 3)):
@@ -94,10 +118,11 @@ def generate(out: Path, countries: int, practices: int, factors: int, seed: int 
             if rng.random() < 0.15:
                 context_rows.append((country, factor, str(year + rng.randint(1, 4)),
                                      "yes" if rng.random() < 0.5 else "no", SOURCE))
-    written["contexts"] = _write(out / "contexts.csv", ["country", "factor", "as_of", "present", "source"],
-                                 context_rows)
+    return context_rows
 
-    # Needs: 0 to 5 per country, by target or by whole goal.
+
+def _needs(rng: random.Random, chosen: list[str], target_ids: list[str]) -> list[tuple]:
+    """0 to 5 needs per country, by target or by whole goal."""
     need_rows = []
     for country in chosen:
         for j in range(rng.randint(0, 5)):
@@ -107,9 +132,12 @@ def generate(out: Path, countries: int, practices: int, factors: int, seed: int 
                 codes = ";".join(rng.sample(target_ids, rng.randint(1, 3)))
             need_rows.append((f"gn-{country.lower()}-{j}", country, f"Synthetic need {j} of {country}", codes,
                               rng.choice(ENUMS["priority"])))
-    written["needs"] = _write(out / "needs.csv", ["id", "country", "title", "sdg_targets", "priority"], need_rows)
+    return need_rows
 
-    # Transfers: about one practice in five travels, mostly within a few hops.
+
+def _transfers(rng: random.Random, chosen: list[str], practices: int, exporters: list[str],
+               years: list[int]) -> list[tuple]:
+    """About one practice in five travels, mostly within a few hops."""
     transfer_rows, seen = [], set()
     for i in rng.sample(range(practices), practices // 5):
         exporter = exporters[i]
@@ -121,18 +149,16 @@ def generate(out: Path, countries: int, practices: int, factors: int, seed: int 
         outcome = rng.choice(ENUMS["outcome"]) if status in ("adopted", "scaled", "stalled", "abandoned") else "unknown"
         transfer_rows.append((f"gp-{i:06d}-to-{importer.lower()}", f"gp-{i:06d}", exporter, importer, status,
                               outcome, rng.randint(years[i], 2025), SOURCE))  # never before the practice
-    written["transfers"] = _write(out / "transfers.csv", ["id", "practice", "exporter", "importer", "status",
-                                                          "outcome", "start_year", "source"], transfer_rows)
+    return transfer_rows
 
-    # A few networks and events linking the countries.
+
+def _networks_and_events(rng: random.Random, chosen: list[str]) -> tuple[list[tuple], list[tuple]]:
+    """A few networks and events linking the countries."""
     network_rows = [(f"gnet-{k}", f"Synthetic network {k}", ";".join(rng.sample(chosen, min(12, len(chosen)))), SOURCE)
                     for k in range(max(1, len(chosen) // 20))]
-    written["networks"] = _write(out / "networks.csv", ["id", "name", "members", "source"], network_rows)
     event_rows = []
     for k in range(max(1, len(chosen) // 10)):
         participants = rng.sample(chosen, min(10, len(chosen)))
         event_rows.append((f"gev-{k}", f"Synthetic workshop {k}", participants[0], f"{2015 + k % 10}-06-01",
                            ";".join(participants), rng.randint(5, 40), SOURCE))
-    written["events"] = _write(out / "events.csv", ["id", "name", "country", "start_date", "participants",
-                                                    "opportunities", "source"], event_rows)
-    return written
+    return network_rows, event_rows

@@ -6,7 +6,7 @@ A step is a node of kind ``status_step`` with a deterministic id
 step never erases an earlier one, and recording the same step again changes nothing. The merged
 history is ordered by date (undated first), then by order of recording; every new step must be a
 documented move from the step before it (and, when it is slotted in before an older step, to the
-step after it), see :func:`psikg.queries.rules.transition_problem`, unless it carries a forced
+step after it), see :func:`psikg.ontology.lifecycle.transition_problem`, unless it carries a forced
 reason. The transfer's ``status`` is then the latest step's, and its ``outcome`` the latest
 outcome any step states.
 """
@@ -17,9 +17,9 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
-from ..graph.domain import StatusStep
+from ..ontology.domain import StatusStep
 from ..graph.records import GraphBatch, node_key
-from ..queries.rules import as_of_order, history_order, transition_problem
+from ..ontology.lifecycle import as_of_order, history_order, transition_problem
 
 __all__ = ["PendingStep", "step_id", "stored_history", "merge_history", "history_order", "record_steps",
            "follow_up_batch"]

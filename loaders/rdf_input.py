@@ -1,7 +1,7 @@
 """RDF input: a Turtle, N-Triples, N-Quads, JSON-LD or RDF/XML file with data in the psikg ontology.
 
 The file is parsed, checked against the SHACL shapes generated from the model (pyshacl) and read
-into a :class:`~psikg.graph.records.GraphBatch` by :func:`psikg.graph.rdf.batch_from_rdf`. Every
+into a :class:`~psikg.graph.records.GraphBatch` by :func:`psikg.lod.rdf.batch_from_rdf`. Every
 shape violation and every statement that does not fit the model becomes an
 :class:`~psikg.errors.InputIssue` naming the file, the thing, the predicate and what was expected,
 so a bad file is refused whole with a readable report (exit 2, nothing written).
@@ -72,7 +72,7 @@ def _shacl_issues(path: Path, triples: list, base: str, known: dict[str, set[str
     from pyshacl import validate
     from rdflib.namespace import RDF, SH
 
-    from ..graph.rdf import parse_node_iri
+    from ..lod.rdf import parse_node_iri  # allowed upward: the RDF mapping is in lod/
     from ..ontology.owl import kind_classes, shapes_graph
 
     data = rdflib.Graph()
@@ -116,7 +116,7 @@ def read_rdf(path: Path, issues: list[InputIssue], *, known: dict[str, set[str]]
     """Parse, validate and map one RDF file. Problems are appended to ``issues``; the batch holds
     what could be read (it is not applied when any issue is an error)."""
     from ..config import iri_base
-    from ..graph.rdf import batch_from_rdf
+    from ..lod.rdf import batch_from_rdf  # allowed upward: the RDF mapping is in lod/
 
     base = base or iri_base()
     path = Path(path)

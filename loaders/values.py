@@ -6,8 +6,9 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date
-from functools import lru_cache
 
+from ..ontology.countries import EXPECTED as EXPECTED_COUNTRY
+from ..ontology.countries import CountryResolver as Countries
 from ..ontology.model import ENUMS, SDG_NS
 
 __all__ = [
@@ -113,59 +114,15 @@ def parse_sdg(text: str, goals: set[str], targets: set[str]) -> tuple[str, str]:
 
 
 class CountryResolver:
-    """Turn ISO3, ISO2 or a common English name into ISO3, with a suggestion when it fails."""
+    """The one country resolver (:class:`psikg.ontology.countries.CountryResolver`) over the
+    loader's country records, failing as a cell value does: :class:`BadValue` with the nearest countries."""
 
     def __init__(self, countries: dict[str, dict]):
-        self.iso3 = set(countries)
-        self._seen: dict[str, str] = {}
-        self.by_iso2 = {p.get("iso2"): iso3 for iso3, p in countries.items() if p.get("iso2")}
-        self.by_name = {}
-        for iso3, props in countries.items():
-            for name in (props.get("name"), props.get("official_name")):
-                if name:
-                    self.by_name[name.lower()] = iso3
+        self.countries = Countries.of_records(countries)
 
     def __call__(self, text: str) -> str:
-        known = self._seen.get(text)
-        if known is None:
-            known = self._seen[text] = self._resolve(text.strip())
-        return known
-
-    def _resolve(self, value: str) -> str:
-        if value.upper() in self.iso3 and len(value) == 3:
-            return value.upper()
-        if len(value) == 2 and value.upper() in self.by_iso2:
-            return self.by_iso2[value.upper()]
-        if value.lower() in self.by_name:
-            return self.by_name[value.lower()]
-        found = _coco_iso3(value) if len(value) > 3 else None
-        if found in self.iso3:
-            return found
-        suggestion = nearest(value.lower(), self.by_name, cutoff=0.6)
-        if suggestion:
-            suggestion = ", ".join(
-                f"{self._name_of(self.by_name[s])} ({self.by_name[s]})" for s in suggestion.split(", "))
-        raise BadValue("a country as ISO 3166-1 alpha-3 (BGD), alpha-2 (BD) or an English name", suggestion)
-
-    def _name_of(self, iso3: str) -> str:
-        for name, code in self.by_name.items():
-            if code == iso3:
-                return name.title()
-        return iso3
-
-
-@lru_cache(maxsize=4096)
-def _coco_iso3(name: str) -> str | None:
-    """Ask country_converter's regular expressions (slow to load, so only for real names)."""
-    result = _coco().convert(name, to="ISO3", not_found=None)
-    return result if isinstance(result, str) else None
-
-
-@lru_cache(maxsize=1)
-def _coco():
-    import logging
-
-    import country_converter as coco
-
-    logging.getLogger("country_converter").setLevel(logging.ERROR)  # it logs every miss
-    return coco.CountryConverter()
+        found = self.countries.find(text)
+        if found is None:
+            suggestions = self.countries.suggestions(text)
+            raise BadValue(EXPECTED_COUNTRY, ", ".join(self.countries.label(s) for s in suggestions) or None)
+        return found

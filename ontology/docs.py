@@ -58,19 +58,22 @@ def _relations(kind: Kind) -> list[str]:
 
 
 def _rules() -> str:
-    """The satisfaction and engagement rules, as ``queries/rules.py`` states them."""
-    from ..queries import rules
+    """The rules every query shares, as ``queries/rules.py`` states them, and the transfer
+    lifecycle as ``ontology/lifecycle.py`` states it."""
+    from ..queries import rules  # allowed upward import: the page quotes the rules, written once there
+    from . import lifecycle
 
     doc = inspect.cleandoc(rules.__doc__ or "")
-    bullets, current = [], None
+    bullets: list[str] = []
     for line in doc.splitlines():
-        if line.startswith(">>>"):
+        if line.startswith(">>>") or (bullets and not line.strip()):
             break
         if line.startswith("* "):
-            current = line[2:].strip()
-            bullets.append(current)
+            bullets.append(line[2:].strip())
         elif line.strip() and bullets:
             bullets[-1] += " " + line.strip()
+    moves = inspect.cleandoc(lifecycle.__doc__ or "").split("\n\n")[1]
+    bullets.append(" ".join(moves.split()))
     return "\n".join(f"- {b}" for b in bullets)
 
 

@@ -20,7 +20,7 @@ import difflib
 from dataclasses import dataclass
 
 from ..errors import UnknownIdError
-from ..graph.domain import Catalog, Transfer
+from ..ontology.domain import Catalog, Transfer
 from .graphs import counts_as_transfer, node_kind
 from .lookup import practice_of
 from .rules import is_successful, is_suggestion, verdict
@@ -179,11 +179,11 @@ def diffusion(catalog: Catalog, practice_id: str) -> Diffusion:
 
 
 def diffusion_from_country(catalog: Catalog, country: str) -> tuple[Diffusion, ...]:
-    """The diffusion tree of every practice originating in ``country`` (ISO3, any case), by id.
+    """The diffusion tree of every practice originating in ``country`` (ISO3, ISO2 or a name), by id.
 
     Raises UnknownIdError when the country is unknown or has no practice.
     """
-    code = country if country in catalog.countries else country.upper()
+    code = catalog.country_resolver.find(country) or country.upper()
     practices = catalog.practices_by_country.get(code, ())
     if not practices:
         known = sorted(catalog.practices_by_country)
@@ -207,7 +207,7 @@ def _describe(node: DiffusionNode) -> str:
 def render_tree(result: Diffusion) -> str:
     """The tree as text, one party per line, in the manner of ``tree(1)``.
 
-    >>> from ..graph.domain import Catalog, Country, Practice, Transfer
+    >>> from ..ontology.domain import Catalog, Country, Practice, Transfer
     >>> catalog = Catalog.of(countries=[Country("BGD", "Bangladesh"), Country("PER", "Peru")],
     ...                      practices=[Practice("p", "SDG Tracker", "BGD")],
     ...                      transfers=[Transfer("t1", "p", "BGD", "PER", "agreed", start_year=2018)])

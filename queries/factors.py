@@ -44,7 +44,7 @@ from dataclasses import asdict, dataclass, replace
 
 import math
 
-from ..graph.domain import Catalog, Transfer
+from ..ontology.domain import Catalog, Transfer
 from . import rules
 from .scoring import preconditions
 from .sample import SMALL_N, is_small, small_note

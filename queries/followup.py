@@ -32,9 +32,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date as Date
 
 from ..errors import UnknownIdError
-from ..graph.domain import Catalog, StatusStep, Transfer
+from ..ontology.domain import Catalog, StatusStep, Transfer
+from ..ontology.lifecycle import OPEN_STATUSES, as_of_order
 from ..ontology.model import ENUMS
-from .rules import OPEN_STATUSES, as_of_order, verdict
+from .rules import verdict
+from .lookup import country_of
 
 __all__ = [
     "FUNNEL", "Partnership", "Partnerships", "partnerships", "ReportTransfer", "GroupCount", "FunnelStage",
@@ -161,8 +163,7 @@ def partnerships(catalog: Catalog, *, event: str | None = None, country: str | N
         _known(catalog, "event", event, catalog.events)
         filters["event"] = event
     if country:
-        country = country.upper()
-        _known(catalog, "country", country, catalog.countries)
+        country = country_of(catalog, country).id
         filters["country"] = country
     if status:
         if status not in STATUSES:
@@ -383,11 +384,10 @@ class CountryReport:
 
 
 def country_report(catalog: Catalog, country: str, *, as_of: str | None = None) -> CountryReport:
-    """What became of the partnerships ``country`` (ISO3) is part of, as exporter or importer.
+    """What became of the partnerships ``country`` (ISO3, ISO2 or a name) is part of, as exporter or importer.
     Raises UnknownIdError for an unknown country."""
-    country = country.upper()
-    _known(catalog, "country", country, catalog.countries)
-    found = catalog.countries[country]
+    found = country_of(catalog, country)
+    country = found.id
     as_of = as_of or Date.today().isoformat()
     summary = _summarise(catalog, (t for t in catalog.transfers.values() if country in (t.exporter, t.importer)))
     by_date = sorted(catalog.events.values(), key=lambda e: (e.start_date is None, e.start_date or "", e.id))

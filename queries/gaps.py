@@ -23,8 +23,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from ..errors import UnknownIdError
-from ..graph.domain import Catalog
+from ..errors import QueryError, UnknownIdError
+from ..ontology.domain import Catalog
 from .lookup import country_of
 from .rules import need_targets
 from .sample import is_small, small_note
@@ -116,7 +116,7 @@ def _scope(catalog: Catalog, country, region, group) -> tuple[dict, frozenset[st
     given = [(name, value) for name, value in (("country", country), ("region", region), ("group", group))
              if value]
     if len(given) > 1:
-        raise ValueError("give at most one of country, region and group")
+        raise QueryError("give at most one of country, region and group")
     if not given:
         return {}, None
     name, value = given[0]

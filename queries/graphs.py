@@ -20,7 +20,7 @@ from itertools import combinations
 
 import networkx as nx
 
-from ..graph.domain import Catalog, Transfer
+from ..ontology.domain import Catalog, Transfer
 from ..ontology.model import TRANSFER_ENGAGED_STATUSES
 
 __all__ = [

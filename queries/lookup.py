@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 
 from ..errors import UnknownIdError
-from ..graph.domain import Catalog, Country, Event, Need, Practice
+from ..ontology.domain import Catalog, Country, Event, Need, Practice
 
 __all__ = ["practice_of", "country_of", "event_of", "need_of", "nearest", "sdg_key"]
 
@@ -50,20 +50,9 @@ def practice_of(catalog: Catalog, practice_id: str) -> Practice:
 
 
 def country_of(catalog: Catalog, text: str) -> Country:
-    """A country by ISO3 (any case), ISO2 or exact name (any case)."""
-    key = text.strip()
-    found = catalog.countries.get(key) or catalog.countries.get(key.upper())
-    if found is None:
-        folded = key.casefold()
-        for country in catalog.countries.values():
-            if folded == country.name.casefold() or (country.iso2 and folded == country.iso2.casefold()):
-                found = country
-                break
-    if found is None:
-        names = {c.name: c.id for c in catalog.countries.values()}
-        suggestions = nearest(key, list(catalog.countries) + list(names), n=5)
-        raise UnknownIdError("country", text, [names.get(s, s) for s in dict.fromkeys(suggestions)])
-    return found
+    """A country by ISO3, ISO2, name, official name or a common variant, in any case
+    (:class:`~psikg.ontology.countries.CountryResolver`)."""
+    return catalog.countries[catalog.country_resolver.resolve(text)]
 
 
 def event_of(catalog: Catalog, event_id: str) -> Event:

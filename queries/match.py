@@ -38,7 +38,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
 
-from ..graph.domain import Catalog, Practice, Transfer
+from ..ontology.domain import Catalog, Country, FactorStatement, Practice, Transfer
 from . import rules
 from .lookup import practice_of
 from .scoring import (

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..graph.domain import Catalog
+from ..ontology.domain import Catalog
 from ..graph.records import GraphBatch, node_key
 from .lookup import event_of
 from .match import DEFAULT_WEIGHTS, EPSILON, Candidate, Weights, match, ranked

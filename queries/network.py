@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 
 import networkx as nx
 
-from ..graph.domain import Catalog
+from ..ontology.domain import Catalog
 from .graphs import cooperation_graph, node_kind
 from .rules import is_successful, is_suggestion
 from .sample import is_small, small_note

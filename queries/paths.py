@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..graph.domain import Catalog
+from ..errors import QueryError
+from ..ontology.domain import Catalog
 from .graphs import Link, cooperation_graph, links_between, transfer_graph
 from .lookup import country_of
 
@@ -93,7 +94,7 @@ def k_shortest_simple_paths(graph: nx.Graph, source: str, target: str, k: int) -
     [('A', 'D'), ('A', 'B', 'D')]
     """
     if k < 1:
-        raise ValueError(f"k must be at least 1, not {k}")
+        raise QueryError(f"k must be at least 1, not {k}")
     if source not in graph or target not in graph or source == target:
         return []
     found: list[tuple[str, ...]] = []
@@ -132,7 +133,7 @@ def paths(catalog: Catalog, from_country: str, to_country: str, k: int = 3) -> P
     Raises UnknownIdError for a country it does not know.
     """
     if k < 1:
-        raise ValueError(f"k must be at least 1, not {k}")
+        raise QueryError(f"k must be at least 1, not {k}")
     transfers = transfer_graph(catalog)
     cooperation = cooperation_graph(catalog)
     source = _resolve(catalog, from_country, (transfers, cooperation))

@@ -15,37 +15,25 @@
   status adopted or scaled; else ``partial`` when the outcome is partial; else ``open``. An
   opportunity (status ``opportunity``, e.g. one saved by matchmaking) is a suggestion, not a
   partnership: its verdict is ``open`` whatever its outcome says, so it is never evidence.
-* A transfer's status moves only along the documented transitions: opportunity → agreed →
-  implementing → adopted → scaled; stalled and abandoned from any open state (opportunity,
-  agreed, implementing, stalled); stalled → implementing again. Restating the current status (a
-  dated update) is always allowed; scaled and abandoned are final. Any other move is refused
-  unless it is forced with a reason. The current status is the latest step of the history
-  (ordered by date, undated first, then by order of recording).
 
->>> as_of_order(None) < as_of_order("2012") < as_of_order("2012-07-13") < as_of_order("2013")
-True
->>> from psikg.graph.domain import Transfer
+A transfer's status lifecycle (allowed moves, history order) is part of the model:
+:mod:`psikg.ontology.lifecycle`.
+
+>>> from psikg.ontology.domain import Transfer
 >>> [verdict(Transfer("t", "p", "A", "B", s, o)) for s, o in (("abandoned", "success"), ("adopted", "unknown"),
 ...  ("implementing", "partial"), ("agreed", "unknown"), ("opportunity", "success"))]
 ['failure', 'success', 'partial', 'open', 'open']
->>> allowed_transitions("implementing")
-('adopted', 'stalled', 'abandoned')
->>> transition_problem("opportunity", "adopted")
-'opportunity cannot move to adopted (allowed: agreed, stalled, abandoned)'
->>> transition_problem("stalled", "implementing") is None
-True
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..graph.domain import Catalog, FactorStatement, Transfer
+from ..ontology.domain import Catalog, FactorStatement, Transfer
+from ..ontology.lifecycle import as_of_order
 from ..ontology.model import TRANSFER_ENGAGED_STATUSES, TRANSFER_SUCCESS_STATUSES
 
 __all__ = [
-    "as_of_order",
-    "history_order",
     "concept_ancestors",
     "factor_ancestors",
     "latest_statements",
@@ -63,27 +51,9 @@ __all__ = [
     "states_by_country",
     "countries_by_state",
     "current_year",
-    "OPEN_STATUSES",
-    "STATUS_TRANSITIONS",
-    "allowed_transitions",
-    "transition_problem",
     "need_targets",
     "targets_of_country_needs",
 ]
-
-
-def as_of_order(as_of: str | None) -> tuple[int, int, int, int]:
-    """Sort key of an ``as_of`` value: undated first, then by year, month and day."""
-    if not as_of:
-        return (0, 0, 0, 0)
-    parts = [int(p) for p in str(as_of).split("-")[:3]]
-    parts += [0] * (3 - len(parts))
-    return (1, parts[0], parts[1], parts[2])
-
-
-def history_order(step) -> tuple:
-    """Sort key of a status step: by date (undated first), then order of recording, then id."""
-    return (as_of_order(step.date), step.seq, step.id)
 
 
 def concept_ancestors(scheme: dict, concept: str) -> tuple[str, ...]:
@@ -227,35 +197,6 @@ def states_by_country(catalog: Catalog, year: int | None = None) -> dict[str, Fa
         cache[year] = {country: factor_states(catalog, statements, year)
                        for country, statements in catalog.statements_by_country.items()}
     return cache[year]
-
-
-#: Statuses of a partnership still under way: it may stall or be abandoned from any of them.
-OPEN_STATUSES = ("opportunity", "agreed", "implementing", "stalled")
-
-#: Every documented move of a transfer's status (restating the same status is allowed besides).
-STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "opportunity": ("agreed", "stalled", "abandoned"),
-    "agreed": ("implementing", "stalled", "abandoned"),
-    "implementing": ("adopted", "stalled", "abandoned"),
-    "adopted": ("scaled",),
-    "scaled": (),
-    "stalled": ("implementing", "abandoned"),
-    "abandoned": (),
-}
-
-
-def allowed_transitions(status: str) -> tuple[str, ...]:
-    """The statuses a transfer in ``status`` may move to (besides restating ``status``)."""
-    return STATUS_TRANSITIONS.get(status, ())
-
-
-def transition_problem(current: str | None, new: str) -> str | None:
-    """Why moving from ``current`` to ``new`` is refused, or None when it is allowed (a transfer
-    with no status yet may start anywhere)."""
-    if current is None or current == new or new in allowed_transitions(current):
-        return None
-    allowed = ", ".join(allowed_transitions(current)) or f"none: {current} is final"
-    return f"{current} cannot move to {new} (allowed: {allowed})"
 
 
 def need_targets(catalog: Catalog, need) -> frozenset[str]:

@@ -29,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple, Sequence, TypeVar
 
-from ..graph.domain import Catalog, Country, Practice
+from ..ontology.domain import Catalog, Country, Practice
 from . import rules
 from .lookup import sdg_key
 from .weights import check_weights, parse_weights

@@ -41,7 +41,8 @@ def _label(props: dict | None, fallback: str) -> str:
 
 
 def resolve_id(store, text: str) -> tuple[str, str]:
-    """Find the node an id names: ``kind/id`` exactly, else the first kind that has it."""
+    """Find the node an id names: ``kind/id`` exactly, else the first kind that has it, else the
+    country it names (ISO2, a name or a common variant)."""
     if "/" in text and text.split("/", 1)[0] in KINDS:
         kind, id_ = text.split("/", 1)
         if store.node(kind, id_) is not None:
@@ -51,8 +52,14 @@ def resolve_id(store, text: str) -> tuple[str, str]:
         for candidate in (text, text.upper(), text.lower()):
             if store.node(kind, candidate) is not None:
                 return kind, candidate
+    countries = store.catalog().country_resolver  # a country may also be named (Bangladesh, Viet Nam)
+    country = countries.find(text)
+    if country is not None:
+        return "country", country
     known = [i for kind in RESOLUTION_ORDER for i, _ in store.nodes(kind)]
-    raise UnknownIdError("node", text, difflib.get_close_matches(text, known, n=5))
+    nearest_countries = countries.suggestions(text)
+    suggestions = dict.fromkeys(nearest_countries + tuple(difflib.get_close_matches(text, known, n=5)))
+    raise UnknownIdError("node", text, list(suggestions)[:5], labels={c: countries.shown[c] for c in nearest_countries})
 
 
 def show(store, text: str) -> NodeView:

@@ -35,7 +35,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..graph.domain import Catalog
+from ..errors import QueryError
+from ..ontology.domain import Catalog
 from . import rules
 from .lookup import country_of
 from .scoring import ranked
@@ -121,7 +122,7 @@ def similar(catalog: Catalog, country: str, top: int | None = 10) -> Similar:
     Raises UnknownIdError for an unknown country.
     """
     if top is not None and top < 0:
-        raise ValueError(f"top must be at least 0, not {top}")
+        raise QueryError(f"top must be at least 0, not {top}")
     here = country_of(catalog, country).id
     satisfied = rules.satisfied_by_country(catalog)
     mine = satisfied.get(here, frozenset())

@@ -37,7 +37,7 @@ import math
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from ..graph.domain import Catalog, Need, Practice
+from ..ontology.domain import Catalog, Need, Practice
 from . import rules
 from .lookup import country_of, need_of, sdg_key
 from .match import STATUS_ORDER, Explainer

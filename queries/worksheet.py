@@ -27,14 +27,15 @@ worksheet gathers, for the workshop table:
 
 It also carries the importer's match score, computed by
 :func:`psikg.queries.match.score_country` (the scoring rule of ``psikg match``). Rendering to
-Markdown and HTML lives in :mod:`psikg.queries.worksheet_render`.
+Markdown and HTML lives in :mod:`psikg.views.worksheet_render`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..graph.domain import Catalog, FactorStatement
+from ..errors import QueryError
+from ..ontology.domain import Catalog, FactorStatement
 from . import rules
 from .lookup import country_of, practice_of, sdg_key
 from .match import DEFAULT_WEIGHTS, Candidate, NeedMatch, RelatedPractice, Weights, score_country
@@ -188,7 +189,7 @@ def worksheet(catalog: Catalog, practice_id: str, country: str,
     practice = practice_of(catalog, practice_id)
     importer = country_of(catalog, country)
     if importer.id == practice.country:
-        raise ValueError(f"{importer.id} is the exporter of {practice.id}: choose another importer")
+        raise QueryError(f"{importer.id} is the exporter of {practice.id}: choose another importer")
     exporter = practice.country or practice.organization
     exporter_kind = "country" if practice.country else "organization"
     if practice.country:

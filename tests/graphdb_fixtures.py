@@ -102,7 +102,7 @@ def database_uri(request) -> str:
 @pytest.fixture
 def database_store(database_uri):
     """An empty store in each available graph database."""
-    from psikg.graph.cypher_store import open_database
+    from psikg.graph.store import open_database
 
     store = open_database(database_uri)
     yield store
@@ -117,7 +117,7 @@ def any_store(request, tmp_path):
 
         yield EmbeddedStore(tmp_path / "store.psikg")
         return
-    from psikg.graph.cypher_store import open_database
+    from psikg.graph.store import open_database
 
     store = open_database(request.getfixturevalue(f"{request.param}_uri"))
     yield store

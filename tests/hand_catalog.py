@@ -40,7 +40,7 @@ member state (``country(..., un_member=False)`` makes a territory).
 
 from __future__ import annotations
 
-from psikg.graph.domain import (
+from psikg.ontology.domain import (
     Catalog, Country, Event, Factor, FactorStatement, Goal, Need, Organization, Practice,
     PracticeFactor, Target, Theme, Transfer,
 )

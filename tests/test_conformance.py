@@ -20,8 +20,8 @@ import pytest
 import psikg
 from psikg.api import Psikg
 from psikg.errors import PsikgError
-from psikg.graph.cypher_store import open_database
-from psikg.graph.domain import Catalog
+from psikg.graph.store import open_database
+from psikg.ontology.domain import Catalog
 from psikg.graph.embedded import EmbeddedStore
 from psikg.graph.push import push
 from psikg.graph.records import GraphBatch

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from psikg.errors import UnknownIdError
-from psikg.graph.domain import Catalog, Country, Organization, Practice, Transfer
+from psikg.ontology.domain import Catalog, Country, Organization, Practice, Transfer
 from psikg.queries.diffusion import diffusion, diffusion_from_country, render_tree
 
 NAMES = {"BGD": "Bangladesh", "PER": "Peru", "SOM": "Somalia", "ECU": "Ecuador", "BOL": "Bolivia",

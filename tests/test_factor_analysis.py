@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scipy.stats import fisher_exact
 
-from psikg.graph.domain import (Catalog, Country, Factor, FactorStatement, Practice, PracticeFactor,
+from psikg.ontology.domain import (Catalog, Country, Factor, FactorStatement, Practice, PracticeFactor,
                                 Transfer)
 from psikg.queries.factors import factor_analysis, fisher_p_value
 

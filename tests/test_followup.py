@@ -12,7 +12,7 @@ from psikg.api import Psikg
 from psikg.cli import cli
 from psikg.errors import FollowUpError, InputError
 from psikg.queries.factors import factor_analysis
-from psikg.queries.rules import STATUS_TRANSITIONS, transition_problem
+from psikg.ontology.lifecycle import STATUS_TRANSITIONS, transition_problem
 
 from .chromium_pipe import chromium_binary, open_page
 from .conftest import DATA

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from psikg.errors import UnknownIdError
-from psikg.graph.domain import Catalog, Country, Goal, Need, Practice, Target
+from psikg.ontology.domain import Catalog, Country, Goal, Need, Practice, Target
 from psikg.queries.gaps import gaps
 
 

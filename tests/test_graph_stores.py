@@ -114,7 +114,7 @@ def test_catalog_is_rebuilt_after_a_write(any_store):
 
 
 def test_tracer_sees_every_query(database_uri):
-    from psikg.graph.cypher_store import open_database
+    from psikg.graph.store import open_database
 
     seen = []
     store = open_database(database_uri, tracer=lambda query, params: seen.append((query, params)))
@@ -129,7 +129,7 @@ def test_tracer_sees_every_query(database_uri):
 def test_bulk_reads_are_bounded(database_uri, bundled_store_path):
     """The catalog costs one query per kind and relation, not one per node."""
     from psikg.api import Psikg
-    from psikg.graph.cypher_store import open_database
+    from psikg.graph.store import open_database
 
     seen = []
     store = open_database(database_uri, tracer=lambda query, params: seen.append(query))
@@ -152,7 +152,7 @@ def test_open_store_dispatches_database_uris(falkordb_uri):
 
 def test_unreachable_database_is_a_store_error():
     pytest.importorskip("falkordb")
-    from psikg.graph.cypher_store import open_database
+    from psikg.graph.store import open_database
 
     with pytest.raises(StoreError, match="cannot reach FalkorDB"):
         open_database("falkor://127.0.0.1:1/psikg")

@@ -19,8 +19,8 @@ from rdflib.compare import isomorphic
 import psikg
 from psikg.cli import cli
 from psikg.config import DEFAULT_BASE
-from psikg.graph.rdf import FORMATS, export, node_iri, parse_node_iri
-from psikg.graph.sparql import QueryRefused, format_results, oxigraph_store, run_query
+from psikg.lod.rdf import FORMATS, export, node_iri, parse_node_iri
+from psikg.lod.sparql import QueryRefused, format_results, oxigraph_store, run_query
 from psikg.ontology.model import EU_COUNTRY_NS, SDG_NS
 from psikg.ontology.owl import shapes_graph
 
@@ -51,7 +51,7 @@ def bundled(bundled_store_path):
 
 @pytest.fixture(scope="module")
 def exports(bundled) -> dict[str, bytes]:
-    from psikg.graph.rdf import DatasetInfo
+    from psikg.lod.rdf import DatasetInfo
 
     out = {}
     for fmt in FORMATS:
@@ -202,7 +202,7 @@ def test_export_then_load_gives_an_isomorphic_graph(exports, data_graph, tmp_pat
     store = tmp_path / "copy.psikg"
     result = runner.invoke(cli, ["--store", str(store), "load", "--replace", "--no-bundled", str(path)])
     assert result.exit_code == 0, result.output
-    from psikg.graph.rdf import DatasetInfo
+    from psikg.lod.rdf import DatasetInfo
 
     buffer = io.BytesIO()
     export(psikg.open(store).store, buffer, "nt", DEFAULT_BASE, info=DatasetInfo(modified=MODIFIED))
@@ -449,8 +449,8 @@ def test_issue21_relative_iris_in_a_query_resolve_against_the_base(sparql_store)
 
 
 def test_issue21_sparql_store_serves_the_description_of_the_dumps(bundled, exports):
-    from psikg.graph.rdf import DatasetInfo
-    from psikg.graph.sparql import dataset_description
+    from psikg.lod.rdf import DatasetInfo
+    from psikg.lod.sparql import dataset_description
 
     store = oxigraph_store(bundled.store, DEFAULT_BASE, info=DatasetInfo(modified=MODIFIED))
     served = rdflib.Graph().parse(data=ox.serialize(dataset_description(store, DEFAULT_BASE),
@@ -484,7 +484,7 @@ def test_issue21_ontology_is_owl2_dl_for_hermit(tmp_path):
 
 
 def test_issue21_jsonld_naming_the_context_by_iri_is_read_offline(bundled, runner, bundled_store_path, tmp_path):
-    from psikg.graph.rdf import graph_triples, write_jsonld
+    from psikg.lod.rdf import graph_triples, write_jsonld
     from psikg.ontology.context import context_iri
 
     practice = node_iri("practice", "bgd-sdg-tracker")
@@ -547,7 +547,7 @@ def test_issue21_resolvable_publisher_root_and_versions(exports):
         download = description.value(distribution, DCAT.downloadURL)
         if download is not None:
             assert str(download).startswith(f"{DEFAULT_BASE}dump/{MODIFIED}/psikg.")
-    from psikg.graph.rdf import ontology_version_iri
+    from psikg.lod.rdf import ontology_version_iri
     from psikg.ontology.owl import VERSION, ontology_graph
 
     ontology = ontology_graph(DEFAULT_BASE)

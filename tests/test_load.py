@@ -7,7 +7,7 @@ import json
 
 import psikg
 from psikg.cli import cli
-from psikg.graph.domain import PracticeFactor
+from psikg.ontology.domain import PracticeFactor
 
 from .conftest import DATA
 
@@ -158,11 +158,11 @@ def test_cli_show_groups_links(runner, bundled_store_path):
 
 def test_native_grouped_links_give_the_same_catalog(bundled_graph):
     """The embedded store's grouped-links fast path reads the same catalog as the generic reads."""
-    from psikg.graph.domain import catalog_from_store
+    from psikg.graph.catalog import catalog_from_store
 
     store = bundled_graph.store
 
     class GenericOnly:  # the same store seen through the protocol's generic reads only
-        nodes, links = store.nodes, store.links
+        nodes, links, capabilities = store.nodes, store.links, frozenset()
 
     assert catalog_from_store(GenericOnly()) == catalog_from_store(store)

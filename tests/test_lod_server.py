@@ -288,7 +288,7 @@ def test_headless_chromium_loads_the_landing_page(server):
 
 
 def test_the_work_folder_is_reused_until_the_store_changes(bundled_graph):
-    from psikg.server import LodServer, ServerConfig
+    from psikg.lod.server import LodServer, ServerConfig
 
     first = LodServer(bundled_graph.store, ServerConfig())
     assert first.workdir.parent == Path(str(bundled_graph.store.path) + ".lod")

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from psikg.errors import PsikgError, UnknownIdError
-from psikg.graph.domain import Country, Factor, FactorStatement, Practice, PracticeFactor, Transfer
+from psikg.ontology.domain import Country, Factor, FactorStatement, Practice, PracticeFactor, Transfer
 from psikg.queries import rules
 from psikg.queries.match import (
     ROLE_WEIGHTS, Candidate, Weights, latest_statements, match, ranked, score_country,
@@ -200,7 +200,7 @@ def test_ties_broken_by_factor_fit_then_iso3():
     parts["countries"] += [Country("ZZA", "A", None, "S9", None, None, un_member=True),
                            Country("ZZB", "B", None, "S9", None, None, un_member=True)]
     parts["statements"].append(FactorStatement("ZZB", "budget", True, "2020"))  # factor_fit 0.2
-    from psikg.graph.domain import Need
+    from psikg.ontology.domain import Need
     parts["needs"].append(Need("zza-need", "ZZA", "Data", targets=("17.18",)))  # sdg_fit 0.5
     parts["transfers"] = []
     weights = Weights(factor=5 / 7, sdg=2 / 7, evidence=0.0)  # 5/7 x 0.2 = 2/7 x 0.5

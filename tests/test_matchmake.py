@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from psikg.errors import UnknownIdError
-from psikg.graph.domain import Event, Transfer
+from psikg.ontology.domain import Event, Transfer
 from psikg.queries.match import match
 from psikg.queries.matchmake import matchmake, opportunities_batch, transfer_id
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from psikg.graph.domain import Catalog, Country, Event, Organization, Practice, Transfer
+from psikg.ontology.domain import Catalog, Country, Event, Organization, Practice, Transfer
 from psikg.queries.network import network_analytics
 
 TRANSFERS = [

@@ -6,7 +6,7 @@ import networkx as nx
 import pytest
 
 from psikg.errors import UnknownIdError
-from psikg.graph.domain import Catalog, Country, Event, Network, Organization, Practice, Transfer
+from psikg.ontology.domain import Catalog, Country, Event, Network, Organization, Practice, Transfer
 from psikg.queries.paths import k_shortest_simple_paths, paths
 
 CODES = ("AFG", "BGD", "BIH", "BTN", "ECU", "FJI", "KAZ", "NPL", "PER", "SGP", "SOM", "UGA")

@@ -9,7 +9,7 @@ import pytest
 import psikg
 from psikg.cli import cli
 from psikg.graph.cypher import ReadOnlyError, check_read_only
-from psikg.graph.cypher_store import open_database
+from psikg.graph.store import open_database
 from psikg.graph.push import push
 from psikg.graph.records import GraphBatch
 

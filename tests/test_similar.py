@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 
 from psikg.errors import UnknownIdError
-from psikg.graph.domain import Country
+from psikg.ontology.domain import Country, FactorStatement
 from psikg.queries.similar import factor_depth, similar
 
 from .hand_catalog import base_parts, hand_catalog

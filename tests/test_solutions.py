@@ -7,7 +7,7 @@ import math
 import pytest
 
 from psikg.errors import UnknownIdError
-from psikg.graph.domain import Need, Practice, Theme
+from psikg.ontology.domain import Need, Practice, Theme
 from psikg.queries.match import match
 from psikg.queries.solutions import SolutionWeights, rarity, solutions
 

@@ -16,11 +16,11 @@ import pytest
 
 from psikg.cli import cli
 from psikg.errors import PsikgError, UnknownIdError
-from psikg.graph.domain import (
+from psikg.ontology.domain import (
     Catalog, Country, Event, Factor, Goal, Need, Network, Organization, Practice, PracticeFactor, Target,
     Theme, Transfer,
 )
-from psikg.queries import viz
+from psikg.views import viz
 
 from .viz_browser import Browser, find_chromium
 
@@ -386,7 +386,7 @@ def test_served_network_page(bundled_graph):
     httpx = pytest.importorskip("httpx")
     import asyncio
 
-    from psikg.server import ServerConfig, create_app
+    from psikg.lod.server import ServerConfig, create_app
 
     config = ServerConfig(base="http://example.org/kg/", mount="/kg/")
     config.network_view = lambda store: viz.network_page(store, base=config.base, mount=config.mount)

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from psikg.errors import UnknownIdError
-from psikg.graph.domain import Practice, PracticeFactor
+from psikg.ontology.domain import Practice, PracticeFactor
 from psikg.queries.worksheet import worksheet
-from psikg.queries.worksheet_render import render, to_html, to_markdown
+from psikg.views.worksheet_render import render, to_html, to_markdown
 
 from .chromium_pipe import chromium_binary, open_page
 from .hand_catalog import base_parts, hand_catalog
@@ -94,7 +94,7 @@ def test_adopters_needs_score_and_questions(sheet):
 
 def test_adopters_ordered_by_similarity_to_the_importer(catalog):
     parts = base_parts()
-    from psikg.graph.domain import FactorStatement
+    from psikg.ontology.domain import FactorStatement
 
     parts["statements"] += [FactorStatement("HHH", "broadband", True, "2020"),
                             FactorStatement("HHH", "budget", True, "2020")]
@@ -199,7 +199,7 @@ def test_components_outcomes_and_no_contradiction():
     parts["practices"].append(Practice("p-kinds", "Kinds", "AAA", components=("portal",), factors=(
         PracticeFactor("budget", "critical"), PracticeFactor("broadband", "critical", "Fibre layer", kind="component"),
         PracticeFactor("champion", "supporting", "Visits halved", kind="outcome"))))
-    from psikg.graph.domain import Transfer
+    from psikg.ontology.domain import Transfer
 
     parts["transfers"].append(Transfer("tk", "p-kinds", "AAA", "CCC", "agreed"))
     sheet = worksheet(hand_catalog(**parts), "p-kinds", "CCC")

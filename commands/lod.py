@@ -11,17 +11,13 @@ from pathlib import Path
 
 import click
 
+from .common import open_graph
+
 __all__ = ["export", "sparql", "serve", "COMMANDS", "SPARQL_DIR"]
 
-SPARQL_DIR = Path(__file__).resolve().parent / "queries" / "sparql"
+SPARQL_DIR = Path(__file__).resolve().parents[1] / "queries" / "sparql"
 _SUFFIX_FORMAT = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".jsonld": "jsonld", ".json": "jsonld",
                   ".rdf": "xml", ".xml": "xml", ".owl": "xml"}
-
-
-def _graph(ctx):
-    from .cli import open_graph
-
-    return open_graph(ctx)
 
 
 def _base_option(function):
@@ -49,8 +45,7 @@ def export(ctx, fmt, output, base, ontology, license_, publisher):
       psikg export -o psikg.nt
       psikg export --format jsonld --ontology > psikg.jsonld
     """
-    from .config import iri_base
-    from .graph.rdf import DatasetInfo, export as write
+    from ..lod.rdf import DatasetInfo
 
     if fmt is None:
         fmt = _SUFFIX_FORMAT.get(output.suffix.lower(), "ttl") if output else "ttl"
@@ -58,9 +53,8 @@ def export(ctx, fmt, output, base, ontology, license_, publisher):
     if license_ or publisher:
         defaults = DatasetInfo()
         info = DatasetInfo(license=license_ or defaults.license, publisher=publisher or defaults.publisher)
-    graph = _graph(ctx)
     target = output if output is not None else sys.stdout.buffer
-    stats = write(graph.store, target, fmt, base or iri_base(), ontology=ontology, info=info)
+    stats = open_graph(ctx).export(target, fmt, base=base, ontology=ontology, info=info)
     if output is not None:
         click.echo(f"Wrote {stats.written} triples ({stats.triples} of data about {stats.entities} things) "
                    f"to {output} ({fmt}).", err=True)
@@ -109,28 +103,18 @@ def sparql(ctx, query, fmt, base, limit):
       psikg sparql transfers-by-status
       psikg sparql 'SELECT ?p ?t WHERE { ?p a psikg:Practice ; dcterms:title ?t }' --format csv
     """
-    from .config import DEFAULT_BASE, iri_base
-    from .errors import PsikgError
+    from ..config import DEFAULT_BASE, iri_base
+    from ..errors import PsikgError
     import pyoxigraph as ox
 
-    from .graph.sparql import (QueryRefused, default_workdir, format_results, oxigraph_store,
-                               prepare_sparql_store, query_prefixes, run_query)
+    from ..lod.sparql import QueryRefused, format_results, query_prefixes
 
     base = base or iri_base()
     text = _read_query(query)
     if base != DEFAULT_BASE:  # the shipped examples are written for the default base
         text = text.replace(DEFAULT_BASE, base)
-    graph_store = _graph(ctx).store
-    workdir = default_workdir(graph_store)
-    if workdir is not None:  # kept beside the store and reused while it is unchanged (as by psikg serve)
-        from .graph.rdf import DatasetInfo, store_date
-
-        store = ox.Store.read_only(prepare_sparql_store(graph_store, base, workdir,
-                                                        DatasetInfo(modified=store_date(graph_store))))
-    else:
-        store = oxigraph_store(graph_store, base)
     try:
-        results = run_query(store, text, base)
+        results = open_graph(ctx).sparql(text, base=base)
     except QueryRefused as error:
         click.echo(f"Error: {error}", err=True)
         ctx.exit(2)
@@ -197,15 +181,7 @@ def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_)
       psikg serve --port 8000
       curl -H 'Accept: text/turtle' -L http://127.0.0.1:8000/id/country/BGD
     """
-    from .config import iri_base
-    from .server import ServerConfig, run
-
-    config = ServerConfig(base=base or iri_base(), mount=mount, timeout=timeout, max_results=max_results,
+    open_graph(ctx).serve(host=host, port=port, base=base, mount=mount, timeout=timeout, max_results=max_results,
                           workers=workers, license=license_)
-    from .queries.viz import network_page
-
-    config.network_view = lambda store: network_page(store, base=config.base, mount=config.mount)
-    run(_graph(ctx).store, config, host=host, port=port)
-
 
 COMMANDS = (export, sparql, serve)

@@ -1,7 +1,7 @@
 """Partnership follow-up commands: ``follow-up``, ``partnerships`` and ``report``.
 
 Registered on the ``psikg`` group by :mod:`psikg.cli`; like every command, they only parse, call
-the library and format.
+the Python API and format.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from .cli import emit, open_graph, output_options
-from .ontology.model import ENUMS
+from ..ontology.model import ENUMS
+from .common import emit, open_graph, output_options, to_plain
 
 __all__ = ["COMMANDS"]
 
@@ -147,8 +147,7 @@ def report_command(ctx, event, country, output, fmt, as_of):
     """
     import json
 
-    from .cli import to_plain
-    from .queries.report_render import render_report
+    from ..views.report_render import render_report
 
     if fmt is None and output is not None:
         fmt = {"html": "html", "htm": "html", "md": "md", "markdown": "md", "json": "json"}.get(

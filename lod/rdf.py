@@ -604,7 +604,7 @@ def ontology_triples(base: str | None = None) -> list:
 def store_date(store) -> str | None:
     """The date (UTC) the store's file was last written, for ``dcterms:modified``; None when the
     store is not a file (a graph database)."""
-    path = getattr(store, "path", None)
+    path = store.path  # None for a database (the Store protocol)
     if path is None or not Path(path).is_file():
         return None
     return _dt.datetime.fromtimestamp(Path(path).stat().st_mtime, _dt.timezone.utc).date().isoformat()
@@ -796,7 +796,7 @@ def batch_from_rdf(triples: Iterable, base: str | None = None, *, known: dict[st
     Statements outside the model (the dataset description, the ontology, derived links such as
     ``skos:exactMatch`` to the EU authority) are skipped.
     """
-    from .records import GraphBatch, node_key
+    from ..graph.records import GraphBatch, node_key
 
     base = _base(base)
     by_kind, class_kind, qualified_classes = _lookup(base)

@@ -90,7 +90,7 @@ def oxigraph_store(store, base: str | None = None, path: str | None = None, *, o
 
     The export is streamed to an N-Triples file that pyoxigraph's bulk loader reads natively (an
     order of magnitude faster than inserting terms one by one from Python). ``info`` is the
-    :class:`~psikg.graph.rdf.DatasetInfo` of the dataset description."""
+    :class:`~psikg.lod.rdf.DatasetInfo` of the dataset description."""
     import os
     import tempfile
 
@@ -133,7 +133,7 @@ def default_workdir(store):
     store that is not a file)."""
     from pathlib import Path
 
-    path = getattr(store, "path", None)
+    path = store.path  # None for a database (the Store protocol)
     return Path(str(path) + ".lod") if path is not None and Path(path).is_file() else None
 
 
@@ -143,10 +143,10 @@ def _stamp(store, base: str, info) -> dict:
     import hashlib
     from pathlib import Path
 
-    from .. import __version__
+    from ..version import __version__
     from ..ontology.model import KINDS
 
-    path = getattr(store, "path", None)
+    path = store.path  # None for a database (the Store protocol)
     stat = Path(path).stat() if path is not None and Path(path).is_file() else None
     return {"psikg": __version__, "base": base, "license": getattr(info, "license", None),
             "publisher": getattr(info, "publisher", None), "store": str(path),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from ..ontology.model import ENUMS
-from .followup import CountryReport, EventReport, GroupCount, ReportTransfer
+from ..queries.followup import CountryReport, EventReport, GroupCount, ReportTransfer
 
 __all__ = ["render_report", "report_markdown", "report_html", "funnel_svg"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .worksheet import FactorRow, StatementRef, Worksheet
+from ..queries.worksheet import FactorRow, StatementRef, Worksheet
 
 __all__ = ["to_markdown", "to_html", "render"]
 

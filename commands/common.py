@@ -1,0 +1,171 @@
+"""What every command shares: the output options and formats, opening the graph, notes and
+issue reports. Commands only parse, call the Python API (:mod:`psikg.api`) and format."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["FORMATS", "to_plain", "output_options", "emit", "open_graph", "report_issues", "emit_notes",
+           "write_issue_report", "parse_weights", "country_names", "compact_rows", "shown_rows", "database_tracer",
+           "Spinner"]
+
+FORMATS = ("table", "json", "csv")
+
+
+def to_plain(value):
+    """Dataclasses, tuples, sets and paths as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [to_plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def output_options(function):
+    """``--format table|json|csv`` on every command that prints results."""
+
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                  help="table for people, json or csv for scripts.")
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def emit(fmt: str, data, rows: list[dict] | None = None, columns: list[str] | None = None,
+         title: str | None = None) -> None:
+    """Print ``data`` as JSON, or ``rows`` as a table or CSV."""
+    if fmt == "json":
+        click.echo(json.dumps(to_plain(data), indent=2, ensure_ascii=False))
+        return
+    rows = [to_plain(r) for r in (rows if rows is not None else [data])]
+    columns = columns or (list(rows[0]) if rows else [])
+
+    def cell(value):
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        if isinstance(value, float):
+            return f"{value:.4f}" if fmt == "table" else repr(value)
+        return "" if value is None else str(value)
+
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([cell(row.get(c)) for c in columns])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*[cell(row.get(c)) for c in columns])
+    Console(width=max(100, Console().width)).print(table)
+
+
+def open_graph(ctx: click.Context):
+    """The API object for the store named by ``--store`` (opened once per command)."""
+    from .. import api
+
+    obj = ctx.find_root().obj
+    if "graph" not in obj:
+        obj["graph"] = api.open(obj["store"], tracer=database_tracer(ctx))
+    return obj["graph"]
+
+
+def report_issues(issues, limit: int = 50) -> None:
+    for issue in issues[:limit]:
+        click.echo(f"{issue.severity}: {issue}", err=True)
+    if len(issues) > limit:
+        click.echo(f"... and {len(issues) - limit} more", err=True)
+
+
+def emit_notes(fmt: str, notes) -> None:
+    """Notes after a table; on stderr for CSV so that the CSV stays clean (JSON carries them)."""
+    if fmt != "json":
+        for note in notes:
+            click.echo(f"note: {note}", err=fmt == "csv")
+
+
+def write_issue_report(path: Path | None, issues) -> None:
+    """Every issue as a CSV row (file, row, cell, field, value, expected, suggestion, severity)."""
+    if path is None:
+        return
+    columns = ["severity", "file", "row", "cell", "field", "value", "expected", "suggestion"]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for issue in issues:
+            writer.writerow(["" if getattr(issue, c) is None else getattr(issue, c) for c in columns])
+    click.echo(f"Wrote {len(issues)} issue(s) to {path}", err=True)
+
+
+def parse_weights(parse, text: str | None):
+    """Weights from ``--weights`` (None keeps the defaults); a bad value is a usage error."""
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--weights") from None
+
+
+def country_names(graph) -> dict[str, str]:
+    return {iso3: country.name for iso3, country in graph.catalog.countries.items()}
+
+
+def compact_rows(rows: list[dict], headers: dict[str, str]) -> list[dict]:
+    """Rows for a table on a screen: short headers, scores to two decimals (CSV and JSON keep all)."""
+    return [{header: f"{row[key]:.2f}" if isinstance(row[key], float) else row[key]
+             for key, header in headers.items()} for row in rows]
+
+
+def shown_rows(fmt: str, rows: list, top: int | None, default: int = 20) -> tuple[list, list[str]]:
+    """The rows a format shows: a table the best ``top`` (20 by default), JSON and CSV ``top`` or all."""
+    limit = top if top is not None else (default if fmt == "table" else None)
+    if limit is None or len(rows) <= limit:
+        return rows, []
+    return rows[:limit], [f"{len(rows) - limit} more not shown (use --top N, or --format csv for all)"]
+
+
+def database_tracer(ctx: click.Context):
+    """With ``--trace``: a tracer that prints every database query and its parameters on stderr."""
+    if ctx.find_root().obj.get("trace"):
+        return lambda query, params: click.echo(f"[trace] {query} {params}", err=True)
+    return None
+
+
+class Spinner:
+    """A spinner on stderr while long work runs (silent when stderr is not a terminal)."""
+
+    def __init__(self, message: str):
+        self.message = message
+        self._status = None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status(self.message)
+            self._status.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self._status is not None:
+            self._status.__exit__(*exc)
+        return False

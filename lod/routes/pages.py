@@ -1,0 +1,48 @@
+"""The landing page (search over practices, countries and success factors; as JSON on request)
+and the network view."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from ..examples import example_queries
+from ..negotiation import accept_choice
+from ..rdf import FORMATS
+from ..web import not_found, render_page, state
+
+__all__ = ["ROUTES", "landing", "network"]
+
+_JSON_OR_HTML = {"application/json": "json", "text/html": "html"}
+
+
+async def landing(request: Request) -> Response:
+    """The landing page: search (``q``), the dumps, the endpoints, example queries and counts."""
+    server = state(request)
+    text = request.query_params.get("q", "").strip()
+    if (request.query_params.get("format") == "json"
+            or accept_choice(request.headers.get("accept"), _JSON_OR_HTML, "html") == "json"):
+        return JSONResponse({"query": text, "results": server.search(text)})
+    mount = server.config.mount
+    counts = server.counts.get("nodes_by_kind", {})
+    page = render_page(
+        server, "landing.html", "psikg linked data", query=text, results=server.search(text) if text else [],
+        dumps=[(fmt, f"{mount}dump/psikg.{FORMATS[fmt][2]}") for fmt in FORMATS],
+        examples=[(path.stem, f"{mount}sparql?{urlencode({'query': path.read_text(encoding='utf-8')})}")
+                  for path in example_queries()],
+        counts=sorted(counts.items()))
+    return HTMLResponse(page)
+
+
+def network(request: Request) -> Response:
+    """The network view, drawn by the page function the server was configured with."""
+    server = state(request)
+    if server.config.network_view is None:
+        return not_found("the network view is not available")
+    return HTMLResponse(server.config.network_view(server.store))
+
+
+ROUTES = [Route("/", landing), Route("/network", network)]

@@ -1,0 +1,111 @@
+"""``psikg serve``: the knowledge graph as linked data over HTTP (Starlette + uvicorn).
+
+Paths are relative to the *mount* (``/`` by default), which stands for the IRI base: the thing
+``{base}id/country/BGD`` is served at ``{mount}id/country/BGD``. Every other path is 404.
+
+* ``id/{kind}/{id}``: a thing. It answers **303 See Other** to the document describing it,
+  ``doc/{kind}/{id}.{html|ttl|nt|jsonld|rdf}``, chosen by the ``Accept`` header (Turtle for
+  ``*/*``). ``doc/{kind}/{id}`` without a suffix negotiates directly (``Vary: Accept``). A
+  document holds the thing's statements, its qualified links (``#factor-…``) and the statements
+  that point to it. An unknown thing is 404.
+* ``resource?iri=…``: the same document for any IRI in the graph that is not under the base (the
+  SDG KOS goals, targets and indicators).
+* ``sparql``: a SPARQL 1.1 Protocol endpoint (GET, POST form, POST ``application/sparql-query``).
+  Results as SPARQL JSON, XML, CSV or TSV (graphs as Turtle, N-Triples, JSON-LD or RDF/XML), by
+  ``Accept`` or ``format=``. It is read-only (updates get 400), never calls other endpoints
+  (``SERVICE`` gets 400), and bounded: each query runs in a worker process that is killed after
+  the time limit (503), and at most ``max_results`` results are returned (the header
+  ``X-Psikg-Truncated: true`` says when more existed). CORS is open to every origin.
+* ``dataset`` (also ``.well-known/void``): the DCAT/VoID description; ``dump/psikg.{ttl,nt,jsonld,rdf,nq}``:
+  the dumps; ``ontology``, ``ontology/context.jsonld``, ``shapes``: the model.
+* ``/``: the landing page, with search over practices, countries and success factors, and a link
+  slot for the network view (``ServerConfig.network_view``).
+
+The SPARQL store (an on-disk pyoxigraph copy of the export) and the dumps live in a work folder:
+``{store file}.lod/{key}`` beside an embedded store (one key per base and dataset description),
+reused by the next start while the store file, the base, the dataset description and the model are
+unchanged (``stamp.json`` says what it was built from); a temporary folder for other stores. A
+running server serves the graph as it was at start.
+
+It binds to 127.0.0.1 unless told otherwise. The routes live in :mod:`psikg.lod.routes` (one module
+per concern), the state they share in :mod:`psikg.lod.site`, the pages in ``lod/templates``.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .site import LodServer
+
+__all__ = ["ServerConfig", "LodServer", "create_app", "run"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServerConfig:
+    """What ``psikg serve`` is told."""
+
+    base: str = "https://w3id.org/psikg/"
+    mount: str = "/"
+    timeout: float = 10.0
+    max_results: int = 10_000
+    workers: int | None = None
+    license: str | None = None
+    publisher: str | None = None
+    network_view: Callable[[Any], str] | None = None  # the network view page, from another module
+    workdir: str | None = None  # where the on-disk SPARQL store and dumps go (default: a temp dir)
+
+    def __post_init__(self):
+        if not self.base.endswith(("/", "#")):
+            self.base += "/"
+        self.mount = "/" + self.mount.strip("/") + "/" if self.mount.strip("/") else "/"
+
+
+def create_app(store, config: ServerConfig | None = None):
+    """The Starlette application serving ``store`` (see the module documentation)."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.routing import Mount
+
+    from .routes import ROUTES
+
+    config = config or ServerConfig()
+    server = LodServer(store, config)
+    routes = list(ROUTES)
+    if config.mount != "/":
+        routes = [Mount(config.mount.rstrip("/"), routes=routes)]
+    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
+                      allow_headers=["*"], expose_headers=["X-Psikg-Truncated", "X-Psikg-Result-Limit", "Link"])
+    app = Starlette(routes=routes, middleware=[cors], lifespan=_lifespan(server))
+    app.state.lod = server
+    return app
+
+
+def _lifespan(server: LodServer):
+    """The query workers start with the app and stop with it; the work folder goes with them."""
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await server.pool.start()
+        try:
+            yield
+        finally:
+            await server.pool.stop()
+            server.close()
+
+    return lifespan
+
+
+def run(store, config: ServerConfig, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve until interrupted."""
+    import uvicorn
+
+    app = create_app(store, config)
+    log.info("serving %s at http://%s:%d%s", config.base, host, port, config.mount)
+    print(f"psikg: serving {config.base} at http://{host}:{port}{config.mount} (Ctrl-C to stop)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -1,0 +1,259 @@
+"""The domain as plain, frozen dataclasses, and the catalog that queries read.
+
+Nothing here knows about a backend. A :class:`Catalog` is built from any store with
+:func:`psikg.graph.catalog.catalog_from_store` (a bounded number of bulk reads: one per kind and
+relation), or by hand in tests. Queries in ``queries/`` are pure functions of a catalog and their
+parameters.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterable
+
+from .countries import CountryResolver
+
+__all__ = [
+    "Country", "Factor", "Theme", "PracticeFactor", "Practice", "FactorStatement", "Need",
+    "StatusStep", "Transfer", "Organization", "Network", "Event", "Goal", "Target", "Catalog",
+]
+
+
+@dataclass(frozen=True)
+class Country:
+    id: str
+    name: str
+    region: str | None = None
+    subregion: str | None = None
+    intermediate_region: str | None = None
+    income_group: str | None = None
+    ldc: bool = False
+    lldc: bool = False
+    sids: bool = False
+    un_member: bool = False
+    iso2: str | None = None
+    m49: str | None = None
+    official_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Factor:
+    id: str
+    label: str
+    definition: str | None = None
+    broader: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    label: str
+    definition: str | None = None
+    broader: str | None = None
+
+
+@dataclass(frozen=True)
+class PracticeFactor:
+    factor: str
+    role: str  # "critical" | "supporting"
+    note: str | None = None
+    kind: str = "precondition"  # "precondition" | "component" | "outcome"
+
+
+@dataclass(frozen=True)
+class Practice:
+    id: str
+    title: str
+    country: str | None = None
+    organization: str | None = None
+    year: int | None = None
+    maturity: str | None = None
+    themes: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    factors: tuple[PracticeFactor, ...] = ()
+    description: str | None = None
+    problem: str | None = None
+    components: tuple[str, ...] = ()
+    evidence: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FactorStatement:
+    """One statement of a context: in ``country`` as of ``as_of``, ``factor`` was present or not."""
+
+    country: str
+    factor: str
+    present: bool
+    as_of: str | None = None
+    context: str | None = None
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Need:
+    id: str
+    country: str
+    title: str
+    themes: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+    priority: str | None = None
+    event: str | None = None
+    description: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    """One step of a transfer's status history: the status reached, when, on whose word, why."""
+
+    id: str
+    status: str
+    date: str | None = None  # ISO 8601 date or year; None = undated (the oldest)
+    outcome: str | None = None
+    note: str | None = None
+    forced: str | None = None  # the reason, when the move was outside the documented transitions
+    seq: int = 0  # order of recording, breaks ties between steps of the same date
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transfer:
+    id: str
+    practice: str
+    exporter: str
+    importer: str
+    status: str
+    outcome: str = "unknown"
+    exporter_kind: str = "country"  # or "organization"
+    facilitators: tuple[str, ...] = ()
+    event: str | None = None
+    start_year: int | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+    steps: tuple[StatusStep, ...] = ()  # status history, oldest first (the last is the current status)
+    basis: str | None = None  # "matchmaking": a suggestion saved by psikg matchmaking
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    name: str
+    country: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Network:
+    id: str
+    name: str
+    members: tuple[str, ...] = ()  # ISO3 codes or organization ids
+    founded: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    name: str
+    place: str | None = None
+    country: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    participants: tuple[str, ...] = ()
+    participant_count: int | None = None
+    opportunities: int | None = None
+    organizers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    goal: str
+    title: str
+
+
+def _by_id(items: Iterable) -> dict:
+    return {item.id: item for item in items}
+
+
+@dataclass
+class Catalog:
+    """Everything the queries read, indexed by id. Build once, query many times."""
+
+    countries: dict[str, Country] = field(default_factory=dict)
+    factors: dict[str, Factor] = field(default_factory=dict)
+    themes: dict[str, Theme] = field(default_factory=dict)
+    practices: dict[str, Practice] = field(default_factory=dict)
+    statements: tuple[FactorStatement, ...] = ()
+    needs: dict[str, Need] = field(default_factory=dict)
+    transfers: dict[str, Transfer] = field(default_factory=dict)
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    networks: dict[str, Network] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    goals: dict[str, Goal] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, *, countries=(), factors=(), themes=(), practices=(), statements=(), needs=(),
+           transfers=(), organizations=(), networks=(), events=(), goals=(), targets=()) -> "Catalog":
+        """Build a catalog from plain lists (handy in tests)."""
+        return cls(
+            countries=_by_id(countries), factors=_by_id(factors), themes=_by_id(themes),
+            practices=_by_id(practices), statements=tuple(statements), needs=_by_id(needs),
+            transfers=_by_id(transfers), organizations=_by_id(organizations),
+            networks=_by_id(networks), events=_by_id(events), goals=_by_id(goals),
+            targets=_by_id(targets),
+        )
+
+    # Indexes, computed on first use. The catalog is not modified after it is built.
+
+    @cached_property
+    def transfers_by_practice(self) -> dict[str, tuple[Transfer, ...]]:
+        grouped: dict[str, list[Transfer]] = defaultdict(list)
+        for transfer in sorted(self.transfers.values(), key=lambda t: t.id):
+            grouped[transfer.practice].append(transfer)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    @cached_property
+    def needs_by_country(self) -> dict[str, tuple[Need, ...]]:
+        grouped: dict[str, list[Need]] = defaultdict(list)
+        for need in sorted(self.needs.values(), key=lambda n: n.id):
+            grouped[need.country].append(need)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    @cached_property
+    def statements_by_country(self) -> dict[str, tuple[FactorStatement, ...]]:
+        grouped: dict[str, list[FactorStatement]] = defaultdict(list)
+        for statement in self.statements:
+            grouped[statement.country].append(statement)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    @cached_property
+    def targets_by_goal(self) -> dict[str, tuple[str, ...]]:
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for target in self.targets.values():
+            grouped[target.goal].append(target.id)
+        return {k: tuple(sorted(v)) for k, v in grouped.items()}
+
+    @cached_property
+    def country_resolver(self) -> CountryResolver:
+        """Resolves what a person writes for one of this catalog's countries (ISO3, ISO2, names)."""
+        return CountryResolver.of_countries(self.countries.values())
+
+    @cached_property
+    def practices_by_country(self) -> dict[str, tuple[Practice, ...]]:
+        grouped: dict[str, list[Practice]] = defaultdict(list)
+        for practice in sorted(self.practices.values(), key=lambda p: p.id):
+            if practice.country:
+                grouped[practice.country].append(practice)
+        return {k: tuple(v) for k, v in grouped.items()}
