@@ -310,19 +310,7 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
         class_iris = [cls.value for cls in classes]
         props_by_name = [(p.name, _kos_typed(kind.name, p), terms.predicate(p.predicate),
                           terms.predicate(p.predicate).value) for p in kind.properties]
-        rels = []
-        for rel in kind.relations:
-            grouped: dict[str, list] = defaultdict(list)
-            for source, target_kind, target, props in store.links(kind.name, rel.name):
-                grouped[source].append((target_kind, target, props))
-            q = qualified_terms(rel)
-            qualified = None if q is None else (
-                terms.predicate("psikg:" + q.link), terms.predicate("psikg:" + q.cls),
-                terms.predicate("psikg:" + q.target), f"#{q.target}-",
-                [(p.name, p, terms.predicate(p.predicate), terms.predicate(p.predicate).value)
-                 for p in rel.properties])
-            to_kos = kind.name not in _SDG_KIND_NAMES and set(rel.targets) <= _SDG_KIND_NAMES
-            rels.append((terms.predicate(rel.predicate), grouped, qualified, to_kos))
+        rels = _kind_relations(store, kind, terms)
         is_country = kind.name == "country"
         for id_, props in store.nodes(kind.name):
             subject = terms.node(kind.name, id_)
@@ -334,22 +322,7 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
                 out += _country_links(subject, id_, stats)
             elif kind.name == "network" and len(stats.roots) < 10:
                 stats.roots.append(subject.value)
-            for name, prop, predicate, predicate_iri in props_by_name:
-                value = props.get(name)
-                if value is None:
-                    continue
-                if isinstance(prop, _KosTyped) and prop.multilingual:
-                    made = [Triple(subject, SKOS_PREF_LABEL, label) for label in _kos_labels(value)]
-                    count[SKOS_PREF_LABEL.value] += len(made)
-                else:
-                    made = [Triple(subject, predicate, term) for term in values(prop, value)]
-                    count[predicate_iri] += len(made)
-                    if predicate_iri == DCTERMS_SOURCE.value:  # the same sources, for PROV-O
-                        derived = [Triple(subject, PROV_DERIVED_FROM, t.object) for t in made
-                                   if isinstance(t.object, ox.NamedNode)]
-                        count[PROV_DERIVED_FROM.value] += len(derived)
-                        made += derived
-                out += made
+            out += _property_triples(subject, props, props_by_name, values, count)
             for predicate, grouped, qualified, to_kos in rels:
                 targets = grouped.get(id_)
                 if not targets:
@@ -371,6 +344,47 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
             stats.entities += 1
             stats.triples += len(out)
             yield from out
+
+
+def _kind_relations(store, kind: Kind, terms) -> list[tuple]:
+    """For each relation of ``kind``: its predicate, its links grouped by source, the terms of its
+    qualified node (or None) and whether it points into the SDG KOS."""
+    rels = []
+    for rel in kind.relations:
+        grouped: dict[str, list] = defaultdict(list)
+        for source, target_kind, target, props in store.links(kind.name, rel.name):
+            grouped[source].append((target_kind, target, props))
+        q = qualified_terms(rel)
+        qualified = None if q is None else (
+            terms.predicate("psikg:" + q.link), terms.predicate("psikg:" + q.cls),
+            terms.predicate("psikg:" + q.target), f"#{q.target}-",
+            [(p.name, p, terms.predicate(p.predicate), terms.predicate(p.predicate).value)
+             for p in rel.properties])
+        to_kos = kind.name not in _SDG_KIND_NAMES and set(rel.targets) <= _SDG_KIND_NAMES
+        rels.append((terms.predicate(rel.predicate), grouped, qualified, to_kos))
+    return rels
+
+
+def _property_triples(subject, props: dict, props_by_name: list, values, count) -> list:
+    """A node's property triples (sources also as ``prov:wasDerivedFrom``), counted per predicate."""
+    out = []
+    for name, prop, predicate, predicate_iri in props_by_name:
+        value = props.get(name)
+        if value is None:
+            continue
+        if isinstance(prop, _KosTyped) and prop.multilingual:
+            made = [ox.Triple(subject, SKOS_PREF_LABEL, label) for label in _kos_labels(value)]
+            count[SKOS_PREF_LABEL.value] += len(made)
+        else:
+            made = [ox.Triple(subject, predicate, term) for term in values(prop, value)]
+            count[predicate_iri] += len(made)
+            if predicate_iri == DCTERMS_SOURCE.value:  # the same sources, for PROV-O
+                derived = [ox.Triple(subject, PROV_DERIVED_FROM, t.object) for t in made
+                           if isinstance(t.object, ox.NamedNode)]
+                count[PROV_DERIVED_FROM.value] += len(derived)
+                made += derived
+        out += made
+    return out
 
 
 def _country_links(subject, id_: str, stats: ExportStats) -> list:

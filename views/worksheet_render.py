@@ -138,7 +138,29 @@ def to_markdown(sheet: Worksheet) -> str:
     else:
         out += [f"None: {sheet.importer_name} has every recorded precondition.", ""]
 
-    out += ["## 5. Who already took it up", ""]
+    out += _md_adopters(sheet)
+
+    for number, (_, title, items, empty) in enumerate(_extra_sections(sheet), 6):
+        out += [f"## {number}. {title}", ""]
+        out += ([f"- {_md_cell(item)}" for item in items] if items else [empty]) + [""]
+
+    out += [f"## 10. SDG targets it serves among {sheet.importer_name}'s needs", ""]
+    if sheet.needs:
+        out += [f"- {t.id}: {t.title}" for t in sheet.served_targets] + [""]
+        out += [f"- Need `{n.need}`: {n.title} (targets {', '.join(n.targets)}"
+                + (f"; priority {n.priority}" if n.priority else "") + ")" for n in sheet.needs] + [""]
+    else:
+        out += [f"None of {sheet.importer_name}'s recorded needs asks for the practice's targets"
+                + (f" ({', '.join(t.id for t in sheet.targets)})." if sheet.targets else "."), ""]
+
+    out += ["## 11. Questions for the table", ""]
+    out += [f"{i}. {q}" for i, q in enumerate(sheet.questions, 1)] + [""]
+    return "\n".join(out)
+
+
+def _md_adopters(sheet: Worksheet) -> list[str]:
+    """Section 5: who already took the practice up, how it went and how alike they are."""
+    out = ["## 5. Who already took it up", ""]
     if sheet.adopters:
         for a in sheet.adopters:
             how = [f"verdict {a.verdict}", f"status {a.status}", f"outcome {a.outcome}"]
@@ -162,23 +184,7 @@ def to_markdown(sheet: Worksheet) -> str:
     else:
         out += ["No transfer of the practice to another country is recorded"
                 + (f"; {sheet.importer_name} is itself engaged: {sheet.engagement}." if sheet.engagement else "."), ""]
-
-    for number, (_, title, items, empty) in enumerate(_extra_sections(sheet), 6):
-        out += [f"## {number}. {title}", ""]
-        out += ([f"- {_md_cell(item)}" for item in items] if items else [empty]) + [""]
-
-    out += [f"## 10. SDG targets it serves among {sheet.importer_name}'s needs", ""]
-    if sheet.needs:
-        out += [f"- {t.id}: {t.title}" for t in sheet.served_targets] + [""]
-        out += [f"- Need `{n.need}`: {n.title} (targets {', '.join(n.targets)}"
-                + (f"; priority {n.priority}" if n.priority else "") + ")" for n in sheet.needs] + [""]
-    else:
-        out += [f"None of {sheet.importer_name}'s recorded needs asks for the practice's targets"
-                + (f" ({', '.join(t.id for t in sheet.targets)})." if sheet.targets else "."), ""]
-
-    out += ["## 11. Questions for the table", ""]
-    out += [f"{i}. {q}" for i, q in enumerate(sheet.questions, 1)] + [""]
-    return "\n".join(out)
+    return out
 
 
 # HTML -----------------------------------------------------------------------------------------
