@@ -260,6 +260,27 @@ def _factor_table(rows: tuple[FactorRow, ...], side: str) -> str:
 def to_html(sheet: Worksheet) -> str:
     """The worksheet as one HTML page that loads nothing and prints well."""
     exporter = sheet.exporter_name or sheet.exporter or "unknown"
+    parts = _html_head(sheet, exporter) + _html_practice(sheet)
+    parts += [f'<section id="exporter"><h2>2. Why it worked in {_e(exporter)}</h2>',
+              _factor_table(sheet.factors, "exporter"), "</section>",
+              f'<section id="importer"><h2>3. {_e(sheet.importer_name)}&#8217;s preconditions</h2>',
+              _factor_table(sheet.factors, "importer"), "</section>"]
+    parts += _html_gaps(sheet) + _html_adopters(sheet)
+    for number, (anchor, title, items, empty) in enumerate(_extra_sections(sheet), 6):
+        parts.append(f'<section id="{anchor}"><h2>{number}. {_e(title)}</h2>')
+        parts.append("<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>" if items else f"<p>{_e(empty)}</p>")
+        parts.append("</section>")
+    parts += _html_sdg(sheet)
+    parts.append('<section id="questions"><h2>11. Questions for the table</h2><ol class="questions">'
+                 + "".join(f'<li>{_e(q)}<div class="answer"></div></li>' for q in sheet.questions)
+                 + "</ol></section>")
+    parts += [f"<footer>psikg worksheet for practice <code>{_e(sheet.practice)}</code> and importer "
+              f"<code>{_e(sheet.importer)}</code>.</footer>", "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def _html_head(sheet: Worksheet, exporter: str) -> list[str]:
+    """The document head and the page header: title, route, facts and notes."""
     parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>Worksheet: {_e(sheet.title)} to {_e(sheet.importer_name)}</title>",
@@ -268,77 +289,84 @@ def to_html(sheet: Worksheet) -> str:
              f'<p class="route">{_e(exporter)} → {_e(sheet.importer_name)}</p>',
              '<dl class="facts">']
     parts += [f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in _facts(sheet)]
-    parts += ["</dl>"] + [f'<p class="note">{_e(n)}</p>' for n in sheet.notes] + ["</header>"]
+    return parts + ["</dl>"] + [f'<p class="note">{_e(n)}</p>' for n in sheet.notes] + ["</header>"]
 
-    parts += ['<section id="practice"><h2>1. The practice, deconstructed</h2>']
+
+def _html_list(title: str, items, render=_e, css: str = "") -> str:
+    """A titled bullet list."""
+    cls = f' class="{css}"' if css else ""
+    return f"<p><strong>{title}</strong></p><ul{cls}>" + "".join(f"<li>{render(i)}</li>" for i in items) + "</ul>"
+
+
+def _html_practice(sheet: Worksheet) -> list[str]:
+    """Section 1: the practice deconstructed (problem, components, preconditions, outcomes, evidence)."""
+    parts = ['<section id="practice"><h2>1. The practice, deconstructed</h2>']
     if sheet.description:
         parts.append(f"<p>{_e(sheet.description)}</p>")
     if sheet.problem:
         parts.append(f"<p><strong>Problem it solved.</strong> {_e(sheet.problem)}</p>")
     if sheet.builds:
-        parts.append("<p><strong>Components to build.</strong></p><ul>"
-                     + "".join(f"<li>{_e(c)}</li>" for c in sheet.builds) + "</ul>")
+        parts.append(_html_list("Components to build.", sheet.builds))
     for role in ("critical", "supporting"):
         rows = [r for r in sheet.factors if r.role == role]
         if rows:
-            parts.append(f"<p><strong>{role.capitalize()} preconditions.</strong></p><ul>" + "".join(
-                f"<li>{_e(r.label)} <code>{_e(r.factor)}</code>" + (f": {_e(r.note)}" if r.note else "") + "</li>"
-                for r in rows) + "</ul>")
+            parts.append(_html_list(f"{role.capitalize()} preconditions.", rows, lambda r: (
+                f"{_e(r.label)} <code>{_e(r.factor)}</code>" + (f": {_e(r.note)}" if r.note else ""))))
     if sheet.measures:
-        parts.append("<p><strong>Outcomes to measure.</strong></p><ul>"
-                     + "".join(f"<li>{_e(c)}</li>" for c in sheet.measures) + "</ul>")
+        parts.append(_html_list("Outcomes to measure.", sheet.measures))
     if sheet.evidence:
         parts.append(f"<p><strong>Evidence of impact.</strong> {_e(sheet.evidence)}</p>")
     if sheet.sources:
-        parts.append('<p><strong>Sources.</strong></p><ul class="src">'
-                     + "".join(f"<li>{_link(s)}</li>" for s in sheet.sources) + "</ul>")
-    parts.append("</section>")
+        parts.append(_html_list("Sources.", sheet.sources, _link, "src"))
+    return parts + ["</section>"]
 
-    parts += [f'<section id="exporter"><h2>2. Why it worked in {_e(exporter)}</h2>',
-              _factor_table(sheet.factors, "exporter"), "</section>",
-              f'<section id="importer"><h2>3. {_e(sheet.importer_name)}&#8217;s preconditions</h2>',
-              _factor_table(sheet.factors, "importer"), "</section>",
-              '<section id="gaps"><h2>4. Gaps, most critical first</h2>']
+
+def _html_gaps(sheet: Worksheet) -> list[str]:
+    """Section 4: the gaps, most critical first, and the questions the unknowns raise."""
+    parts = ['<section id="gaps"><h2>4. Gaps, most critical first</h2>']
     if sheet.gaps:
         parts.append("<ol>" + "".join(
             f'<li><span class="{_e(g.role)}">{_e(g.label)}</span> ({_e(g.role)}, {_status(g.importer_status)})'
             + (f": in the exporter, {_e(g.note)}" if g.note else "") + "</li>" for g in sheet.gaps) + "</ol>")
         if sheet.match.questions:
-            parts.append("<p><strong>To ask (unknown preconditions).</strong></p><ul>"
-                         + "".join(f"<li>{_e(q)}</li>" for q in sheet.match.questions) + "</ul>")
+            parts.append(_html_list("To ask (unknown preconditions).", sheet.match.questions))
     else:
         parts.append(f"<p>None: {_e(sheet.importer_name)} has every recorded precondition.</p>")
-    parts.append("</section>")
+    return parts + ["</section>"]
 
-    parts.append('<section id="adopters"><h2>5. Who already took it up</h2>')
+
+def _html_adopter_row(sheet: Worksheet, a) -> str:
+    near = ", ".join(x for x, flag in (("same sub-region", a.same_subregion),
+                                       ("same income group", a.same_income_group)) if flag)
+    how = _e(a.note) + ("<br>" if a.note and a.sources else "") + "<br>".join(
+        f'<span class="src">{_link(s)}</span>' for s in a.sources)
+    return (f"<tr><td>{_e(a.name)}<br><code>{_e(a.transfer)}</code></td>"
+            f"<td>{_e(a.verdict)}: {_e(a.status)} / {_e(a.outcome)}"
+            + (f"<br>since {_e(a.start_year)}" if a.start_year else "")
+            + f"</td><td>{a.similarity:.2f}" + (f"<br>{_e(near)}" if near else "")
+            + (f'<br><span class="src">shared: {_e(", ".join(a.shared_factors))}</span>'
+               if a.shared_factors else "")
+            + f"</td><td>{_e(', '.join(a.facilitators))}</td><td>{how}</td></tr>")
+
+
+def _html_adopters(sheet: Worksheet) -> list[str]:
+    """Section 5: who already took the practice up, and how it went."""
+    parts = ['<section id="adopters"><h2>5. Who already took it up</h2>']
     if sheet.adopters:
-        rows = []
-        for a in sheet.adopters:
-            near = ", ".join(x for x, flag in (("same sub-region", a.same_subregion),
-                                               ("same income group", a.same_income_group)) if flag)
-            how = _e(a.note) + ("<br>" if a.note and a.sources else "") + "<br>".join(
-                f'<span class="src">{_link(s)}</span>' for s in a.sources)
-            rows.append(f"<tr><td>{_e(a.name)}<br><code>{_e(a.transfer)}</code></td>"
-                        f"<td>{_e(a.verdict)}: {_e(a.status)} / {_e(a.outcome)}" + (f"<br>since {_e(a.start_year)}" if a.start_year else "")
-                        + f"</td><td>{a.similarity:.2f}" + (f"<br>{_e(near)}" if near else "")
-                        + (f'<br><span class="src">shared: {_e(", ".join(a.shared_factors))}</span>'
-                           if a.shared_factors else "")
-                        + f"</td><td>{_e(', '.join(a.facilitators))}</td><td>{how}</td></tr>")
+        rows = [_html_adopter_row(sheet, a) for a in sheet.adopters]
         parts.append("<table><thead><tr><th>Country</th><th>Verdict: status / outcome</th>"
                      f"<th>Similarity to {_e(sheet.importer_name)}</th><th>Facilitators</th><th>How</th></tr>"
                      "</thead><tbody>" + "".join(rows) + "</tbody></table>")
     else:
         engaged = f"; {sheet.importer_name} is itself engaged: {sheet.engagement}" if sheet.engagement else ""
         parts.append(f"<p>No transfer of the practice to another country is recorded{_e(engaged)}.</p>")
-    parts.append("</section>")
+    return parts + ["</section>"]
 
-    for number, (anchor, title, items, empty) in enumerate(_extra_sections(sheet), 6):
-        parts.append(f'<section id="{anchor}"><h2>{number}. {_e(title)}</h2>')
-        parts.append("<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>" if items else f"<p>{_e(empty)}</p>")
-        parts.append("</section>")
 
-    parts.append(f'<section id="sdg"><h2>10. SDG targets it serves among {_e(sheet.importer_name)}&#8217;s '
-                 "needs</h2>")
+def _html_sdg(sheet: Worksheet) -> list[str]:
+    """Section 10: the SDG targets the practice serves among the importer's needs."""
+    parts = [f'<section id="sdg"><h2>10. SDG targets it serves among {_e(sheet.importer_name)}&#8217;s '
+             "needs</h2>"]
     if sheet.needs:
         parts.append("<ul>" + "".join(f"<li><strong>{_e(t.id)}</strong> {_e(t.title)}</li>"
                                       for t in sheet.served_targets) + "</ul>")
@@ -350,11 +378,4 @@ def to_html(sheet: Worksheet) -> str:
         targets = f" ({_e(', '.join(t.id for t in sheet.targets))})" if sheet.targets else ""
         parts.append(f"<p>None of {_e(sheet.importer_name)}&#8217;s recorded needs asks for the practice&#8217;s "
                      f"targets{targets}.</p>")
-    parts.append("</section>")
-
-    parts.append('<section id="questions"><h2>11. Questions for the table</h2><ol class="questions">'
-                 + "".join(f'<li>{_e(q)}<div class="answer"></div></li>' for q in sheet.questions)
-                 + "</ol></section>")
-    parts += [f"<footer>psikg worksheet for practice <code>{_e(sheet.practice)}</code> and importer "
-              f"<code>{_e(sheet.importer)}</code>.</footer>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+    return parts + ["</section>"]
