@@ -14,7 +14,9 @@ __all__ = ["COMMANDS"]
 @click.command(name="viz")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write (default: psikg-<view>.html in the current folder).")
-@click.option("--transfers", is_flag=True, help="The country-level transfer map.")
+@click.option("--transfers", is_flag=True, help="The country-level transfer map (the default view).")
+@click.option("--network", "whole_network", is_flag=True,
+              help="The whole network: countries, practices, factors, themes, goals... (also chosen by --kinds).")
 @click.option("--match", "match_practice", metavar="PRACTICE",
               help="A match explained: PRACTICE, its success factors and its top candidates.")
 @click.option("--country", metavar="ISO3", help="With --match: only this candidate importer.")
@@ -32,20 +34,23 @@ __all__ = ["COMMANDS"]
 @click.option("--layout", type=click.Choice(["auto", "physics", "fixed"]), default="auto", show_default=True,
               help="auto: computed here with physics off above 1,000 nodes, by the browser below.")
 @click.pass_context
-def viz_command(ctx, out, transfers, match_practice, country, top, weights, focus, depth, kinds, goal, region,
+def viz_command(ctx, out, transfers, whole_network, match_practice, country, top, weights, focus, depth, kinds, goal, region,
                 theme, layout):
-    """Draw the network as one self-contained HTML page that opens offline: the whole network, the
-    transfer map (--transfers), a node's neighbourhood (--focus) or a match explained (--match).
+    """Draw the network as one self-contained HTML page that opens offline: by default the countries
+    by name and the transfers between them (the transfer map); the whole network with practices,
+    factors and themes (--network or --kinds), a node's neighbourhood (--focus) or a match explained
+    (--match).
     The page has a legend, filters (SDG goal, region, theme, kind, status) and a search box.
 
     \b
     Example:
-      psikg viz -o network.html
+      psikg viz -o transfers.html
+      psikg viz --network --kinds country,practice,factor -o network.html
       psikg viz --match bgd-sdg-tracker --top 8 -o match.html
       psikg viz --focus BGD --depth 2 --goal 16
     """
-    if sum(bool(x) for x in (transfers, match_practice, focus)) > 1:
-        raise click.UsageError("choose one view: --transfers, --match or --focus")
+    if sum(bool(x) for x in (transfers, whole_network, match_practice, focus)) > 1:
+        raise click.UsageError("choose one view: --transfers, --network, --match or --focus")
     for name, value in (("--country", country), ("--weights", weights)):
         if value and not match_practice:
             raise click.UsageError(f"{name} goes with --match")
@@ -62,7 +67,7 @@ def viz_command(ctx, out, transfers, match_practice, country, top, weights, focu
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--weights") from error
         view, options = "match", {"practice": match_practice, "top": top, "country": country, "weights": parsed}
-    elif transfers:
+    elif transfers or not (whole_network or kind_list or focus):
         if kind_list:
             raise click.UsageError("--kinds does not apply to --transfers")
         view, options = "transfers", filters

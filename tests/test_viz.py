@@ -246,7 +246,7 @@ def test_large_graph_is_precomputed_with_physics_off():
 def test_cli_writes_each_view(runner, bundled_store_path, tmp_path, monkeypatch):
     store = str(bundled_store_path)
     cases = [
-        ([], "network"), (["--transfers"], "transfers"), (["--focus", "BGD", "--depth", "2"], "focus"),
+        ([], "transfers"), (["--network"], "network"), (["--transfers"], "transfers"), (["--focus", "BGD", "--depth", "2"], "focus"),
         (["--match", "bgd-sdg-tracker", "--top", "5"], "match"),
         (["--match", "bgd-sdg-tracker", "--country", "NPL"], "match"),
         (["--goal", "16", "--region", "Asia", "--kinds", "country,practice,goal"], "network"),
@@ -269,7 +269,8 @@ def test_cli_errors(runner, bundled_store_path, tmp_path):
     store = str(bundled_store_path)
     out = str(tmp_path / "x.html")
     for args in (["--focus", "nothing-like-this"], ["--match", "no-such-practice"], ["--goal", "42"],
-                 ["--transfers", "--match", "bgd-sdg-tracker"], ["--country", "NPL"]):
+                 ["--transfers", "--match", "bgd-sdg-tracker"], ["--country", "NPL"],
+                 ["--network", "--transfers"]):
         result = runner.invoke(cli, ["--store", store, "viz", "-o", out, *args])
         assert result.exit_code == 2, (args, result.output)
 
@@ -389,7 +390,8 @@ def test_served_network_page(bundled_graph):
     from psikg.lod.server import ServerConfig, create_app
 
     config = ServerConfig(base="http://example.org/kg/", mount="/kg/")
-    config.network_view = lambda store: viz.network_page(store, base=config.base, mount=config.mount)
+    config.network_view = lambda store: viz.network_page(store, base=config.base, mount=config.mount,
+                                                         view="network")
     app = create_app(bundled_graph.store, config)
 
     async def get(path):
@@ -403,6 +405,8 @@ def test_served_network_page(bundled_graph):
     assert '"href": "/kg/resource?iri=http%3A%2F%2Fmetadata.un.org%2Fsdg%2F16"' in response.text
     assert viz.network_page(bundled_graph.store, base=config.base, mount=config.mount) is \
         viz.network_page(bundled_graph.store, base=config.base, mount=config.mount)  # rendered once
+    default = viz.network_page(bundled_graph.store, base=config.base, mount=config.mount)
+    assert 'data-view="transfers"' in default  # the default: countries by name and their transfers
 
 
 def test_transfer_map_filters_in_page_agree(browser, bundled_catalog, tmp_path):
@@ -446,3 +450,84 @@ def test_region_legend_filters_the_map(browser, bundled_catalog, tmp_path):
     assert browser.evaluate("window.psikgVisibleCount") == len(viz.transfer_view(bundled_catalog, region="Africa").nodes)
     browser.evaluate("document.querySelector('.region-row[data-region=\"Africa\"]').click()")
     assert browser.evaluate("window.psikgVisibleCount") == len(graph.nodes)
+
+
+# Issue 19: views a workshop can project -------------------------------------------------------------
+
+
+def test_outliers_do_not_stretch_the_layout():
+    """Issue 19: a few far-flung pieces (the JRC catalogue had 15 of 1,339 nodes) no longer stretch
+    the layout: every node is within 1.1 times the radius that holds 98% of them."""
+    import numpy as np
+
+    from psikg.views.network.layout import pull_in_outliers
+
+    rng = np.random.default_rng(3)
+    core = rng.normal(0, 1, (1300, 2))
+    far = rng.normal(0, 1, (15, 2)) * 40
+    before = np.vstack([core, far])
+    centre = np.median(before, axis=0)
+    r98 = np.percentile(np.linalg.norm(before - centre, axis=1), 98)
+    pulled = pull_in_outliers(before)
+    assert np.linalg.norm(before - centre, axis=1).max() > 10 * r98  # stretched before
+    assert np.linalg.norm(pulled - centre, axis=1).max() <= 1.1 * r98 + 1e-9
+    inner = np.linalg.norm(before - centre, axis=1) <= r98
+    assert np.array_equal(pulled[inner], before[inner])  # the rest stays where it was
+
+
+def test_colours_are_okabe_ito():
+    """Issue 19: every colour of the views comes from the colour-blind-safe palette (or its greys)."""
+    from psikg.views.network import style
+
+    palette = set(style.OKABE_ITO.values())
+    used = ({v[1] for v in style.KIND_STYLES.values()} | {c for c, _ in style.STATUS_STYLES.values()}
+            | set(style.REGION_COLOURS.values()) | {v[1] for v in style.RELATION_STYLES.values()})
+    assert used <= palette, used - palette
+    assert len(set(style.REGION_COLOURS.values())) == len(style.REGION_COLOURS)
+
+
+def test_filter_menus_show_the_filters_drawn_with(bundled_catalog):
+    """Issue 19: a page drawn for goal 16 opens with "SDG 16" chosen in its menu, not "All goals"."""
+    page = viz.render_view(bundled_catalog, "network", goal="16", region="Asia")
+    assert re.search(r'<option value="16" selected>SDG 16', page)
+    assert re.search(r'<option value="Asia" selected>', page)
+    assert ' selected>' not in viz.render_view(bundled_catalog, "network")
+
+
+def _non_blank(path: Path, min_bytes: int = 20_000) -> None:
+    """A screenshot worth keeping: big enough and not one flat colour."""
+    import struct
+    import zlib
+
+    data = path.read_bytes()
+    assert len(data) >= min_bytes, (path, len(data))
+    width, height = struct.unpack(">II", data[16:24])
+    chunks, at = [], 8
+    while at < len(data):
+        size = struct.unpack(">I", data[at:at + 4])[0]
+        if data[at + 4:at + 8] == b"IDAT":
+            chunks.append(data[at + 8:at + 8 + size])
+        at += 12 + size
+    raw = zlib.decompress(b"".join(chunks))
+    distinct = len(set(raw[i:i + 3] for i in range(1, len(raw), 997)))
+    assert width >= 800 and height >= 600 and distinct >= 20, (path, width, height, distinct)
+
+
+def test_default_view_labels_countries_at_1920x1080(bundled_catalog, tmp_path):
+    """Issue 19: the default view (the transfer map) names its countries legibly on a projector:
+    count the labels drawn at 12 px or more, inside the screen and overlapping no other."""
+    binary, why = find_chromium()
+    if binary is None:
+        pytest.skip(why)
+    graph = viz.build_view(bundled_catalog, "transfers")
+    page = tmp_path / "default.html"
+    page.write_text(viz.render(graph, catalog=bundled_catalog), encoding="utf-8")
+    with Browser(binary, width=1920, height=1080) as browser:
+        report = browser.open(page)
+        readable = browser.evaluate("window.psikg.readableLabels('country', 12)")
+        shot = browser.screenshot(ARTIFACTS / "default-1920x1080.png")
+    countries = sum(1 for n in graph.nodes if n.kind == "country")
+    print(f"readable country labels at 1920x1080: {len(readable)} of {countries}")
+    assert report["errors"] == []
+    assert len(readable) >= 0.8 * countries, (len(readable), countries)
+    _non_blank(shot)

@@ -91,16 +91,18 @@ def render_view(catalog: Catalog, view: str = "network", *, layout: str = "auto"
     return render(build_view(catalog, view, **options), layout=layout, catalog=catalog)
 
 
-def network_page(store, *, base: str | None = None, mount: str | None = None) -> str:
-    """The whole-network page of a store, for ``psikg serve`` (``ServerConfig.network_view``).
+def network_page(store, *, base: str | None = None, mount: str | None = None, view: str = "transfers") -> str:
+    """The network page of a store for ``psikg serve`` (``ServerConfig.network_view``): by default
+    the transfer map (countries by name, the transfers between them), ``view="network"`` for the
+    whole network.
 
     Rendered once per catalog: a store builds a new catalog after each write, and the page with it.
     """
     catalog = store.catalog()
-    key = ("_psikg_viz_network_page", base, mount)
+    key = ("_psikg_viz_network_page", base, mount, view)
     cache = catalog.__dict__.setdefault("_psikg_viz_pages", {})
     if key not in cache:
-        cache[key] = render(network_view(catalog), catalog=catalog, base=base, mount=mount)
+        cache[key] = render(build_view(catalog, view), catalog=catalog, base=base, mount=mount)
     return cache[key]
 
 

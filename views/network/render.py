@@ -97,7 +97,7 @@ def render(graph: VizGraph, *, layout: str = "auto", catalog: Catalog | None = N
     net.node_ids = _IdList()
     _add_nodes(net, graph, positions, base, mount)
     _add_edges(net, graph, precomputed)
-    net.options = _network_options(len(graph.nodes), precomputed)
+    net.options = _network_options(len(graph.nodes), precomputed, graph.view)
     _use_template(net, graph, catalog, _layout_notes(graph, given, precomputed), precomputed)
     return net.generate_html()
 
@@ -157,9 +157,24 @@ def _add_edges(net, graph: VizGraph, precomputed: bool) -> None:
         del net.edges[-1]["arrows"]
 
 
-def _network_options(n_nodes: int, precomputed: bool) -> dict:
-    """vis-network's options: legible labels, and physics only when the browser lays the graph out."""
+def _network_options(n_nodes: int, precomputed: bool, view: str = "network") -> dict:
+    """vis-network's options: legible labels, and physics only when the browser lays the graph out.
+
+    The transfer map is the view a room reads from afar: every country is labelled in large type
+    (at least 24 units, so about 14 pixels once a hundred countries fit a 1920x1080 screen) and
+    physics keeps labelled nodes apart."""
     large = n_nodes > LAYOUT_THRESHOLD
+    options = _base_options(n_nodes, precomputed, large)
+    if view == "transfers" and not large:
+        options["nodes"]["scaling"]["label"].update({"min": 24, "max": 44, "drawThreshold": 5, "maxVisible": 44})
+        options["nodes"]["font"]["strokeWidth"] = 6
+        if not precomputed:
+            options["physics"]["forceAtlas2Based"].update(
+                {"gravitationalConstant": -160, "springLength": 170, "avoidOverlap": 1.0, "centralGravity": 0.02})
+    return options
+
+
+def _base_options(n_nodes: int, precomputed: bool, large: bool) -> dict:
     return {
         "autoResize": True,
         "nodes": {

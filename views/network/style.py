@@ -6,64 +6,72 @@ from collections import Counter
 
 from .model import ALL_KINDS, VizGraph
 
-__all__ = ["KIND_STYLES", "STATUS_STYLES", "STATUS_ORDER", "REGION_COLOURS", "RELATION_STYLES", "legend", "page_styles"]
+__all__ = ["OKABE_ITO", "KIND_STYLES", "STATUS_STYLES", "STATUS_ORDER", "REGION_COLOURS", "RELATION_STYLES", "legend", "page_styles"]
+
+# Colours come from the Okabe-Ito palette (Okabe & Ito, "Color Universal Design", 2008): eight
+# hues that stay apart under the common colour-vision deficiencies and on a washed-out projector.
+# Kinds differ by shape as well, statuses by dashes, so no reading rests on hue alone.
+OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+             "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
+             "grey": "#999999", "dark green": "#00664A", "dark grey": "#555555", "ochre": "#B8860B"}
+_C = OKABE_ITO
 
 #: kind -> (vis shape, colour, legend symbol, legend label)
 KIND_STYLES: dict[str, tuple[str, str, str, str]] = {
-    "country": ("dot", "#4e79a7", "\u25cf", "Country"),
-    "practice": ("diamond", "#f28e2b", "\u25c6", "Practice"),
-    "need": ("triangle", "#e15759", "\u25b2", "Need"),
-    "factor": ("square", "#59a14f", "\u25a0", "Success factor"),
-    "theme": ("triangleDown", "#b07aa1", "\u25bc", "Theme"),
-    "goal": ("hexagon", "#d4a017", "\u2b22", "SDG goal"),
-    "target": ("hexagon", "#9c755f", "\u2b22", "SDG target"),
-    "organization": ("star", "#76b7b2", "\u2605", "Organization"),
-    "network": ("square", "#ff9da7", "\u25a0", "Network"),
-    "event": ("star", "#7f7f7f", "\u2605", "Event"),
+    "country": ("dot", _C["blue"], "\u25cf", "Country"),
+    "practice": ("diamond", _C["orange"], "\u25c6", "Practice"),
+    "need": ("triangle", _C["vermillion"], "\u25b2", "Need"),
+    "factor": ("square", _C["green"], "\u25a0", "Success factor"),
+    "theme": ("triangleDown", _C["purple"], "\u25bc", "Theme"),
+    "goal": ("hexagon", _C["ochre"], "\u2b22", "SDG goal"),
+    "target": ("hexagon", _C["grey"], "\u2b22", "SDG target"),
+    "organization": ("star", _C["sky"], "\u2605", "Organization"),
+    "network": ("square", _C["purple"], "\u25a0", "Network"),
+    "event": ("star", _C["dark grey"], "\u2605", "Event"),
 }
 
 #: transfer status -> (colour, dashed)
 STATUS_STYLES: dict[str, tuple[str, bool]] = {
-    "opportunity": ("#8da0b8", True),
-    "agreed": ("#4e79a7", False),
-    "implementing": ("#f28e2b", False),
-    "adopted": ("#59a14f", False),
-    "scaled": ("#1b7837", False),
-    "stalled": ("#e15759", True),
-    "abandoned": ("#555555", True),
+    "opportunity": (_C["sky"], True),
+    "agreed": (_C["blue"], False),
+    "implementing": (_C["orange"], False),
+    "adopted": (_C["green"], False),
+    "scaled": (_C["dark green"], False),
+    "stalled": (_C["vermillion"], True),
+    "abandoned": (_C["dark grey"], True),
 }
 STATUS_ORDER = tuple(STATUS_STYLES)
 
 #: M49 region -> colour of its countries on the transfer map.
 REGION_COLOURS: dict[str, str] = {
-    "Africa": "#d37295",
-    "Americas": "#8f6cc2",
-    "Asia": "#e3b505",
-    "Europe": "#3fa7a0",
-    "Oceania": "#9c755f",
-    "": "#bab0ac",
+    "Africa": _C["vermillion"],
+    "Americas": _C["blue"],
+    "Asia": _C["orange"],
+    "Europe": _C["green"],
+    "Oceania": _C["purple"],
+    "": _C["grey"],
 }
 
 #: relation -> (legend label, colour, dashed, width, directed)
 RELATION_STYLES: dict[str, tuple[str, str, bool, float, bool]] = {
-    "originates in": ("practice comes from", "#f28e2b", False, 2.0, True),
-    "developed by": ("practice run by", "#76b7b2", False, 1.0, True),
-    "critical factor": ("critical success factor", "#59a14f", False, 3.0, True),
-    "supporting factor": ("supporting success factor", "#59a14f", False, 1.2, True),
-    "theme": ("about theme", "#b07aa1", False, 1.0, True),
-    "addresses": ("addresses SDG", "#d4a017", False, 1.0, True),
-    "need of": ("need of country", "#e15759", False, 1.5, True),
-    "expressed at": ("need expressed at", "#7f7f7f", True, 1.0, True),
-    "based in": ("organization based in", "#76b7b2", True, 1.0, True),
-    "member": ("network member", "#ff9da7", False, 1.0, True),
-    "participant": ("took part in event", "#7f7f7f", False, 1.0, False),
-    "held in": ("event held in", "#7f7f7f", True, 1.0, True),
-    "organized by": ("event organized by", "#7f7f7f", True, 1.0, True),
-    "broader": ("broader concept", "#aaaaaa", True, 1.0, True),
-    "goal": ("target of goal", "#d4a017", True, 1.0, True),
-    "has factor": ("candidate has the factor", "#2e7d32", False, 2.0, False),
-    "lacks factor (absent)": ("candidate lacks it (known absent)", "#d62728", True, 1.5, False),
-    "lacks factor (unknown)": ("candidate lacks it (not known)", "#9e9e9e", True, 1.2, False),
+    "originates in": ("practice comes from", _C["orange"], False, 2.0, True),
+    "developed by": ("practice run by", _C["sky"], False, 1.0, True),
+    "critical factor": ("critical success factor", _C["green"], False, 3.0, True),
+    "supporting factor": ("supporting success factor", _C["green"], False, 1.2, True),
+    "theme": ("about theme", _C["purple"], False, 1.0, True),
+    "addresses": ("addresses SDG", _C["ochre"], False, 1.0, True),
+    "need of": ("need of country", _C["vermillion"], False, 1.5, True),
+    "expressed at": ("need expressed at", _C["dark grey"], True, 1.0, True),
+    "based in": ("organization based in", _C["sky"], True, 1.0, True),
+    "member": ("network member", _C["purple"], False, 1.0, True),
+    "participant": ("took part in event", _C["dark grey"], False, 1.0, False),
+    "held in": ("event held in", _C["dark grey"], True, 1.0, True),
+    "organized by": ("event organized by", _C["dark grey"], True, 1.0, True),
+    "broader": ("broader concept", _C["grey"], True, 1.0, True),
+    "goal": ("target of goal", _C["ochre"], True, 1.0, True),
+    "has factor": ("candidate has the factor", _C["green"], False, 2.0, False),
+    "lacks factor (absent)": ("candidate lacks it (known absent)", _C["vermillion"], True, 1.5, False),
+    "lacks factor (unknown)": ("candidate lacks it (not known)", _C["grey"], True, 1.2, False),
 }
 
 
