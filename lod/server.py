@@ -73,15 +73,18 @@ def create_app(store, config: ServerConfig | None = None):
     from starlette.routing import Mount
 
     from .routes import ROUTES
+    from .routes import app as app_pages
+    from .routes.app_common import EXCEPTION_HANDLERS
 
     config = config or ServerConfig()
     server = LodServer(store, config)
-    routes = list(ROUTES)
+    routes = [*app_pages.ROUTES, *ROUTES]
     if config.mount != "/":
         routes = [Mount(config.mount.rstrip("/"), routes=routes)]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                       allow_headers=["*"], expose_headers=["X-Psikg-Truncated", "X-Psikg-Result-Limit", "Link"])
-    app = Starlette(routes=routes, middleware=[cors], lifespan=_lifespan(server))
+    app = Starlette(routes=routes, middleware=[cors], lifespan=_lifespan(server),
+                    exception_handlers=EXCEPTION_HANDLERS)
     app.state.lod = server
     return app
 
