@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import PsikgError
 from .common import open_graph
 
 __all__ = ["export", "sparql", "serve", "COMMANDS", "SPARQL_DIR"]
@@ -169,8 +170,11 @@ def sparql(ctx, query, fmt, base, limit):
               help="Most solutions (or triples) one SPARQL query returns.")
 @click.option("--workers", default=None, type=int, help="SPARQL worker processes (default: CPU count).")
 @click.option("--license", "license_", metavar="IRI", default=None, help="Licence of the data (default CC BY 4.0).")
+@click.option("--workshop", "workshop_event", metavar="EVENT", default=None,
+              help="Workshop mode for EVENT: the facilitator's page at /workshop records opportunities and "
+                   "follow-up steps, only from this machine and with the token printed at start.")
 @click.pass_context
-def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_):
+def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_, workshop_event):
     """Serve the knowledge graph as linked data: IRIs dereference with content negotiation (HTML,
     Turtle, N-Triples, JSON-LD, RDF/XML), a read-only SPARQL 1.1 endpoint at /sparql, dumps at
     /dump/psikg.{ttl,nt,jsonld,rdf,nq}, the dataset description at /dataset, the ontology at
@@ -180,8 +184,32 @@ def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_)
     Example:
       psikg serve --port 8000
       curl -H 'Accept: text/turtle' -L http://127.0.0.1:8000/id/country/BGD
+      psikg serve --workshop ssn4psi-dhaka-2017
+
+    Read-only unless --workshop is given. The app pages: /match/PRACTICE, /worksheet/PRACTICE/ISO3,
+    /event/EVENT (and /event/EVENT/report), /partnerships, /country/ISO3, each also as .json and .csv.
     """
-    open_graph(ctx).serve(host=host, port=port, base=base, mount=mount, timeout=timeout, max_results=max_results,
-                          workers=workers, license=license_)
+    graph = open_graph(ctx)
+    workshop = _workshop(graph, workshop_event, host) if workshop_event else None
+    if workshop is not None:
+        path = "/" + mount.strip("/") + "/" if mount.strip("/") else "/"
+        click.echo(f"psikg: workshop mode for {workshop.event}; open http://{host}:{port}{path}workshop?token="
+                   f"{workshop.token} (writes only from this machine, with this token)", err=True)
+    graph.serve(host=host, port=port, base=base, mount=mount, timeout=timeout, max_results=max_results,
+                workers=workers, license=license_, workshop=workshop)
+
+
+def _workshop(graph, event: str, host: str):
+    """The workshop settings: a known event, and a server that listens on this machine only."""
+    from ..lod.workshop import LOOPBACK, WorkshopConfig
+    from ..queries.lookup import event_of
+
+    if host not in LOOPBACK:
+        raise click.UsageError(f"--workshop writes to the store: it listens on 127.0.0.1 only, not {host}")
+    try:
+        found = event_of(graph.catalog, event)
+    except PsikgError as error:
+        raise click.BadParameter(str(error), param_hint="--workshop") from error
+    return WorkshopConfig(found.id)
 
 COMMANDS = (export, sparql, serve)

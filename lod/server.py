@@ -58,6 +58,7 @@ class ServerConfig:
     publisher: str | None = None
     network_view: Callable[[Any], str] | None = None  # the network view page, from another module
     workdir: str | None = None  # where the on-disk SPARQL store and dumps go (default: a temp dir)
+    workshop: Any = None  # a psikg.lod.workshop.WorkshopConfig: the workshop pages, the only writers
 
     def __post_init__(self):
         if not self.base.endswith(("/", "#")):
@@ -79,6 +80,10 @@ def create_app(store, config: ServerConfig | None = None):
     config = config or ServerConfig()
     server = LodServer(store, config)
     routes = [*app_pages.ROUTES, *ROUTES]
+    if config.workshop is not None:
+        from .routes import workshop
+
+        routes = [*workshop.ROUTES, *routes]
     if config.mount != "/":
         routes = [Mount(config.mount.rstrip("/"), routes=routes)]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
