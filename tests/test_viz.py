@@ -22,6 +22,7 @@ from psikg.ontology.domain import (
 )
 from psikg.views import viz
 
+from .screens import non_blank
 from .viz_browser import Browser, find_chromium
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "viz"
@@ -494,25 +495,6 @@ def test_filter_menus_show_the_filters_drawn_with(bundled_catalog):
     assert ' selected>' not in viz.render_view(bundled_catalog, "network")
 
 
-def _non_blank(path: Path, min_bytes: int = 20_000) -> None:
-    """A screenshot worth keeping: big enough and not one flat colour."""
-    import struct
-    import zlib
-
-    data = path.read_bytes()
-    assert len(data) >= min_bytes, (path, len(data))
-    width, height = struct.unpack(">II", data[16:24])
-    chunks, at = [], 8
-    while at < len(data):
-        size = struct.unpack(">I", data[at:at + 4])[0]
-        if data[at + 4:at + 8] == b"IDAT":
-            chunks.append(data[at + 8:at + 8 + size])
-        at += 12 + size
-    raw = zlib.decompress(b"".join(chunks))
-    distinct = len(set(raw[i:i + 3] for i in range(1, len(raw), 997)))
-    assert width >= 800 and height >= 600 and distinct >= 20, (path, width, height, distinct)
-
-
 def test_default_view_labels_countries_at_1920x1080(bundled_catalog, tmp_path):
     """Issue 19: the default view (the transfer map) names its countries legibly on a projector:
     count the labels drawn at 12 px or more, inside the screen and overlapping no other."""
@@ -530,4 +512,4 @@ def test_default_view_labels_countries_at_1920x1080(bundled_catalog, tmp_path):
     print(f"readable country labels at 1920x1080: {len(readable)} of {countries}")
     assert report["errors"] == []
     assert len(readable) >= 0.8 * countries, (len(readable), countries)
-    _non_blank(shot)
+    non_blank(shot)

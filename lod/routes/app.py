@@ -124,6 +124,13 @@ async def country_page(request: Request):
     return answer(request, page, suffix)
 
 
+async def favicon(request: Request):
+    """No icon, said plainly (204), so browsers log no error for the icon they ask for."""
+    from starlette.responses import Response
+
+    return Response(status_code=204, headers={"Cache-Control": "max-age=86400"})
+
+
 def _name(catalog, id_: str | None) -> str:
     found = catalog.countries.get(id_ or "") or catalog.organizations.get(id_ or "")
     return getattr(found, "name", None) or (id_ or "unknown")
@@ -138,4 +145,5 @@ ROUTES = [
     Route("/partnerships.json", partnerships_page),
     Route("/partnerships.csv", partnerships_page),
     Route("/country/{country}", country_page),
+    Route("/favicon.ico", favicon),
 ]
