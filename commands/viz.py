@@ -15,6 +15,9 @@ __all__ = ["COMMANDS"]
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write (default: psikg-<view>.html in the current folder).")
 @click.option("--transfers", is_flag=True, help="The country-level transfer map (the default view).")
+@click.option("--present", is_flag=True, help="Presentation mode: slides for a projector, one idea per screen, "
+              "keyboard navigation (with --match: the practice's match too).")
+@click.option("--world", is_flag=True, help="The transfer map placed on a schematic world map by M49 region.")
 @click.option("--network", "whole_network", is_flag=True,
               help="The whole network: countries, practices, factors, themes, goals... (also chosen by --kinds).")
 @click.option("--match", "match_practice", metavar="PRACTICE",
@@ -34,8 +37,8 @@ __all__ = ["COMMANDS"]
 @click.option("--layout", type=click.Choice(["auto", "physics", "fixed"]), default="auto", show_default=True,
               help="auto: computed here with physics off above 1,000 nodes, by the browser below.")
 @click.pass_context
-def viz_command(ctx, out, transfers, whole_network, match_practice, country, top, weights, focus, depth, kinds, goal, region,
-                theme, layout):
+def viz_command(ctx, out, present, transfers, world, whole_network, match_practice, country, top, weights, focus, depth,
+                kinds, goal, region, theme, layout):
     """Draw the network as one self-contained HTML page that opens offline: by default the countries
     by name and the transfers between them (the transfer map); the whole network with practices,
     factors and themes (--network or --kinds), a node's neighbourhood (--focus) or a match explained
@@ -46,11 +49,15 @@ def viz_command(ctx, out, transfers, whole_network, match_practice, country, top
     Example:
       psikg viz -o transfers.html
       psikg viz --network --kinds country,practice,factor -o network.html
+      psikg viz --world -o world.html
+      psikg viz --present --match bgd-sdg-tracker -o slides.html
       psikg viz --match bgd-sdg-tracker --top 8 -o match.html
       psikg viz --focus BGD --depth 2 --goal 16
     """
-    if sum(bool(x) for x in (transfers, whole_network, match_practice, focus)) > 1:
-        raise click.UsageError("choose one view: --transfers, --network, --match or --focus")
+    if present:
+        return _write_presentation(ctx, out, match_practice)
+    if sum(bool(x) for x in (transfers, world, whole_network, match_practice, focus)) > 1:
+        raise click.UsageError("choose one view: --transfers, --world, --network, --match or --focus")
     for name, value in (("--country", country), ("--weights", weights)):
         if value and not match_practice:
             raise click.UsageError(f"{name} goes with --match")
@@ -67,6 +74,10 @@ def viz_command(ctx, out, transfers, whole_network, match_practice, country, top
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--weights") from error
         view, options = "match", {"practice": match_practice, "top": top, "country": country, "weights": parsed}
+    elif world:
+        if kind_list:
+            raise click.UsageError("--kinds does not apply to --world")
+        view, options = "world", filters
     elif transfers or not (whole_network or kind_list or focus):
         if kind_list:
             raise click.UsageError("--kinds does not apply to --transfers")
@@ -78,6 +89,17 @@ def viz_command(ctx, out, transfers, whole_network, match_practice, country, top
     out = out or Path(f"psikg-{view}.html")
     graph = open_graph(ctx).write_viz(out, view, layout=layout, **options)
     click.echo(f"Wrote {out}: {view} view, {len(graph.nodes)} nodes, {len(graph.edges)} links.")
+
+
+def _write_presentation(ctx, out, practice):
+    from ..views.present import render_presentation, slides
+
+    graph = open_graph(ctx)
+    deck = slides(graph.catalog, practice)
+    out = out or Path("psikg-present.html")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_presentation(deck), encoding="utf-8")
+    click.echo(f"Wrote {out}: {len(deck)} slides (arrow keys to move).")
 
 
 COMMANDS = (viz_command,)

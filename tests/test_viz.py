@@ -252,6 +252,7 @@ def test_cli_writes_each_view(runner, bundled_store_path, tmp_path, monkeypatch)
         (["--match", "bgd-sdg-tracker", "--country", "NPL"], "match"),
         (["--goal", "16", "--region", "Asia", "--kinds", "country,practice,goal"], "network"),
         (["--transfers", "--layout", "fixed", "--theme", "digital-government"], "transfers"),
+        (["--world"], "world"),
     ]
     for args, view in cases:
         out = tmp_path / f"{view}-{len(args)}.html"
@@ -513,3 +514,51 @@ def test_default_view_labels_countries_at_1920x1080(bundled_catalog, tmp_path):
     assert report["errors"] == []
     assert len(readable) >= 0.8 * countries, (len(readable), countries)
     non_blank(shot)
+
+
+def test_world_view_places_countries_by_region(bundled_catalog):
+    """Issue 19: the world view keeps the transfer map's nodes and links and puts each country at
+    its region's place: the Americas west of Africa, Africa west of Asia, Europe north of Africa."""
+    world, transfers = viz.build_view(bundled_catalog, "world"), viz.build_view(bundled_catalog, "transfers")
+    assert {n.key for n in world.nodes} == {n.key for n in transfers.nodes} and world.edges == transfers.edges
+    assert world.positions == "fixed" and all(n.x is not None for n in world.nodes)
+
+    def mean(region, axis):
+        values = [getattr(n, axis) for n in world.nodes if n.kind == "country"
+                  and bundled_catalog.countries[n.id].region == region]
+        return sum(values) / len(values)
+
+    assert mean("Americas", "x") < mean("Africa", "x") < mean("Asia", "x")
+    assert mean("Europe", "y") < mean("Africa", "y")  # north is up (smaller y)
+    assert "https://" not in viz.render(world).split("<script")[0].replace("https://w3id.org", "")
+
+
+def test_presentation_mode_in_chromium(bundled_catalog, tmp_path):
+    """Issue 19: presentation mode: large type, one idea per screen, keys move between slides,
+    nothing loaded, no console error; screenshots of the first and the match slides."""
+    from psikg.views.present import render_presentation, slides
+
+    binary, why = find_chromium()
+    if binary is None:
+        pytest.skip(why)
+    deck = slides(bundled_catalog, "bgd-sdg-tracker")
+    assert str(len(bundled_catalog.transfers)) == deck[0].figure
+    page = tmp_path / "present.html"
+    page.write_text(render_presentation(deck), encoding="utf-8")
+    with Browser(binary, width=1920, height=1080) as browser:
+        report = browser.open(page)
+        assert browser.evaluate("window.psikgSlides") == len(deck)
+        size = browser.evaluate("parseFloat(getComputedStyle(document.querySelector('.shown h1')).fontSize)")
+        assert size >= 48  # large type at 1080 lines
+        non_blank(browser.screenshot(ARTIFACTS / "present-1.png"), min_bytes=15_000, min_colours=8)
+        for _ in range(4):
+            for kind in ("keyDown", "keyUp"):
+                browser.send("Input.dispatchKeyEvent", {"type": kind, "key": "ArrowRight", "code": "ArrowRight",
+                                                        "windowsVirtualKeyCode": 39})
+        assert browser.evaluate("window.psikgSlide") == 5
+        assert browser.evaluate("document.querySelectorAll('.slide.shown').length") == 1
+        assert "SDG Tracker" in browser.evaluate("document.querySelector('.shown h1').textContent")
+        non_blank(browser.screenshot(ARTIFACTS / "present-5-match.png"), min_bytes=15_000, min_colours=8)
+        errors = browser.errors()
+    outside = [u for u in report["requests"] if not u.startswith(("file://", "data:"))]
+    assert outside == [] and report["errors"] == [] and errors == []

@@ -13,6 +13,8 @@ renderer, :func:`render`, that turns any of them into one HTML file:
     M49 region, one directed link per exporter, importer and status, as wide as its transfers.
 ``focus``
     the ego network of one node: every node within ``depth`` links of it in the network view.
+``world``
+    the transfer map placed on a schematic world map by M49 region (nothing loaded).
 ``match``
     a match explained: the practice, its success factors (critical links thick), the top
     candidate countries of :func:`psikg.queries.match.match`; a candidate's link to a factor is
@@ -50,12 +52,13 @@ from .network.model import (ALL_KINDS, DEFAULT_KINDS, LAYOUT_THRESHOLD, REFERENC
                             VizNode, node_iri)
 from .network.render import render
 from .network.select import focus_view, network_view, transfer_view
+from .network.world import world_view
 from .network.style import KIND_STYLES, REGION_COLOURS, RELATION_STYLES, STATUS_STYLES
 
 __all__ = [
     "LAYOUT_THRESHOLD", "DEFAULT_KINDS", "ALL_KINDS", "VIEWS", "KIND_STYLES", "STATUS_STYLES",
     "REGION_COLOURS", "RELATION_STYLES", "REFERENCE_KINDS", "VizNode", "VizEdge", "VizGraph", "node_iri",
-    "network_view", "transfer_view",
+    "network_view", "transfer_view", "world_view",
     "focus_view", "match_view", "apply_filters", "build_view", "render", "render_view", "write_view",
     "network_page",
     "fast_layout",
@@ -72,6 +75,8 @@ def build_view(catalog: Catalog, view: str = "network", **options) -> VizGraph:
         return network_view(catalog, **options)
     if view == "transfers":
         return transfer_view(catalog, **options)
+    if view == "world":
+        return world_view(catalog, **options)
     if view == "focus":
         options = dict(options)
         return focus_view(catalog, options.pop("node"), **options)

@@ -124,6 +124,17 @@ async def country_page(request: Request):
     return answer(request, page, suffix)
 
 
+@guarded
+async def present_page(request: Request):
+    """Presentation mode: the network in a few slides, and a practice's match (``?practice=``)."""
+    from starlette.responses import HTMLResponse
+
+    from ...views.present import render_presentation, slides
+
+    deck = slides(_catalog(request), request.query_params.get("practice") or None)
+    return HTMLResponse(render_presentation(deck))
+
+
 async def favicon(request: Request):
     """No icon, said plainly (204), so browsers log no error for the icon they ask for."""
     from starlette.responses import Response
@@ -145,5 +156,6 @@ ROUTES = [
     Route("/partnerships.json", partnerships_page),
     Route("/partnerships.csv", partnerships_page),
     Route("/country/{country}", country_page),
+    Route("/present", present_page),
     Route("/favicon.ico", favicon),
 ]

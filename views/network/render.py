@@ -165,7 +165,7 @@ def _network_options(n_nodes: int, precomputed: bool, view: str = "network") -> 
     physics keeps labelled nodes apart."""
     large = n_nodes > LAYOUT_THRESHOLD
     options = _base_options(n_nodes, precomputed, large)
-    if view == "transfers" and not large:
+    if view in ("transfers", "world") and not large:
         options["nodes"]["scaling"]["label"].update({"min": 24, "max": 44, "drawThreshold": 5, "maxVisible": 44})
         options["nodes"]["font"]["strokeWidth"] = 6
         if not precomputed:
@@ -205,8 +205,10 @@ def _base_options(n_nodes: int, precomputed: bool, large: bool) -> dict:
 def _layout_notes(graph: VizGraph, given: bool, precomputed: bool) -> list[str]:
     """The view's notes, led by one that says how the page is laid out."""
     notes = list(graph.notes)
-    if given:
+    if given and graph.view == "match":
         notes.insert(0, "Laid out in columns: the practice, its success factors, the candidates by rank.")
+    elif given:
+        pass  # the view's own notes say how it is placed
     elif precomputed:
         why = (f"{len(graph.nodes)} nodes, above {LAYOUT_THRESHOLD}" if len(graph.nodes) > LAYOUT_THRESHOLD
                else "as asked")
