@@ -562,3 +562,23 @@ def test_presentation_mode_in_chromium(bundled_catalog, tmp_path):
         errors = browser.errors()
     outside = [u for u in report["requests"] if not u.startswith(("file://", "data:"))]
     assert outside == [] and report["errors"] == [] and errors == []
+
+
+@pytest.mark.parametrize("view, options", [
+    ("focus", {"node": "BGD", "depth": 2}), ("match", {"practice": "bgd-sdg-tracker"}), ("transfers", {}),
+    ("world", {}),
+])
+def test_labels_never_overlap(bundled_catalog, tmp_path, view, options):
+    """Issue 19: in the focus, match, transfer and world views no two drawn labels overlap on a
+    1920x1080 screen (the page pushes apart the nodes whose labels would)."""
+    binary, why = find_chromium()
+    if binary is None:
+        pytest.skip(why)
+    page = tmp_path / f"{view}.html"
+    page.write_text(viz.render_view(bundled_catalog, view, **options), encoding="utf-8")
+    with Browser(binary, width=1920, height=1080) as browser:
+        browser.open(page)
+        overlaps = browser.evaluate("window.psikg.labelOverlaps()")
+        drawn = len(browser.evaluate("window.psikg.readableLabels('', 1)"))
+        non_blank(browser.screenshot(ARTIFACTS / f"labels-{view}-1920x1080.png"))
+    assert drawn >= 10 and overlaps == 0, (drawn, overlaps)
