@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import psikg
 from psikg.cli import cli
 from psikg.errors import PsikgError, UnknownIdError
 from psikg.ontology.domain import (
@@ -582,3 +583,32 @@ def test_labels_never_overlap(bundled_catalog, tmp_path, view, options):
         drawn = len(browser.evaluate("window.psikg.readableLabels('', 1)"))
         non_blank(browser.screenshot(ARTIFACTS / f"labels-{view}-1920x1080.png"))
     assert drawn >= 10 and overlaps == 0, (drawn, overlaps)
+
+
+def test_jrc_catalogue_is_not_a_tiny_blob(shared_reference, tmp_path):
+    """Issue 19: with the JRC catalogue loaded (1,339 nodes in the network view, laid out before
+    the page is written) no handful of far-flung pieces stretches the layout: every node is within
+    1.1 times the radius that holds 98% of them, and the page draws them all."""
+    import numpy as np
+
+    from psikg.views.network.layout import positions_of
+
+    cases = shared_reference / "cases" / "jrc-ips-explorer-cases.csv"
+    if not cases.is_file():
+        pytest.skip(f"{cases} not found")
+    graph = psikg.open(tmp_path / "jrc.psikg")
+    graph.load([cases], mapping="jrc-ips-explorer")
+    view = viz.network_view(graph.catalog)
+    assert len(view.nodes) > viz.LAYOUT_THRESHOLD
+    pos = np.array(list(positions_of(view).values()))
+    radius = np.linalg.norm(pos - np.median(pos, axis=0), axis=1)
+    assert radius.max() <= 1.1 * np.percentile(radius, 98) * 1.02
+    binary, why = find_chromium()
+    if binary is None:
+        return
+    page = tmp_path / "jrc.html"
+    page.write_text(viz.render(view, catalog=graph.catalog), encoding="utf-8")
+    with Browser(binary, width=1920, height=1080) as browser:
+        browser.open(page)
+        assert browser.evaluate("window.psikgDrawnCount") == len(view.nodes)
+        non_blank(browser.screenshot(ARTIFACTS / "jrc-network-1920x1080.png"))
