@@ -18,6 +18,11 @@ Paths are relative to the *mount* (``/`` by default), which stands for the IRI b
   ``X-Psikg-Truncated: true`` says when more existed). CORS is open to every origin.
 * ``dataset`` (also ``.well-known/void``): the DCAT/VoID description; ``dump/psikg.{ttl,nt,jsonld,rdf,nq}``:
   the dumps; ``ontology``, ``ontology/context.jsonld``, ``shapes``: the model.
+* ``match/{practice}``, ``worksheet/{practice}/{country}``, ``event/{event}`` (and ``/report``),
+  ``partnerships``, ``country/{country}``, ``present``: the secretariat's pages
+  (:mod:`psikg.lod.routes.app`), each also as JSON and CSV; unknown paths get an HTML 404 page.
+* ``workshop``: only with ``ServerConfig.workshop`` (``psikg serve --workshop EVENT``), the one
+  place the server writes (:mod:`psikg.lod.workshop` says who may).
 * ``/``: the landing page, with search over practices, countries and success factors, and a link
   slot for the network view (``ServerConfig.network_view``).
 
