@@ -265,6 +265,35 @@ def stats(ctx, fmt):
 
 
 @cli.command()
+@output_options
+@click.pass_context
+def doctor(ctx, fmt):
+    """Check the embedded store file without trusting it: SQLite integrity, schema version,
+    orphan links (a missing end) and the catalog cache. Exit 1 when a problem is found.
+
+    \b
+    Example:
+      psikg --store network.psikg doctor
+    """
+    from .config import default_store_path
+    from .graph.doctor import check_store
+
+    location = ctx.find_root().obj["store"] or str(default_store_path())
+    if "://" in location:
+        raise click.UsageError("doctor checks an embedded store file; give --store PATH")
+    report = check_store(location)
+    if fmt == "json":
+        emit(fmt, dataclasses.asdict(report) | {"ok": report.ok})
+    else:
+        for problem in report.problems:
+            click.echo(f"problem: {problem}")
+        for note in report.notes:
+            click.echo(f"ok: {note}")
+        click.echo(f"{location}: " + ("no problem found" if report.ok else f"{len(report.problems)} problem(s)"))
+    ctx.exit(0 if report.ok else 1)
+
+
+@cli.command()
 @click.argument("node_id")
 @output_options
 @click.pass_context

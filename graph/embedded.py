@@ -101,6 +101,11 @@ class EmbeddedStore:
         except sqlite3.Error as error:
             raise StoreError(f"the store {self.path} is damaged ({error}); run `psikg doctor` to check it, "
                              f"and {_REBUILD}") from error
+        except (ValueError, TypeError, KeyError, IndexError) as error:
+            if doing == "write":
+                raise
+            raise StoreError(f"the store {self.path} holds values psikg cannot read ({error!r}); it is damaged "
+                             f"or was edited by hand: run `psikg doctor` to check it, and {_REBUILD}") from error
 
     def _open(self, create: bool = False) -> sqlite3.Connection | None:
         """The connection to the store (None when reading a store that does not exist yet)."""
@@ -118,8 +123,9 @@ class EmbeddedStore:
             connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                          timeout=_BUSY_TIMEOUT_MS / 1000)
             try:
-                if self.tracer is not None:
-                    connection.set_trace_callback(self.tracer)
+                if self.tracer is not None:  # psikg's tracers take (query, parameters)
+                    tracer = self.tracer
+                    connection.set_trace_callback(lambda statement: tracer(statement, ()))
                 if fresh:
                     _create_schema(connection)
                 self._check_meta(connection)
@@ -190,11 +196,12 @@ class EmbeddedStore:
                     catalog = decode_catalog(cached[2])
                 except (ValueError, TypeError, KeyError, IndexError) as error:
                     log.warning("the catalog cache of %s is damaged (%s); rebuilding it", self.path, error)
-            if catalog is None:
+            rebuilt = catalog is None
+            if rebuilt:
                 log.info("rebuilding the catalog of %s from its tables", self.path)
                 catalog = catalog_from_store(self)
                 self._derived = {}
-        if cached is None or cached[0] != generation:
+        if rebuilt:
             self._save_cache(catalog, generation)
         self._catalog, self._catalog_generation = catalog, generation
         # The catalog is millions of long-lived objects: keep them out of the cyclic garbage
@@ -233,9 +240,8 @@ class EmbeddedStore:
         with self._reading() as connection:
             if connection is None:
                 return iter(())
-            rows = connection.execute(f"SELECT * FROM {_q(table.table)}").fetchall()
-        decode = table.decode
-        return iter([(row[0], decode(row[1:])) for row in rows])
+            decode = table.decode
+            return iter([(row[0], decode(row[1:])) for row in connection.execute(f"SELECT * FROM {_q(table.table)}")])
 
     def links(self, kind: str, rel: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         for source_id, targets in self.grouped_links(kind, rel).items():
@@ -268,7 +274,7 @@ class EmbeddedStore:
             if connection is None:
                 return None
             row = connection.execute(f"SELECT * FROM {_q(table.table)} WHERE id = ?", (id_,)).fetchone()
-        return None if row is None else table.decode(row[1:])
+            return None if row is None else table.decode(row[1:])
 
     def ids(self, kind: str) -> set[str]:
         table = KIND_TABLES.get(kind)
