@@ -202,13 +202,11 @@ class Psikg:
         FollowUpError unless ``force`` gives the reason; nothing is written then."""
         import datetime
 
-        from .loaders.history import follow_up_batch
+        from .loaders.history import record_follow_up
 
         date = date or datetime.date.today().isoformat()
-        batch, history = follow_up_batch(self.catalog, transfer, status, date=date, note=note,
-                                         sources=sources, outcome=outcome, forced=force)
-        self.store.apply(batch)
-        return history
+        return record_follow_up(self.store, transfer, status, date=date, note=note, sources=sources,
+                                outcome=outcome, forced=force)
 
     def history(self, transfer: str):
         """The status history of a transfer, oldest first (its status as one undated step when it

@@ -101,3 +101,30 @@ def test_readers_go_on_while_a_writer_writes(store_path, previous_version):
         reader.close()
     assert EmbeddedStore(store_path).node("country", "ZZZ") == {"name": "Zedland"}
     writer.close()
+
+
+def test_regression_issue17_concurrent_follow_ups_are_checked_one_after_the_other(store_path, previous_version):
+    """Two writers that both read the history before either wrote: the second is checked against
+    the first one's step (agreed, then abandoned, then implementing is not a documented move)."""
+    from psikg.errors import FollowUpError
+
+    psikg.open(store_path).follow_up("one-stop-to-som", "agreed", date="2019-01-01", force="test setup")
+    first, second = psikg.open(store_path), psikg.open(store_path)
+    assert first.catalog.transfers["one-stop-to-som"].status == second.catalog.transfers["one-stop-to-som"].status
+    first.follow_up("one-stop-to-som", "abandoned", date="2019-02-01")
+    with pytest.raises(FollowUpError, match="abandoned"):
+        second.follow_up("one-stop-to-som", "implementing", date="2019-03-01")
+    steps = psikg.open(store_path).catalog.transfers["one-stop-to-som"].steps
+    assert [s.status for s in steps][-1] == "abandoned"
+
+
+def test_concurrent_follow_up_processes_never_both_pass(store_path, previous_version):
+    psikg.open(store_path).follow_up("one-stop-to-som", "agreed", date="2019-01-01", force="test setup")
+    commands = [[sys.executable, "-m", "psikg.cli", "--store", str(store_path), "follow-up", "one-stop-to-som",
+                 "--status", status, "--date", date] for status, date in (("abandoned", "2019-02-01"),
+                                                                           ("implementing", "2019-03-01"))]
+    processes = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands]
+    codes = [p.wait(timeout=120) for p in processes]
+    statuses = [s.status for s in psikg.open(store_path).catalog.transfers["one-stop-to-som"].steps]
+    assert not ("abandoned" in statuses and statuses[-1] == "implementing"), (codes, statuses)
+    assert 0 in codes
