@@ -386,9 +386,12 @@ class EmbeddedStore:
                 for table in (*KIND_TABLES.values(), *LINK_TABLES.values()):
                     connection.execute(f"DELETE FROM {_q(table.table)}")
             _merge_nodes(connection, batch, replace)
-            _merge_links(connection, batch)
+            _merge_links(connection, batch, replace)
             self._catalog, self._derived = None, {}
-            catalog = catalog_from_store(self)
+            # When the batch is the whole graph, its catalog is read from the batch itself (the
+            # same reads, without reading back every row just written).
+            whole = replace or not (sum(before[0].values()) or sum(before[1].values()))
+            catalog = catalog_from_store(_BatchView(batch) if whole else self)
             self._derived = {}
             generation = self._generation(connection) + 1
             connection.execute(f"UPDATE {META} SET value = ? WHERE key = 'generation'", (generation,))
@@ -398,6 +401,37 @@ class EmbeddedStore:
         log.info("wrote %s (%d nodes, %d links)", self.path, sum(after[0].values()), sum(after[1].values()))
         return ApplyResult(nodes_before=sum(before[0].values()), edges_before=sum(before[1].values()),
                            nodes=sum(after[0].values()), edges=sum(after[1].values()))
+
+
+class _BatchView:
+    """A batch read as a store holding only it (the reads ``catalog_from_store`` makes), with the
+    values as the store gives them back: empty properties dropped, tuples as lists."""
+
+    def __init__(self, batch: GraphBatch):
+        self.batch = batch
+
+    @staticmethod
+    def _stored(props: dict[str, Any]) -> dict[str, Any]:
+        return {name: list(value) if isinstance(value, tuple) else value for name, value in props.items()
+                if not (value is None or value == [] or value == ())}
+
+    def nodes(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        return iter([(node.id, self._stored(node.props)) for node in self.batch.nodes.values() if node.kind == kind])
+
+    def grouped_links(self, kind: str, rel: str) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
+        if "grouped" not in self.__dict__:
+            grouped: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
+            intern = sys.intern
+            for link in self.batch.links.values():
+                source_kind, _, source_id = link.source.partition("/")
+                target_kind, _, target_id = link.target.partition("/")
+                props = self._stored(link.prop_dict()) if link.props else _NO_PROPS
+                grouped[(source_kind, link.rel)][source_id].append((target_kind, intern(target_id), props or _NO_PROPS))
+            for by_source in grouped.values():
+                for targets in by_source.values():
+                    targets.sort(key=lambda t: (t[0], t[1]))
+            self.grouped = grouped
+        return dict(self.grouped.get((kind, rel), {}))
 
 
 def _create_schema(connection: sqlite3.Connection) -> None:
@@ -451,7 +485,7 @@ def _merge_nodes(connection: sqlite3.Connection, batch: GraphBatch, replace: boo
         connection.executemany(f"INSERT OR REPLACE INTO {_q(table.table)} VALUES ({marks})", rows)
 
 
-def _merge_links(connection: sqlite3.Connection, batch: GraphBatch) -> None:
+def _merge_links(connection: sqlite3.Connection, batch: GraphBatch, replace: bool = False) -> None:
     """Replace the links of every (source, relation) the batch owns by the batch's links, after
     checking that both ends of each link are in the graph."""
     for source, rel in sorted(batch.owned):
@@ -459,7 +493,8 @@ def _merge_links(connection: sqlite3.Connection, batch: GraphBatch) -> None:
         table = LINK_TABLES.get((kind, rel))
         if table is None:
             raise StoreError(f"{source}: the model has no relation {rel!r} from {kind!r}")
-        connection.execute(f"DELETE FROM {_q(table.table)} WHERE source = ?", (id_,))
+        if not replace:  # after a replace the tables are empty already
+            connection.execute(f"DELETE FROM {_q(table.table)} WHERE source = ?", (id_,))
     known: dict[str, bool] = {}
 
     def in_graph(key: str) -> bool:
@@ -477,8 +512,8 @@ def _merge_links(connection: sqlite3.Connection, batch: GraphBatch) -> None:
         for end in (link.source, link.target):
             if not in_graph(end):
                 raise StoreError(f"link {link.source} -{link.rel}-> {link.target}: {end} is not in the graph")
-        kind, source_id = split_key(link.source)
-        target_kind, target_id = split_key(link.target)
+        kind, _, source_id = link.source.partition("/")
+        target_kind, _, target_id = link.target.partition("/")
         table = LINK_TABLES.get((kind, link.rel))
         if table is None:
             raise StoreError(f"link {link.source} -{link.rel}-> {link.target}: the model has no such relation")

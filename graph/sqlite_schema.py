@@ -125,6 +125,8 @@ def _fits(prop: Property, value: Any) -> bool:
 
 def encode_props(properties: tuple[Property, ...], props: dict[str, Any]) -> list[Any]:
     """The column values for ``props`` (in the order of ``properties``), then the ``_extra`` JSON."""
+    if not props:
+        return [None] * (len(properties) + 1)
     values: list[Any] = []
     declared = set()
     for prop in properties:

@@ -1,4 +1,5 @@
-"""Limits that keep hostile or broken input files from hurting psikg (docs/input-format.md).
+"""Limits that keep hostile or broken input files from hurting psikg (documented in
+docs/input-format.md, "What happens to bad input").
 
 Every reader opens its files through :func:`read_input_bytes` (regular files only, so a FIFO or
 a device never blocks a load; at most :data:`MAX_INPUT_BYTES`), and checks what it parsed with
@@ -17,14 +18,13 @@ from pathlib import Path
 
 from ..errors import InputIssue
 
-__all__ = ["MAX_INPUT_BYTES", "MAX_NESTING", "MAX_NUMBER_DIGITS", "MAX_ID_LENGTH", "MAX_SHEET_CELLS",
+__all__ = ["MAX_INPUT_BYTES", "MAX_NESTING", "MAX_NUMBER_DIGITS", "MAX_SHEET_CELLS",
            "MAX_UNPACKED_BYTES", "MAX_EXPANSION", "read_input_bytes", "regular_file_problem",
            "structure_problem", "workbook_problem", "xml_entity_problem"]
 
 MAX_INPUT_BYTES = int(os.environ.get("PSIKG_MAX_INPUT_BYTES", 1 << 30))  # one input file
 MAX_NESTING = 32  # levels of lists and mappings in JSON / YAML records (a record needs 4)
 MAX_NUMBER_DIGITS = 30  # digits of one number in JSON / YAML
-MAX_ID_LENGTH = 200  # characters of an id
 MAX_SHEET_CELLS = 5_000_000  # rows x columns of one worksheet
 MAX_UNPACKED_BYTES = 512 << 20  # a workbook's unpacked XML (a zip bomb is refused before it is read)
 MAX_EXPANSION = 10  # YAML aliases / XML entities may make a document at most this many times bigger

@@ -20,8 +20,8 @@ from .conftest import DATA
 KILL_POINTS = {
     "while writing the tables": """
         original = embedded._merge_links
-        def dying_merge(connection, batch):
-            original(connection, batch)
+        def dying_merge(*args, **kwargs):
+            original(*args, **kwargs)
             os.kill(os.getpid(), signal.SIGKILL)
         embedded._merge_links = dying_merge
     """,
