@@ -19,6 +19,7 @@ import hashlib
 import logging
 import sqlite3
 import sys
+import threading
 import weakref
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -81,6 +82,7 @@ class EmbeddedStore:
         self._catalog_generation: int | None = None
         self._derived: dict[str, Any] = {}
         self._transaction_depth = 0
+        self._thread_lock = threading.RLock()
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -160,12 +162,13 @@ class EmbeddedStore:
 
     @contextmanager
     def _reading(self):
-        """One consistent snapshot for the reads inside (a read transaction, unless one is open)."""
+        """One consistent snapshot for the reads inside (a read transaction, unless one is open).
+        The store's one connection serves one thread at a time (a server's threads share it)."""
         connection = self._open()
         if connection is None:
             yield None
             return
-        with self._guard():
+        with self._thread_lock, self._guard():
             if connection.in_transaction:
                 yield connection
                 return
@@ -213,9 +216,11 @@ class EmbeddedStore:
         """Keep a rebuilt catalog for the next reader, if the tables have not changed meanwhile and
         nobody is writing (a reader never waits for a writer for this)."""
         connection = self._connection
-        if connection is None or connection.in_transaction:
+        if connection is None or not self._thread_lock.acquire(blocking=False):
             return
         try:
+            if connection.in_transaction:
+                return
             connection.execute("PRAGMA busy_timeout = 0")
             connection.execute("BEGIN IMMEDIATE")
             try:
@@ -230,6 +235,7 @@ class EmbeddedStore:
             log.info("the catalog cache of %s was not saved (%s)", self.path, error)
         finally:
             connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            self._thread_lock.release()
 
     # The Store protocol --------------------------------------------------------------------
 
@@ -350,29 +356,30 @@ class EmbeddedStore:
         """Hold the store's write lock for the block: what is read inside is the latest committed
         graph, and every :meth:`apply` inside joins one transaction, committed at the end (or
         rolled back on an error). A check and the write it allows thus see the same graph."""
-        if self._transaction_depth:
-            self._transaction_depth += 1
-            try:
-                yield self
-            finally:
-                self._transaction_depth -= 1
-            return
-        connection = self._open(create=True)
-        with self._guard("write"):
-            connection.execute("BEGIN IMMEDIATE")
-            self._transaction_depth = 1
-            try:
-                if self._generation(connection) != self._catalog_generation:
-                    self._catalog, self._derived = None, {}  # someone else wrote since we read
-                yield self
-            except BaseException:
-                self._transaction_depth = 0
-                connection.execute("ROLLBACK")
-                self._catalog, self._catalog_generation, self._derived = None, None, {}
-                raise
-            self._transaction_depth = 0
-            connection.execute("COMMIT")
-            connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        with self._thread_lock:  # other threads of this process wait here; this one may nest
+            if self._transaction_depth:
+                self._transaction_depth += 1
+                try:
+                    yield self
+                finally:
+                    self._transaction_depth -= 1
+                return
+            connection = self._open(create=True)
+            with self._guard("write"):
+                connection.execute("BEGIN IMMEDIATE")
+                self._transaction_depth = 1
+                try:
+                    if self._generation(connection) != self._catalog_generation:
+                        self._catalog, self._derived = None, {}  # someone else wrote since we read
+                    yield self
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    self._catalog, self._catalog_generation, self._derived = None, None, {}
+                    raise
+                finally:
+                    self._transaction_depth = 0
+                connection.execute("COMMIT")
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def apply(self, batch: GraphBatch, *, replace: bool = False) -> ApplyResult:
         """Merge ``batch`` (or replace everything with it) in one SQLite transaction."""

@@ -128,3 +128,37 @@ def test_concurrent_follow_up_processes_never_both_pass(store_path, previous_ver
     statuses = [s.status for s in psikg.open(store_path).catalog.transfers["one-stop-to-som"].steps]
     assert not ("abandoned" in statuses and statuses[-1] == "implementing"), (codes, statuses)
     assert 0 in codes
+
+
+def test_threads_sharing_one_store_read_while_one_writes(store_path, previous_version):
+    """A server's threads share one store object: reads in some and a write in another never meet
+    in one SQLite transaction."""
+    import threading
+
+    store = EmbeddedStore(store_path)
+    failures: list[BaseException] = []
+    done = threading.Event()
+
+    def read() -> None:
+        try:
+            while not done.is_set():
+                assert store.node("practice", "one-stop") is not None
+                store.neighbours("practice", "one-stop")
+        except BaseException as error:  # reported by the main thread
+            failures.append(error)
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        for index in range(5):
+            batch = GraphBatch()
+            batch.add_node("country", f"ZZ{index}", {"name": f"Test {index}"})
+            store.apply(batch)
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join()
+    assert not failures, failures
+    assert store.node("country", "ZZ4") == {"name": "Test 4"}
+    store.close()
