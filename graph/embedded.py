@@ -32,7 +32,7 @@ from .records import GraphBatch, node_key, split_key
 from .sqlite_schema import (CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, schema_sql)
 from .store import ApplyResult
 
-__all__ = ["EmbeddedStore", "SQLITE_MAGIC"]
+__all__ = ["EmbeddedStore", "SQLITE_MAGIC", "check_file_header", "is_old_pickle_store"]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,12 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def is_old_pickle_store(header: bytes) -> bool:
+    """Whether ``header`` (the first bytes of a file) is a psikg store of the pickle format, told
+    by its bytes alone: a pickle (protocol 2 or later) whose first section names the format."""
+    return header[:1] == b"\x80" and b"psikg-embedded/" in header[:100]
+
+
 def check_file_header(path: Path) -> None:
     """Refuse, before SQLite sees it, a file that cannot be a store: not a regular file, the old
     pickle format, something else, or a database shorter than its header says (truncated)."""
@@ -55,7 +61,7 @@ def check_file_header(path: Path) -> None:
     with open(path, "rb") as handle:
         header = handle.read(100)
     if header[:16] != SQLITE_MAGIC:
-        if header[:1] == b"\x80":  # pickle protocol 2+, the format of psikg stores before the SQLite one
+        if is_old_pickle_store(header):
             raise StoreError(f"the store {path} is in the old format of psikg (a pickle), which is no longer "
                              f"read because opening it could run code; {_REBUILD}")
         what = "an empty file" if not header else "not a SQLite database"
@@ -109,10 +115,16 @@ class EmbeddedStore:
             raise StoreError(f"the store {self.path} holds values psikg cannot read ({error!r}); it is damaged "
                              f"or was edited by hand: run `psikg doctor` to check it, and {_REBUILD}") from error
 
-    def _open(self, create: bool = False) -> sqlite3.Connection | None:
-        """The connection to the store (None when reading a store that does not exist yet)."""
+    def _open(self, create: bool = False, replace_old: bool = False) -> sqlite3.Connection | None:
+        """The connection to the store (None when reading a store that does not exist yet);
+        ``replace_old`` removes a store of the old pickle format first (a write that replaces all)."""
         if self._connection is not None:
             return self._connection
+        if replace_old and self.path.is_file():
+            with open(self.path, "rb") as handle:
+                if is_old_pickle_store(handle.read(100)):
+                    log.warning("replacing %s, a store in the old pickle format (never read)", self.path)
+                    self.path.unlink()
         fresh = not self.path.exists() or (self.path.is_file() and self.path.stat().st_size == 0)
         if fresh and not create:
             if self.path.exists():
@@ -385,6 +397,8 @@ class EmbeddedStore:
         """Merge ``batch`` (or replace everything with it) in one SQLite transaction."""
         from .domain import catalog_from_store
 
+        if replace:
+            self._open(create=True, replace_old=True)
         with self.transaction() as _, self._guard("write"):
             connection = self._connection
             before = self._counts()

@@ -70,7 +70,12 @@ def test_old_pickle_store_is_refused_and_never_unpickled(tmp_path):
     path.write_bytes(pickle.dumps({"format": "psikg-embedded/2"}, protocol=4) + pickle.dumps(Payload(), protocol=4))
     with pytest.raises(StoreError, match="old format.*psikg load --replace"):
         EmbeddedStore(path).catalog()
+    with pytest.raises(StoreError, match="old format"):
+        psikg.open(path).load([DATA / "minimal"], bundled=False)  # a merge needs the old content
     assert not marker.exists()
+    psikg.open(path).load([DATA / "minimal"], bundled=False, replace=True)  # as the message says
+    assert not marker.exists()
+    assert "one-stop" in EmbeddedStore(path).catalog().practices
 
 
 @pytest.mark.parametrize("damage, message", [
