@@ -115,28 +115,30 @@ def schema_sql() -> list[str]:
 
 
 def _fits(prop: Property, value: Any) -> bool:
-    """Whether ``value`` can sit in ``prop``'s column and read back as it was."""
+    """Whether ``value`` can sit in ``prop``'s column and read back as it was (a tuple reads
+    back as a list, as from every store)."""
     if prop.many:
-        return isinstance(value, list)
+        return isinstance(value, (list, tuple))
     if prop.type == "bool":
         return isinstance(value, bool)
     return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def encode_props(properties: tuple[Property, ...], props: dict[str, Any]) -> list[Any]:
-    """The column values for ``props`` (in the order of ``properties``), then the ``_extra`` JSON."""
+    """The column values for ``props`` (in the order of ``properties``), then the ``_extra`` JSON.
+    None and empty lists are not stored (a missing property)."""
     if not props:
         return [None] * (len(properties) + 1)
     values: list[Any] = []
     declared = set()
     for prop in properties:
         value = props.get(prop.name)
-        if value is not None and _fits(prop, value):
+        if value is not None and value != [] and value != () and _fits(prop, value):
             declared.add(prop.name)
             values.append(json.dumps(value, ensure_ascii=False) if prop.many else value)
         else:
             values.append(None)
-    extra = {k: v for k, v in props.items() if k not in declared and v is not None}
+    extra = {k: v for k, v in props.items() if k not in declared and not (v is None or v == [] or v == ())}
     values.append(json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
     return values
 
