@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import StoreError
-from .embedded import EmbeddedStore, check_file_header
+from .embedded import check_file_header
 from .sqlite_schema import CACHE, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION
 
 __all__ = ["StoreCheck", "check_store"]

@@ -29,7 +29,7 @@ from typing import Any, Iterator
 from ..errors import StoreError
 from ..ontology.model import KINDS
 from .records import GraphBatch, node_key, split_key
-from .sqlite_schema import (CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, schema_sql)
+from .sqlite_schema import CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, schema_sql
 from .store import ApplyResult
 
 __all__ = ["EmbeddedStore", "SQLITE_MAGIC", "check_file_header", "is_old_pickle_store"]
