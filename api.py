@@ -210,13 +210,11 @@ class Psikg:
         FollowUpError unless ``force`` gives the reason; nothing is written then."""
         import datetime
 
-        from .loaders.history import follow_up_batch
+        from .loaders.history import record_follow_up
 
         date = date or datetime.date.today().isoformat()
-        batch, history = follow_up_batch(self.catalog, transfer, status, date=date, note=note,
-                                         sources=sources, outcome=outcome, forced=force)
-        self.store.apply(batch)
-        return history
+        return record_follow_up(self.store, transfer, status, date=date, note=note, sources=sources,
+                                outcome=outcome, forced=force)
 
     def history(self, transfer: str):
         """The status history of a transfer, oldest first (its status as one undated step when it
@@ -336,6 +334,15 @@ def write_template(target) -> list[Path]:
     from .loaders.template import write_template as write
 
     return write(Path(target))
+
+
+def check_store(location=None):
+    """A health report of the embedded store file at ``location`` (default: the per-user store):
+    SQLite integrity, schema version, orphan links and the catalog cache, read without trusting it."""
+    from .config import default_store_path
+    from .graph.doctor import check_store as check
+
+    return check(location or default_store_path())
 
 
 def generate(out, countries: int = 50, practices: int = 1000, factors: int = 100, *, scale: str | None = None,

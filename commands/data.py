@@ -158,4 +158,35 @@ def generate(out, scale, countries, practices, factors, seed):
                + ", ".join(f"{table} {rows}" for table, rows in written.items()))
 
 
-COMMANDS = (load, validate, template, stats, show, generate)
+@click.command()
+@output_options
+@click.pass_context
+def doctor(ctx, fmt):
+    """Check the embedded store file without trusting it: SQLite integrity, schema version,
+    orphan links (a missing end) and the catalog cache. Exit 1 when a problem is found.
+
+    \b
+    Example:
+      psikg --store network.psikg doctor
+    """
+    import dataclasses
+
+    from ..api import check_store
+    from ..config import default_store_path
+
+    location = ctx.find_root().obj["store"] or str(default_store_path())
+    if "://" in location:
+        raise click.UsageError("doctor checks an embedded store file; give --store PATH")
+    report = check_store(location)
+    if fmt == "json":
+        emit(fmt, dataclasses.asdict(report) | {"ok": report.ok})
+    else:
+        for problem in report.problems:
+            click.echo(f"problem: {problem}")
+        for note in report.notes:
+            click.echo(f"ok: {note}")
+        click.echo(f"{location}: " + ("no problem found" if report.ok else f"{len(report.problems)} problem(s)"))
+    ctx.exit(0 if report.ok else 1)
+
+
+COMMANDS = (load, validate, template, stats, doctor, show, generate)
