@@ -433,6 +433,8 @@ class _BatchView:
     grouped). The catalog reads a missing property, None and an empty list alike, so the batch's
     node properties serve as they are; tests check that this catalog equals the tables' one."""
 
+    capabilities = frozenset({"grouped_links"})
+
     def __init__(self, batch: GraphBatch, link_rows: dict[tuple[str, str], list[tuple]]):
         self.by_kind: dict[str, list] = defaultdict(list)
         for node in batch.nodes.values():
