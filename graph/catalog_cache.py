@@ -24,7 +24,7 @@ from ..ontology.domain import Catalog, PracticeFactor, StatusStep
 
 __all__ = ["CACHE_VERSION", "encode_catalog", "decode_catalog"]
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _SECTIONS = {"countries": domain.Country, "factors": domain.Factor, "themes": domain.Theme,
              "practices": domain.Practice, "needs": domain.Need, "transfers": domain.Transfer,
              "organizations": domain.Organization, "networks": domain.Network, "events": domain.Event,
@@ -74,7 +74,7 @@ def encode_catalog(catalog: Catalog) -> bytes:
         sections[name] = [row(obj) for obj in objects] if row else [list(obj.__dict__.values()) for obj in objects]
     document = {"version": CACHE_VERSION, "sections": sections,
                 "statements": [list(statement.__dict__.values()) for statement in catalog.statements],
-                "practice_factors": [[link.factor, link.role, link.note] for link in shared]}
+                "practice_factors": [list(link.__dict__.values()) for link in shared]}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
