@@ -106,7 +106,11 @@ class Neo4jStore(CypherStore):
         except Exception as error:  # noqa: BLE001
             raise StoreError(f"Neo4j ({self.describe()}): {error}") from error
 
-    def _read_only(self, query: str, params: dict[str, Any] | None) -> tuple[list[str], list[list[Any]]]:
+    def _read_only(self, query: str, params: dict[str, Any] | None,
+                   timeout: float) -> tuple[list[str], list[list[Any]]]:
+        neo4j = _import_driver()
+
+        @neo4j.unit_of_work(timeout=timeout)  # the server terminates the transaction
         def work(tx):
             self._trace(query, params)
             result = tx.run(query, params or {})
@@ -117,6 +121,9 @@ class Neo4jStore(CypherStore):
             with self._session(read=True) as session:
                 return session.execute_read(work)
         except Exception as error:  # noqa: BLE001
+            if "TransactionTimedOut" in getattr(error, "code", "") or "timed out" in str(error).lower():
+                raise StoreError(f"Neo4j ({self.describe()}) stopped the query after its time limit of "
+                                 f"{timeout:g} s: narrow it (LIMIT, a label, an id)") from error
             raise StoreError(f"Neo4j ({self.describe()}): {error}") from error
 
     def wipe(self) -> int:
