@@ -61,7 +61,7 @@ class Neo4jStore(CypherStore):
         except Exception as error:  # noqa: BLE001 - ServiceUnavailable, AuthError, ConfigurationError...
             if driver is not None:
                 driver.close()
-            raise StoreError(f"cannot reach Neo4j at {uri} as {user}: {error}") from error
+            raise StoreError(_connect_message(neo4j, error, uri, user, password)) from error
         return cls(driver, database=database, location=uri + (f" (database {database})" if database else ""),
                    tracer=tracer, batch_size=batch_size)
 
@@ -134,6 +134,19 @@ class Neo4jStore(CypherStore):
     def close(self) -> None:
         super().close()
         self._driver.close()
+
+
+def _connect_message(neo4j, error: Exception, uri: str, user: str, password: str | None) -> str:
+    """One line that says what went wrong when connecting, and what to do (no password shown)."""
+    reason = " ".join(str(error).split())
+    if isinstance(error, neo4j.exceptions.AuthError):
+        given = "no password" if password is None else "the password given"
+        return (f"cannot reach Neo4j at {uri} as {user}: the server refused the user or password ({given}; "
+                f"set NEO4J_USER/NEO4J_PASSWORD or --user/--password). {reason}")
+    if isinstance(error, neo4j.exceptions.ServiceUnavailable):
+        return (f"cannot reach Neo4j at {uri} as {user}: no Neo4j server answers there (is it running, "
+                f"and is the host and port right?). {reason}")
+    return f"cannot reach Neo4j at {uri} as {user}: {reason}"
 
 
 def _plain(value):
