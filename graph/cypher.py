@@ -243,8 +243,9 @@ def check_read_only(query: str) -> None:
     """Refuse a query that writes (a :class:`ReadOnlyError` naming the clause).
 
     String literals, quoted names and comments are ignored, so ``WHERE n.title CONTAINS 'set'``
-    passes; a procedure name is read with its backticks removed (``CALL `db`.`createLabel```). This is the first guard; the stores also run the query read-only (Neo4j read
-    transaction, FalkorDB ``GRAPH.RO_QUERY``).
+    passes; a procedure name is read without its backticks (``CALL `db`.`createLabel``` is
+    ``db.createLabel``). This is the first guard; the stores also run the query read-only (Neo4j
+    read transaction, FalkorDB ``GRAPH.RO_QUERY``).
     """
     names_kept = _STRIP.sub(lambda m: m.group(0) if m.group(0).startswith("`") else " ", query)
     text = _STRIP.sub(" ", query)
