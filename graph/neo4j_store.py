@@ -56,7 +56,10 @@ class Neo4jStore(CypherStore):
         database = database or os.environ.get("NEO4J_DATABASE") or None
         driver = None
         try:
-            driver = neo4j.GraphDatabase.driver(uri, auth=(user, password) if password is not None else None)
+            # No notifications: psikg's reads name every label and type of the model, and Neo4j would
+            # warn on stderr about each one the graph does not hold yet (needs Neo4j 5.7+).
+            driver = neo4j.GraphDatabase.driver(uri, auth=(user, password) if password is not None else None,
+                                                notifications_min_severity="OFF")
             driver.verify_connectivity()
         except Exception as error:  # noqa: BLE001 - ServiceUnavailable, AuthError, ConfigurationError...
             if driver is not None:

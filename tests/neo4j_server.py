@@ -8,12 +8,14 @@ run with a JDK new enough for the version: 17+ for 5.x, 21+ for the calendar-ver
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
-__all__ = ["NEO4J_DEFAULT_VERSION", "NEO4J_TEST_PASSWORD", "Neo4jUnavailable", "start_neo4j", "stop_neo4j"]
+__all__ = ["NEO4J_DEFAULT_VERSION", "NEO4J_TEST_PASSWORD", "QUICK_START", "Neo4jUnavailable", "start_neo4j",
+           "stop_neo4j"]
 
 
 class Neo4jUnavailable(Exception):
@@ -40,13 +42,14 @@ def _java_major(java_home: Path) -> int:
 
 
 def _java_home_for(version: str) -> Path | None:
-    """A JDK that runs ``version``: Java 17+ for 5.x, Java 21+ for the calendar-versioned releases."""
+    """A JDK that runs ``version``: Java 17+ for 5.x, Java 21+ for the calendar-versioned releases.
+    ``JAVA_HOME`` first, then the ``java`` on the PATH, then the newest JDK under /usr/lib/jvm."""
     needed = 17 if version.startswith("5.") else 21
     candidates = [Path(os.environ["JAVA_HOME"])] if os.environ.get("JAVA_HOME") else []
-    candidates += sorted(Path("/usr/lib/jvm").glob("*"), key=_java_major, reverse=True)
     java = shutil.which("java")
     if java:
         candidates.append(Path(java).resolve().parents[1])
+    candidates += sorted(Path("/usr/lib/jvm").glob("*"), key=_java_major, reverse=True)
     return next((home for home in candidates if _java_major(home) >= needed), None)
 
 
@@ -72,7 +75,12 @@ def _launcher_classpath(version: str, java_home: Path) -> str:
     return os.pathsep.join([str(target / "classes"), listing.read_text().strip()])
 
 
-def start_neo4j(version: str, log_path: Path, timeout: float = 180):
+#: JVM options for a quick start (the tests): the client compiler only and the serial collector.
+#: A benchmark passes ``()`` to let the JIT reach full speed.
+QUICK_START = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+
+
+def start_neo4j(version: str, log_path: Path, timeout: float = 180, jvm_options: tuple[str, ...] = QUICK_START):
     """Start the launcher; ``(process, uri)`` once it prints the URI. The process stops when its
     standard input closes (see ``Neo4jLauncher``)."""
     if shutil.which("mvn") is None:
@@ -82,16 +90,15 @@ def start_neo4j(version: str, log_path: Path, timeout: float = 180):
         raise Neo4jUnavailable(f"no JDK new enough for Neo4j {version} (17+ for 5.x, 21+ for 2025.x and "
                                 "later; set JAVA_HOME)")
     classpath = _launcher_classpath(version, java_home)
-    log = open(log_path, "wb")
-    process = subprocess.Popen(
-        [str(java_home / "bin" / "java"), "-Xms256m", "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-         "-cp", classpath, "org.psikg.neo4j.Neo4jLauncher", "--password", NEO4J_TEST_PASSWORD],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
-    log.close()
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(java_home / "bin" / "java"), "-Xms256m", "-Xmx1g", *jvm_options, "-cp", classpath,
+             "org.psikg.neo4j.Neo4jLauncher", "--password", NEO4J_TEST_PASSWORD],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
     deadline = time.monotonic() + timeout
-    line = b""
     while process.poll() is None and time.monotonic() < deadline:
-        line = process.stdout.readline()
+        ready, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        line = process.stdout.readline() if ready else b""
         if line.startswith(b"NEO4J_URI="):
             return process, line.decode().strip().split("=", 1)[1]
     stop_neo4j(process)

@@ -6,12 +6,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
@@ -75,12 +77,20 @@ public final class Neo4jLauncher {
 
     /** Bolt only (no HTTP), a small page cache: a test server, not a production one. */
     private static DatabaseManagementService start(Path home, int port) {
-        return new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128))
-                .build();
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128));
+        try {
+            // Bolt waits for its connections and threads when stopping (about 10 s by default);
+            // a test server has nobody to wait for. Internal settings: skipped where a release lacks them.
+            builder.setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofMillis(100))
+                    .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofMillis(100));
+        } catch (LinkageError missing) {
+            System.err.println("Bolt shutdown settings not available in this release: stopping takes longer");
+        }
+        return builder.build();
     }
 
     /** The built-in user {@code neo4j} gets the known password, with no change required. */
