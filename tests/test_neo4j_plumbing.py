@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -186,3 +187,28 @@ def test_a_dropped_connection_fails_the_push_cleanly_and_a_new_push_completes(ne
     assert_conformant(source, direct)
     direct.close()
 
+
+
+def test_the_launcher_stops_on_sigterm_and_leaves_nothing(tmp_path):
+    """Neo4jLauncher (tests/neo4j): SIGTERM stops Neo4j cleanly and deletes its data folder.
+    (Closing its standard input, the other way, is how every test session stops it.)"""
+    import re
+    import signal
+
+    from .neo4j_server import NEO4J_DEFAULT_VERSION, Neo4jUnavailable, start_neo4j
+
+    try:
+        process, uri = start_neo4j(NEO4J_DEFAULT_VERSION, tmp_path / "launcher.log")
+    except Neo4jUnavailable as reason:
+        pytest.skip(str(reason))
+    assert re.fullmatch(r"bolt://127\.0\.0\.1:\d+", uri)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) in (0, 128 + signal.SIGTERM, -signal.SIGTERM)
+    process.stdin.close()
+    process.stdout.close()
+    log = (tmp_path / "launcher.log").read_text()
+    folder = re.search(r"data in (\S+);", log).group(1)
+    assert "Neo4j stopped, data folder deleted" in log
+    assert not Path(folder).exists()
+    with pytest.raises(StoreError, match="no Neo4j server answers there"):
+        Neo4jStore.connect(uri, user="neo4j", password="psikg-test-password")
