@@ -5,6 +5,7 @@ the middle of a push (through a real TCP relay that is cut)."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from pathlib import Path
@@ -197,8 +198,9 @@ def test_the_launcher_stops_on_sigterm_and_leaves_nothing(tmp_path):
 
     from .neo4j_server import NEO4J_DEFAULT_VERSION, Neo4jUnavailable, start_neo4j
 
+    version = os.environ.get("PSIKG_NEO4J_VERSION") or NEO4J_DEFAULT_VERSION
     try:
-        process, uri = start_neo4j(NEO4J_DEFAULT_VERSION, tmp_path / "launcher.log")
+        process, uri = start_neo4j(version, tmp_path / "launcher.log")
     except Neo4jUnavailable as reason:
         pytest.skip(str(reason))
     assert re.fullmatch(r"bolt://127\.0\.0\.1:\d+", uri)
