@@ -38,6 +38,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
 
+from ..errors import QueryError
 from ..ontology.domain import Catalog, Country, FactorStatement, Practice, Transfer
 from . import rules
 from .lookup import practice_of
@@ -347,9 +348,9 @@ def match(catalog: Catalog, practice_id: str, top: int | None = None, weights: W
     """
     for name, value in (("top", top), ("top_per_tier", top_per_tier)):
         if value is not None and value < 0:
-            raise ValueError(f"{name} must be at least 0, not {value}")
+            raise QueryError(f"{name} must be at least 0, not {value}")
     if not 0.0 <= min_coverage <= 1.0:
-        raise ValueError(f"min_coverage must be between 0 and 1, not {min_coverage}")
+        raise QueryError(f"min_coverage must be between 0 and 1, not {min_coverage}")
     practice = practice_of(catalog, practice_id)
     engaged, flags_of = _engagements(catalog.transfers_by_practice.get(practice.id, ()))
     engaged_ids = {e.country for e in engaged}
