@@ -270,7 +270,12 @@ def _assemble(years, ks, weights: Weights, cases: list[Case]) -> Backtest:
     notes = []
     if not scored:
         notes.append("no practice has a later transfer to a candidate in these years: nothing to measure")
-    elif len(scored) < 30:
-        notes.append(f"only {len(scored)} case(s): differences between methods are within chance")
+    else:
+        practices = len({c.practice for c in scored})
+        notes.append(f"{len(scored)} case(s) from {practices} practice(s): a practice counts once per origin year "
+                     "before its later transfer, so the cases are not independent")
+        if practices < 30:
+            notes.append(f"only {practices} practice(s) with a later transfer: small differences between methods "
+                         "are within chance")
     return Backtest(tuple(years), ks, weights, tuple(scored), overall, by_year, by_tier, dict(left_out),
                     tuple(notes))

@@ -207,3 +207,12 @@ def test_match_as_of_says_it_reads_the_whole_record(runner, bundled_store_path):
     result = runner.invoke(cli, ["--store", str(bundled_store_path), "match", practice, "--as-of", "2014"])
     assert result.exit_code == 0, result.output
     assert "whole record as it stood then" in result.output
+
+
+def test_as_of_2015_keeps_t2_implementing_and_not_evidence(catalog):
+    """The docs' worked example: t2 stands at implementing as of 2015, so it is no evidence then."""
+    result = match(catalog, "p1", as_of=2015, record_as_of=True)
+    by_country = {c.country: c for c in result.candidates}
+    assert "t2" not in {e.transfer for c in result.candidates for e in c.evidence_transfers}
+    assert [e.country for e in result.engaged] == ["BBB", "CCC"]
+    assert by_country["EEE"].evidence == 1.0  # t1 to BBB (low income) is the evidence
