@@ -32,6 +32,9 @@ def _ks(text: str) -> tuple[int, ...]:
               help="Weights of the score, summing to 1 (default factor=0.6,sdg=0.3,evidence=0.1).")
 @click.option("--min-coverage", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
               help="Coverage from which a candidate that is not blocked is ready.")
+@click.option("--dated-only", is_flag=True,
+              help="Rank on dated statements and needs only: undated ones may have been written down after the "
+                   "transfer they help predict.")
 @click.option("--search-weights", "search", is_flag=True,
               help="Also search a grid of weights, with leave-one-year-out results (it overfits a small record).")
 @click.option("--metric", default="mrr", show_default=True,
@@ -40,7 +43,7 @@ def _ks(text: str) -> tuple[int, ...]:
               help="Write the metric by origin year to this .svg or .png file.")
 @output_options
 @click.pass_context
-def backtest_command(ctx, first, last, ks, weights, min_coverage, search, metric, plot_path, fmt):
+def backtest_command(ctx, first, last, ks, weights, min_coverage, dated_only, search, metric, plot_path, fmt):
     """Does the ranking predict? For each origin year, rank every practice's candidate importers
     with the record as it stood then, and see where the countries that took it up later fell:
     precision@k, recall@k, mean reciprocal rank (MRR) and AUC, with n, beside baselines measured
@@ -62,7 +65,8 @@ def backtest_command(ctx, first, last, ks, weights, min_coverage, search, metric
         raise click.BadParameter(f"expected one of {', '.join(metric_names(ks))}, not {metric!r}",
                                  param_hint="--metric")
     graph = open_graph(ctx)
-    result = graph.backtest(first, last, ks, parse_weights(Weights.parse, weights), min_coverage=min_coverage)
+    result = graph.backtest(first, last, ks, parse_weights(Weights.parse, weights), min_coverage=min_coverage,
+                            dated_only=dated_only)
     found = graph.search_weights(result, metric) if search else None
     if plot_path is not None:
         from ..views.backtest_plot import plot_backtest

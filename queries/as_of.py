@@ -12,6 +12,8 @@
   states one, the recorded outcome if the status as of Y is the recorded status, else ``unknown``;
 * the needs expressed in or before Y, where dated: a need raised at an event counts from the
   year the event started; an undated need always counts;
+* with ``dated_only``, undated statements and undated needs are left out too: the strict reading,
+  for a backtest that must not credit the ranking with what was written down later;
 * everything else (countries, practices, factors, themes, organizations, networks, events, SDG
   goals and targets) unchanged: they are the vocabulary, not the record of what happened.
 
@@ -75,24 +77,29 @@ def need_year(catalog: Catalog, need: Need) -> int | None:
     return rules.statement_year(event.start_date) if event and event.start_date else None
 
 
-def catalog_as_of(catalog: Catalog, year: int) -> Catalog:
-    """The catalog as it stood at the end of ``year`` (see the module's rules)."""
+def catalog_as_of(catalog: Catalog, year: int, *, dated_only: bool = False) -> Catalog:
+    """The catalog as it stood at the end of ``year`` (see the module's rules); ``dated_only``
+    leaves out undated statements and needs."""
     cache = catalog.__dict__.setdefault("_psikg_catalog_as_of", {})
-    if year in cache:
-        return cache[year]
-    statements = tuple(s for s in catalog.statements if not s.as_of or rules.statement_year(s.as_of) <= year)
+    if (year, dated_only) in cache:
+        return cache[(year, dated_only)]
+    statements = tuple(s for s in catalog.statements if (not s.as_of and not dated_only)
+                       or (s.as_of and rules.statement_year(s.as_of) <= year))
     transfers = {}
     for transfer_id, transfer in catalog.transfers.items():
         then = transfer_as_of(transfer, year)
         if then is not None:
             transfers[transfer_id] = then
-    needs = {need_id: need for need_id, need in catalog.needs.items()
-             if (need_year(catalog, need) or year) <= year}
+    needs = {}
+    for need_id, need in catalog.needs.items():
+        expressed = need_year(catalog, need)
+        if (expressed is None and not dated_only) or (expressed is not None and expressed <= year):
+            needs[need_id] = need
     built = Catalog(
         countries=catalog.countries, factors=catalog.factors, themes=catalog.themes,
         practices=catalog.practices, statements=statements, needs=needs, transfers=transfers,
         organizations=catalog.organizations, networks=catalog.networks, events=catalog.events,
         goals=catalog.goals, targets=catalog.targets,
     )
-    cache[year] = built
+    cache[(year, dated_only)] = built
     return built

@@ -34,7 +34,7 @@ ready ones). The metrics are averaged over cases, overall and by origin year, wi
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..ontology.domain import Catalog, Practice, Transfer
 from ..ontology.model import TRANSFER_ENGAGED_STATUSES
@@ -224,7 +224,7 @@ def _years(catalog: Catalog, first: int | None, last: int | None) -> tuple[int, 
 
 def backtest(catalog: Catalog, first: int | None = None, last: int | None = None, ks=(5, 10),
              weights: Weights = DEFAULT_WEIGHTS, *, all_countries: bool = False,
-             min_coverage: float = DEFAULT_MIN_COVERAGE) -> Backtest:
+             min_coverage: float = DEFAULT_MIN_COVERAGE, dated_only: bool = False) -> Backtest:
     """Rank every practice as of each origin year and score the rankings against later transfers.
 
     Parameters
@@ -233,6 +233,8 @@ def backtest(catalog: Catalog, first: int | None = None, last: int | None = None
     first, last : the origin years (default 2012 to the year before the latest transfer start).
     ks : the cut-offs of precision@k and recall@k.
     weights, min_coverage, all_countries : as for :func:`psikg.queries.match.match`.
+    dated_only : rank on dated statements and needs only (undated ones may have been written
+        down after the transfer they help predict).
     """
     ks = tuple(sorted(set(ks)))
     if not ks or ks[0] < 1:
@@ -240,7 +242,7 @@ def backtest(catalog: Catalog, first: int | None = None, last: int | None = None
     years = _years(catalog, first, last)
     cases: list[Case] = []
     for year in years:
-        then = catalog_as_of(catalog, year)
+        then = catalog_as_of(catalog, year, dated_only=dated_only)
         counts = _importer_counts(then)
         for practice in sorted(catalog.practices.values(), key=lambda p: p.id):
             if practice.year is not None and practice.year > year:
@@ -248,7 +250,10 @@ def backtest(catalog: Catalog, first: int | None = None, last: int | None = None
             case = _case(catalog, then, practice, year, ks, weights, counts, all_countries, min_coverage)
             if case is not None:
                 cases.append(case)
-    return _assemble(years, ks, weights, cases)
+    result = _assemble(years, ks, weights, cases)
+    if dated_only:
+        result = replace(result, notes=result.notes + ("undated statements and needs left out (--dated-only)",))
+    return result
 
 
 def _assemble(years, ks, weights: Weights, cases: list[Case]) -> Backtest:

@@ -216,3 +216,18 @@ def test_as_of_2015_keeps_t2_implementing_and_not_evidence(catalog):
     assert "t2" not in {e.transfer for c in result.candidates for e in c.evidence_transfers}
     assert [e.country for e in result.engaged] == ["BBB", "CCC"]
     assert by_country["EEE"].evidence == 1.0  # t1 to BBB (low income) is the evidence
+
+
+def test_as_of_dated_only_leaves_out_undated_needs_and_statements(catalog):
+    from dataclasses import replace
+
+    undated = replace(catalog.statements[0], as_of=None)
+    with_undated = backtest_catalog()
+    with_undated.statements = (undated,) + catalog.statements[1:]
+    assert undated in catalog_as_of(with_undated, 2012).statements
+    assert undated not in catalog_as_of(with_undated, 2012, dated_only=True).statements
+    assert sorted(catalog_as_of(catalog, 2012, dated_only=True).needs) == []
+    assert sorted(catalog_as_of(catalog, 2013, dated_only=True).needs) == ["n-eee"]
+    strict = backtest(catalog, ks=(1,), dated_only=True)
+    assert strict.cases[0].ranks == {"CCC": (1, 1), "DDD": (3, 3)}  # CCC: 0.4 + 0 + 0.1, still first
+    assert any("--dated-only" in note for note in strict.notes)
