@@ -135,6 +135,30 @@ class Psikg:
             weights = Weights.parse(weights)
         return match(self.catalog, practice_id, top, weights or DEFAULT_WEIGHTS, **options)
 
+    def catalog_as_of(self, year: int):
+        """The catalog as it stood at the end of ``year``: statements, transfers (status from their
+        history) and needs as they were then (:func:`psikg.queries.as_of.catalog_as_of`)."""
+        from .queries.as_of import catalog_as_of
+
+        return catalog_as_of(self.catalog, year)
+
+    def backtest(self, first: int | None = None, last: int | None = None, ks=(5, 10), weights=None, **options):
+        """The ranking as of each origin year scored against later transfers, beside baselines
+        (:class:`psikg.queries.backtest.Backtest`); ``options``: ``all_countries``, ``min_coverage``."""
+        from .queries.backtest import backtest
+        from .queries.match import DEFAULT_WEIGHTS, Weights
+
+        if isinstance(weights, str):
+            weights = Weights.parse(weights)
+        return backtest(self.catalog, first, last, ks, weights or DEFAULT_WEIGHTS, **options)
+
+    def search_weights(self, result, metric: str = "mrr", step: float = 0.1):
+        """Which weights would have ranked a backtest's later importers best, with leave-one-year-out
+        results (:class:`psikg.queries.backtest_weights.WeightSearch`; it overfits a small record)."""
+        from .queries.backtest_weights import search_weights
+
+        return search_weights(result, metric, step)
+
     def solutions(self, need_id: str | None = None, country: str | None = None, top: int | None = None,
                   weights=None):
         """Practices that answer a need, or every need of a country

@@ -13,6 +13,7 @@ import logging
 import click
 
 from .commands import COMMANDS
+from .commands.backtest import COMMANDS as BACKTEST_COMMANDS
 from .commands.common import report_issues
 from .errors import InputError, PsikgError
 
@@ -57,7 +58,7 @@ def cli(ctx, store, trace, verbose):
     ctx.obj = {"store": store, "trace": trace}
 
 
-for _command in COMMANDS:
+for _command in COMMANDS + BACKTEST_COMMANDS:
     cli.add_command(_command)
 
 

@@ -99,6 +99,10 @@ def query_calls(catalog: Catalog, rng: random.Random | None = None):
     for practice in practices[:10]:  # evidence-aware options: as of a year, territories, coverage
         add("match", "match", practice, as_of=2015, all_countries=True, min_coverage=0.25)
     add("match", "match", "no-such-practice")
+    for practice in practices[:5]:  # the whole record as of a year, and the backtest (issue 23)
+        add("match", "match", practice, as_of=2015, record_as_of=True)
+    add("as_of", "catalog_as_of", 2015)
+    add("backtest", "backtest", 2012, 2018)
     for need in sorted(catalog.needs):
         add("solutions", "solutions", need_id=need)
     for country in needy:
