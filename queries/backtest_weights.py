@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import QueryError
 from .backtest import Backtest, Case, PLACES
 from .backtest_metrics import groups_by_key, ranking_metrics
 from .scoring import DEFAULT_WEIGHTS, Weights
