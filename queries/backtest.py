@@ -44,7 +44,7 @@ from .backtest_metrics import RankingMetrics, groups_by_key, positive_ranks, ran
 from .match import _engagements, _pool
 from .scoring import DEFAULT_MIN_COVERAGE, DEFAULT_WEIGHTS, TIERS, PracticeScorer, Weights
 
-__all__ = ["METHODS", "METRICS", "Case", "MethodSummary", "Backtest", "backtest", "later_importers",
+__all__ = ["METHODS", "Case", "MethodSummary", "Backtest", "backtest", "later_importers",
            "reached_agreement", "summarise"]
 
 #: The methods every backtest measures, the matchmaker first.
