@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import emit, open_graph, output_options, report_issues, Spinner, write_issue_report
+from .common import emit, open_graph, output_options, plural, report_issues, Spinner, write_issue_report
 
 __all__ = ["COMMANDS"]
 
@@ -35,7 +35,7 @@ def load(ctx, paths, no_bundled, replace, mapping, report_file):
       psikg load cases.csv --mapping jrc-ips-explorer --report refused.csv
       psikg load --replace --no-bundled psikg.ttl   # an export, loaded back
     """
-    graph = open_graph(ctx)
+    graph = open_graph(ctx, need_data=False)
     with Spinner("Loading"):
         report = graph.load(paths, bundled=not no_bundled, replace=replace, mapping=mapping)
     report_issues(report.warnings)
@@ -62,7 +62,7 @@ def validate(ctx, paths, no_bundled, mapping, report_file):
       psikg validate my-data/
       psikg validate curation.xlsx
     """
-    plan = open_graph(ctx).validate(paths, bundled=not no_bundled, mapping=mapping)
+    plan = open_graph(ctx, need_data=False).validate(paths, bundled=not no_bundled, mapping=mapping)
     report_issues(plan.warnings)
     write_issue_report(report_file, plan.warnings)
     for note in plan.notes:
@@ -127,16 +127,42 @@ def show(ctx, node_id, fmt):
     if fmt == "json":
         emit(fmt, view)
         return
-    rows = [{"field": k, "value": v} for k, v in view.properties.items()]
+    rows = [{"field": k, "value": _words(v)} for k, v in view.properties.items() if v not in (None, "", [], {})]
+    if fmt == "csv":  # one table: properties, then each link as relation, id, name
+        rows += [{"field": relation, "value": link.id, "name": link.label, "details": _words(link.properties)}
+                 for relation, links in view.links.items() for link in links]
+        emit(fmt, None, rows, ["field", "value", "name", "details"])
+        return
+    click.echo(f"{view.kind}/{view.id}: {view.label}")
+    emit(fmt, None, rows, ["field", "value"])
     for relation, links in view.links.items():
-        for link in links:
-            rows.append({"field": relation, "value": f"{link.kind}/{link.id}  {link.label}"
-                         + (f"  {link.properties}" if link.properties else "")})
-    emit(fmt, None, rows, ["field", "value"], title=f"{view.kind}/{view.id}: {view.label}")
+        link_rows = [{"id": link.id, "name": link.label if link.label != link.id else "",
+                      "details": _words({k: v for k, v in link.properties.items() if k not in LONG_LINK_FIELDS})}
+                     for link in links]
+        columns = ["id", "name"] + (["details"] if any(r["details"] for r in link_rows) else [])
+        click.echo(f"\n{relation} ({plural(len(links), 'link')}):")
+        emit(fmt, None, link_rows, columns)
+    if any(link.properties for links in view.links.values() for link in links):
+        click.echo("\nThe links' notes and sources: --format json")
+
+
+#: Link properties a table leaves to JSON: long text that would bury the links themselves.
+LONG_LINK_FIELDS = {"note", "sources", "source", "read_by", "read_on", "lesson", "statement"}
+
+
+def _words(value) -> str:
+    """A property value for people: lists joined, mappings as ``key: value``, no Python reprs."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k.replace('_', ' ')}: {_words(v)}" for k, v in value.items() if v not in (None, "", []))
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_words(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return "" if value is None else str(value)
 
 
 @click.command()
-@click.option("-o", "--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the CSV files to.")
 @click.option("--scale", type=click.Choice(["S", "M", "L"]), help="A named scale (sets the three sizes).")
 @click.option("--countries", type=click.IntRange(2, 249), default=50, show_default=True)
