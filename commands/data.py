@@ -11,6 +11,12 @@ from .common import emit, open_graph, output_options, plural, report_issues, Spi
 __all__ = ["COMMANDS"]
 
 
+def extra_columns_option(function):
+    return click.option("--allow-extra-columns", is_flag=True,
+                        help="Skip columns that are no column of their table (a warning) instead of "
+                             "refusing the file; by default an unknown column is an error.")(function)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--no-bundled", is_flag=True, help="Do not load the bundled network data.")
@@ -19,8 +25,9 @@ __all__ = ["COMMANDS"]
                                 "column mapping (a YAML file, or a shipped one: jrc-ips-explorer).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every warning (e.g. catalogue rows not loaded, with the reason) to this CSV file.")
+@extra_columns_option
 @click.pass_context
-def load(ctx, paths, no_bundled, replace, mapping, report_file):
+def load(ctx, paths, no_bundled, replace, mapping, report_file, allow_extra_columns):
     """Load reference data, the bundled network and PATHS into the store, merging by id. All or
     nothing. PATHS are folders of CSV files, CSV files named after their table, .xlsx workbooks,
     YAML / JSON records, RDF in the psikg ontology (.ttl, .nt, .nq, .jsonld, .rdf: checked against
@@ -37,14 +44,29 @@ def load(ctx, paths, no_bundled, replace, mapping, report_file):
     """
     graph = open_graph(ctx, need_data=False)
     with Spinner("Loading"):
-        report = graph.load(paths, bundled=not no_bundled, replace=replace, mapping=mapping)
+        report = graph.load(paths, bundled=not no_bundled, replace=replace, mapping=mapping,
+                            allow_extra_columns=allow_extra_columns)
     report_issues(report.warnings)
     write_issue_report(report_file, report.warnings)
     for note in report.notes:
         click.echo(note)
-    click.echo(f"Loaded {report.rows} rows from {len(report.files)} source(s): "
+    click.echo(f"Loaded {plural(report.rows, 'row')} from {plural(len(report.files), 'source')}: "
                f"{report.nodes} nodes ({report.nodes - report.nodes_before:+d}), "
                f"{report.edges} links ({report.edges - report.edges_before:+d}).")
+    click.echo(_change_summary(report.changes))
+
+
+def _change_summary(changes) -> str:
+    """One line per load: what it added and changed, by kind (``psikg diff`` lists them)."""
+    if changes is None or changes.unchanged:
+        return "Nothing changed: the store already held all of it."
+    parts = [f"{c.name} " + " ".join(f"{sign}{n}" for sign, n in
+                                      (("+", c.added), ("~", c.changed), ("-", c.removed)) if n)
+             for c in changes.nodes]
+    removed = sum(c.removed for c in changes.links)
+    return ("Changed: " + ", ".join(parts) if parts else "Changed: links only") + \
+        (f"; {plural(removed, 'link')} replaced away" if removed else "") + \
+        " (+ added, ~ changed, - removed; psikg diff shows them before a load)"
 
 
 @click.command()
@@ -53,8 +75,9 @@ def load(ctx, paths, no_bundled, replace, mapping, report_file):
 @click.option("--mapping", help="As for load: read CSV files as a catalogue through this mapping.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every warning to this CSV file.")
+@extra_columns_option
 @click.pass_context
-def validate(ctx, paths, no_bundled, mapping, report_file):
+def validate(ctx, paths, no_bundled, mapping, report_file, allow_extra_columns):
     """Check PATHS exactly as `load` would, without writing anything.
 
     \b
@@ -62,12 +85,45 @@ def validate(ctx, paths, no_bundled, mapping, report_file):
       psikg validate my-data/
       psikg validate curation.xlsx
     """
-    plan = open_graph(ctx, need_data=False).validate(paths, bundled=not no_bundled, mapping=mapping)
+    plan = open_graph(ctx, need_data=False).validate(paths, bundled=not no_bundled, mapping=mapping,
+                                                     allow_extra_columns=allow_extra_columns)
     report_issues(plan.warnings)
     write_issue_report(report_file, plan.warnings)
     for note in plan.notes:
         click.echo(note)
-    click.echo(f"OK: {plan.rows} rows, {len(plan.warnings)} warning(s); nothing was written.")
+    click.echo(f"OK: {plural(plan.rows, 'row')}, {plural(len(plan.warnings), 'warning')}; nothing was written.")
+
+
+@click.command(name="diff")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-bundled", is_flag=True, help="Compare PATHS alone, without the bundled network.")
+@click.option("--mapping", help="As for load: read CSV files as a catalogue through this mapping.")
+@extra_columns_option
+@output_options
+@click.pass_context
+def diff(ctx, paths, no_bundled, mapping, allow_extra_columns, fmt):
+    """What `psikg load PATHS` would change in the store, without writing: per kind the nodes
+    added and changed, per relation the links added and removed (a row's links are replaced by
+    what its file now says), with a few ids of each. Checks PATHS exactly as load does.
+
+    \b
+    Example:
+      psikg diff my-data/
+      psikg diff curation.xlsx --format json
+    """
+    changes = open_graph(ctx, need_data=False).diff(paths, bundled=not no_bundled, mapping=mapping,
+                                                    allow_extra_columns=allow_extra_columns)
+    if fmt == "json":
+        emit(fmt, changes)
+        return
+    rows = [{"what": what, "name": c.name, "added": c.added, "changed": c.changed, "removed": c.removed,
+             "for example": "; ".join(f"{k}: {', '.join(v)}" for k, v in c.examples.items())}
+            for what, group in (("nodes", changes.nodes), ("links", changes.links)) for c in group]
+    if not rows:
+        click.echo("Nothing would change: the store already holds all of it.")
+        return
+    emit(fmt, None, rows, ["what", "name", "added", "changed", "removed", "for example"],
+         title="What the load would change (nothing was written)")
 
 
 @click.command()
@@ -184,4 +240,4 @@ def generate(out, scale, countries, practices, factors, seed):
                + ", ".join(f"{table} {rows}" for table, rows in written.items()))
 
 
-COMMANDS = (load, validate, template, stats, show, generate)
+COMMANDS = (load, validate, diff, template, stats, show, generate)
