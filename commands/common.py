@@ -94,11 +94,13 @@ MIN_WRAP_WIDTH = 12
 
 
 def _column_layout(column: str, cells: list[str]) -> dict:
-    """Rich column settings: an id or short column keeps its full width; text columns wrap."""
+    """Rich column settings: a column of ids, codes, IRIs or short cells keeps its full width
+    (a cell without a space is one token: folding it would cut it); text columns wrap."""
     widest = max([len(column)] + [len(text) for text in cells])
-    if column in ID_COLUMNS or widest <= SHORT_CELL:
+    if column in ID_COLUMNS or widest <= SHORT_CELL or not any(" " in text for text in cells):
         return {"no_wrap": True, "overflow": "ignore", "min_width": widest}
-    return {"overflow": "fold", "min_width": min(widest, MIN_WRAP_WIDTH)}
+    longest_word = max([0] + [len(word) for text in cells for word in text.split()])
+    return {"overflow": "fold", "min_width": max(longest_word, min(widest, MIN_WRAP_WIDTH))}
 
 
 def _table_width(layouts: list[dict]) -> int:
