@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 __all__ = ["FORMATS", "to_plain", "output_options", "emit", "open_graph", "report_issues", "emit_notes",
-           "write_issue_report", "parse_weights", "plural", "country_names", "compact_rows", "shown_rows", "database_tracer",
-           "Spinner"]
+           "write_issue_report", "parse_weights", "plural", "country_names", "compact_rows", "shown_rows",
+           "database_tracer", "Spinner"]
 
 FORMATS = ("table", "json", "csv")
 
@@ -60,7 +60,7 @@ def emit(fmt: str, data, rows: list[dict] | None = None, columns: list[str] | No
         if isinstance(value, list):
             return "; ".join(str(v) for v in value)
         if isinstance(value, float):
-            return f"{value:.4f}" if fmt == "table" else repr(round(value, 6))  # exact in JSON
+            return f"{value:.4f}" if fmt == "table" else repr(round(value, 6))  # CSV: 0.225, not 0.22499999999999998; JSON stays exact
         return "" if value is None else str(value)
 
     if fmt == "csv":
