@@ -63,8 +63,11 @@ class Psikg:
         (:class:`psikg.loaders.diff.LoadDiff`). Raises InputError as :meth:`load` would."""
         from .loaders.diff import diff_batch
 
+        from dataclasses import replace
+
         plan = self.validate(paths, bundled=bundled, mapping=mapping, allow_extra_columns=allow_extra_columns)
-        return diff_batch(plan.batch, self._existing_store())
+        return replace(diff_batch(plan.batch, self._existing_store()), warnings=tuple(plan.warnings),
+                       notes=tuple(plan.notes))
 
     def load(self, paths=(), *, bundled: bool = True, replace: bool = False, mapping=None,
              allow_extra_columns: bool = False) -> LoadReport:

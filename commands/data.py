@@ -116,6 +116,9 @@ def diff(ctx, paths, no_bundled, mapping, allow_extra_columns, fmt):
     if fmt == "json":
         emit(fmt, changes)
         return
+    report_issues(list(changes.warnings))
+    for note in changes.notes:
+        click.echo(note, err=fmt == "csv")
     rows = [{"what": what, "name": c.name, "added": c.added, "changed": c.changed, "removed": c.removed,
              "for example": "; ".join(f"{k}: {', '.join(v)}" for k, v in c.examples.items())}
             for what, group in (("nodes", changes.nodes), ("links", changes.links)) for c in group]

@@ -36,6 +36,9 @@ class LoadDiff:
 
     nodes: tuple[KindChanges, ...]
     links: tuple[KindChanges, ...]
+    #: The load's warnings and notes, as validate gives them (the diff is of a checked load).
+    warnings: tuple = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def unchanged(self) -> bool:
