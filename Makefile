@@ -25,6 +25,10 @@ demo: $(STAMP)
 	$(BIN)/psikg --store $(DEMO_STORE) worksheet bgd-sdg-tracker FJI -o .psikg/worksheet.html
 	$(BIN)/psikg --store $(DEMO_STORE) viz -o .psikg/network.html
 	$(BIN)/psikg --store $(DEMO_STORE) viz --match bgd-sdg-tracker -o .psikg/match.html
+	@echo
+	@echo "Next (README.md, 'Your next five commands'):"
+	@echo "  . $(BIN)/activate && export PSIKG_STORE=$(DEMO_STORE)"
+	@echo "  psikg stats"
 
 # Headless Chromium is the real browser of the HTML tests; install it where we may (root).
 browser:

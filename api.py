@@ -36,6 +36,7 @@ class LoadReport:
     files: list[str] = field(default_factory=list)
     warnings: list[InputIssue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what official files and mapped catalogues gave
+    changes: object = None  # the :class:`psikg.loaders.diff.LoadDiff`: added / changed / removed per kind
 
 
 class Psikg:
@@ -51,20 +52,37 @@ class Psikg:
 
     # Loading -----------------------------------------------------------------------------
 
-    def validate(self, paths=(), *, bundled: bool = True, mapping=None) -> LoadPlan:
+    def validate(self, paths=(), *, bundled: bool = True, mapping=None,
+                 allow_extra_columns: bool = False) -> LoadPlan:
         """Check inputs as :meth:`load` would, without writing. Raises InputError."""
         return prepare_load([Path(p) for p in paths], store=self._existing_store(), bundled=bundled,
-                            mapping=mapping)
+                            mapping=mapping, allow_extra_columns=allow_extra_columns)
 
-    def load(self, paths=(), *, bundled: bool = True, replace: bool = False, mapping=None) -> LoadReport:
+    def diff(self, paths=(), *, bundled: bool = True, mapping=None, allow_extra_columns: bool = False):
+        """What loading ``paths`` would add and change, per kind, without writing
+        (:class:`psikg.loaders.diff.LoadDiff`). Raises InputError as :meth:`load` would."""
+        from .loaders.diff import diff_batch
+
+        from dataclasses import replace
+
+        plan = self.validate(paths, bundled=bundled, mapping=mapping, allow_extra_columns=allow_extra_columns)
+        return replace(diff_batch(plan.batch, self._existing_store()), warnings=tuple(plan.warnings),
+                       notes=tuple(plan.notes))
+
+    def load(self, paths=(), *, bundled: bool = True, replace: bool = False, mapping=None,
+             allow_extra_columns: bool = False) -> LoadReport:
         """Load reference data, the bundled network (unless ``bundled`` is False) and ``paths``,
         merging by id; ``replace`` starts from an empty store. All or nothing. ``mapping`` (a mapping
-        file or a shipped mapping's name) reads CSV files among ``paths`` as external catalogues."""
+        file or a shipped mapping's name) reads CSV files among ``paths`` as external catalogues; an
+        unknown column is refused unless ``allow_extra_columns``."""
         plan = prepare_load([Path(p) for p in paths], store=None if replace else self._existing_store(),
-                            bundled=bundled, mapping=mapping)
+                            bundled=bundled, mapping=mapping, allow_extra_columns=allow_extra_columns)
+        from .loaders.diff import diff_batch
+
+        changes = diff_batch(plan.batch, None if replace else self._existing_store())
         result = self.store.apply(plan.batch, replace=replace)
         return LoadReport(result["nodes_before"], result["edges_before"], result["nodes"], result["edges"],
-                          plan.rows, plan.files, plan.warnings, plan.notes)
+                          plan.rows, plan.files, plan.warnings, plan.notes, changes)
 
     def _existing_store(self):
         return self.store if self.store.exists() else None
@@ -349,6 +367,12 @@ class Psikg:
 
     def close(self) -> None:
         self.store.close()
+
+    def __enter__(self) -> "Psikg":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def write_template(target) -> list[Path]:

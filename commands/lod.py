@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .common import open_graph
+from .common import emit, open_graph, plural
 
 __all__ = ["export", "sparql", "serve", "COMMANDS", "SPARQL_DIR"]
 
@@ -61,17 +61,21 @@ def export(ctx, fmt, output, base, ontology, license_, publisher):
 
 
 def _read_query(text: str) -> str:
-    """QUERY may be the query itself, a file, or the name of a shipped example."""
-    candidates = [Path(text)]
-    if "\n" not in text and "{" not in text:
-        candidates += [SPARQL_DIR / text, SPARQL_DIR / f"{text}.rq"]
+    """QUERY may be the query itself, a file, or the name of a shipped example. Text that looks
+    like a file name (no spaces or braces, or ending in .rq) must name one: a missing file is
+    "no such file", never a SPARQL syntax error about its name."""
+    if "{" in text or "\n" in text or (" " in text and not text.endswith(".rq")):
+        return text
+    candidates = [Path(text), SPARQL_DIR / text, SPARQL_DIR / f"{text}.rq", SPARQL_DIR / Path(text).name]
     for path in candidates:
         try:
             if path.is_file():
                 return path.read_text(encoding="utf-8")
         except OSError:
             continue
-    return text
+    shipped = ", ".join(sorted(p.stem for p in SPARQL_DIR.glob("*.rq")))
+    raise click.BadParameter(f"no such file or shipped query: {text!r}; the shipped queries are {shipped}",
+                             param_hint="QUERY")
 
 
 def _short(term, prefixes: dict[str, str]) -> str:
@@ -127,7 +131,6 @@ def sparql(ctx, query, fmt, base, limit):
         sys.stdout.buffer.flush()
         return
     from rich.console import Console
-    from rich.table import Table
 
     prefixes = query_prefixes(base)
     console = Console(width=max(100, Console().width))
@@ -142,17 +145,13 @@ def sparql(ctx, query, fmt, base, limit):
                           markup=False, highlight=False)
         return
     variables = [v.value for v in results.variables]
-    table = Table(show_lines=False)
-    for variable in variables:
-        table.add_column(variable)
-    rows = 0
+    rows = []
     for solution in results:
-        if limit is not None and rows >= limit:
+        if limit is not None and len(rows) >= limit:
             break
-        table.add_row(*[_short(solution[v], prefixes) for v in variables])
-        rows += 1
-    console.print(table)
-    click.echo(f"{rows} result(s)", err=True)
+        rows.append({v: _short(solution[v], prefixes) for v in variables})
+    emit("table", None, rows, variables)  # IRIs are ids: the table never cuts them
+    click.echo(f"{plural(len(rows), 'result')}", err=True)
 
 
 @click.command()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import compact_rows, emit, emit_notes, open_graph, output_options, parse_weights, shown_rows
+from .common import compact_rows, emit, emit_notes, open_graph, output_options, parse_weights, plural, shown_rows
 
 __all__ = ["COMMANDS"]
 
@@ -187,10 +187,11 @@ def matchmake_command(ctx, event, min_score, save, top, weights, fmt):
             columns = ["rank", "practice", "exporter", "importer", "tier", "score", "factor_fit", "sdg_fit",
                        "evidence", "coverage", "shared_factors", "missing_factors", "matching_targets", "flags",
                        "recorded"]
-        stated = f" of {result.participant_count}" if result.participant_count is not None else ""
+        named = len(result.participants)
+        counted = (f"{named} of {plural(result.participant_count, 'participant')} named"
+                   if result.participant_count is not None else f"{plural(named, 'participant')} named")
         emit(fmt, None, rows, columns, title=f"Partnership opportunities at {result.event} "
-                                              f"({len(result.participants)}{stated} participants named, "
-                                              f"{len(result.participants) - len(result.unassessed)} assessable)")
+                                              f"({counted}, {named - len(result.unassessed)} assessable)")
         engaged = "; ".join(f"{e.practice} to {e.importer} ({e.status})" for e in result.engaged)
         emit_notes(fmt, more + ([f"already engaged: {engaged}"] if engaged else []) + list(result.warnings))
     if save:
