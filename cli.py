@@ -14,6 +14,7 @@ import click
 
 from .commands import COMMANDS
 from .commands.common import report_issues
+from .commands.research import COMMANDS as RESEARCH_COMMANDS
 from .errors import InputError, PsikgError
 
 __all__ = ["main", "cli"]
@@ -57,7 +58,7 @@ def cli(ctx, store, trace, verbose):
     ctx.obj = {"store": store, "trace": trace}
 
 
-for _command in COMMANDS:
+for _command in (*COMMANDS, *RESEARCH_COMMANDS):
     cli.add_command(_command)
 
 

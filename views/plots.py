@@ -110,7 +110,7 @@ def diffusion_tree_plot(result, fmt: str = "svg") -> bytes:
             px, py = positions[parents[key]]
             axes.plot([px, x], [py, y], color=VERDICT_COLOURS.get(node.verdict, "#4d4d4d"), linewidth=2)
             facts = [str(node.year) if node.year else "year ?", node.degree or ""]
-            axes.text((px + x) / 2, (py + y) / 2, " ".join(f for f in facts if f), fontsize=7, ha="center",
+            axes.text(x, y + 0.12, "\n".join(f for f in facts if f), fontsize=7, ha="center", va="bottom",
                       backgroundcolor="white")
         colour = VERDICT_COLOURS.get(node.verdict, "#4d4d4d")
         axes.plot([x], [y], "o", color=colour, markersize=10)
@@ -118,7 +118,7 @@ def diffusion_tree_plot(result, fmt: str = "svg") -> bytes:
     for verdict in ("success", "partial", "failure", "open"):
         axes.plot([], [], color=VERDICT_COLOURS[verdict], linewidth=2, label=verdict)
     axes.legend(fontsize=8, loc="upper right", title="verdict")
-    axes.set_title(f"{result.practice}: {result.title} ({result.n} transfers)")
+    axes.set_title(f"{result.practice}: {result.title} ({result.n} transfer{'' if result.n == 1 else 's'})")
     axes.set_ylim(-depth + 0.5, 0.5)
     axes.set_axis_off()
     return _bytes(figure, fmt)
