@@ -11,7 +11,9 @@ failure (y = 0), as in the factor analysis. Covariates are read as of the transf
 * ``preconditions+context``: the same plus the importer's M49 region and income group (dummies;
   the reference level is the most frequent one, ties by name; unknown is a level of its own);
 * ``channels``: y ~ facilitated (an organization brokered it) + same_subregion (exporter and
-  importer in one M49 sub-region; unknown counts as not).
+  importer in one M49 sub-region; unknown counts as not);
+* ``degree``: y ~ adaptation (1 when the transfer adapted the practice, 0 when it copied it or took
+  inspiration from it), over the transfers whose degree a source grades only.
 
 For each coefficient: the log-odds estimate, its standard error, z, the two-sided Wald p-value, a
 95% Wald interval, the odds ratio exp(estimate) with its interval, and the Benjamini-Hochberg q
@@ -45,10 +47,12 @@ __all__ = ["Coefficient", "FactorModel", "FactorModels", "fit_logit", "factor_mo
 MIN_N = 20
 MIN_EVENTS_PER_PARAMETER = 5
 Z95 = 1.959963984540054
+#: name -> (numeric covariates, categorical covariates, a field that must be known for a row to count)
 MODELS = {
-    "preconditions": (("precondition_fit", "precondition_coverage"), ()),
-    "preconditions+context": (("precondition_fit", "precondition_coverage"), ("region", "income_group")),
-    "channels": (("facilitated", "same_subregion"), ()),
+    "preconditions": (("precondition_fit", "precondition_coverage"), (), None),
+    "preconditions+context": (("precondition_fit", "precondition_coverage"), ("region", "income_group"), None),
+    "channels": (("facilitated", "same_subregion"), (), None),
+    "degree": (("adaptation",), (), "degree"),
 }
 
 
@@ -210,14 +214,16 @@ def transfer_rows(catalog: Catalog) -> list[dict]:
                      "income_group": importer.income_group if importer else None,
                      "facilitated": float(bool(t.facilitators)),
                      "same_subregion": float(bool(importer and exporter and importer.subregion
-                                                  and importer.subregion == exporter.subregion))})
+                                                  and importer.subregion == exporter.subregion)),
+                     "degree": t.degree, "adaptation": float(t.degree == "adaptation")})
     return rows
 
 
 def factor_models(catalog: Catalog) -> FactorModels:
     """Every model of :data:`MODELS` on the analysed transfers, fitted or refused."""
     rows = transfer_rows(catalog)
-    models = tuple(fit_logit(name, rows, numeric, categorical) for name, (numeric, categorical) in MODELS.items())
+    models = tuple(fit_logit(name, [r for r in rows if subset is None or r[subset] is not None], numeric, categorical)
+                   for name, (numeric, categorical, subset) in MODELS.items())
     notes = ("associations among recorded transfers, not effects: which transfers get recorded, and how "
              "their outcome is graded, depends on the sources",
              "a practice that lists no precondition has fit and coverage 0")
