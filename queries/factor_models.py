@@ -122,6 +122,8 @@ def _design(rows: list[dict], numeric, categorical) -> tuple[list[str], list[lis
     columns: list[tuple[str, object]] = [(name, (lambda r, n=name: float(r[n]))) for name in numeric]
     for name in categorical:
         counts = Counter(r[name] or "(unknown)" for r in rows)
+        if not counts:
+            continue
         reference = sorted(counts, key=lambda level: (-counts[level], level))[0]
         for level in sorted(set(counts) - {reference}):
             columns.append((f"{name}[{level}]", (lambda r, n=name, lv=level: float((r[n] or "(unknown)") == lv))))

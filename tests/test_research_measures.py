@@ -123,3 +123,8 @@ def test_a_covariate_without_variation_is_left_out_with_a_note():
     model = fit_logit("constant", rows, numeric=("x", "z"))
     assert [c.term for c in model.coefficients] == ["intercept", "x"]
     assert model.notes == ("z has no variation: left out",)
+
+
+def test_no_transfer_at_all_is_a_refusal_not_a_crash():
+    model = fit_logit("empty", [], numeric=("x",), categorical=("g",))
+    assert model.n == 0 and "too few transfers: n = 0" in model.refused
