@@ -38,6 +38,17 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)  # what official files and mapped catalogues gave
 
 
+def _needs_research_extra(*modules: str) -> None:
+    """Refuse with a clear message when an optional research library is missing."""
+    import importlib.util
+
+    from .errors import PsikgError
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise PsikgError(f"this needs {', '.join(missing)}: pip install 'psikg[research]'")
+
+
 @dataclass(frozen=True)
 class ResearchExport:
     """What :meth:`Psikg.export_research` wrote."""
@@ -151,6 +162,7 @@ class Psikg:
         (:class:`psikg.queries.adoption.TimeToAdoption`)."""
         from .queries.adoption import time_to_adoption
 
+        _needs_research_extra("statsmodels")
         return time_to_adoption(self.research_panel(end_year), tuple(groupings))
 
     def factor_models(self):
@@ -158,6 +170,7 @@ class Psikg:
         refused with its reason (:class:`psikg.queries.factor_models.FactorModels`)."""
         from .queries.factor_models import factor_models
 
+        _needs_research_extra("statsmodels")
         return factor_models(self.catalog)
 
     def export_research(self, folder, formats=("csv", "parquet"), end_year: int | None = None) -> "ResearchExport":
@@ -166,6 +179,8 @@ class Psikg:
         from .queries.transfer_network import network_graph
         from .views.research_files import EDGE_DICTIONARY, PANEL_DICTIONARY, write_network, write_table
 
+        if "parquet" in formats:
+            _needs_research_extra("pyarrow")
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         panel = self.research_panel(end_year)
@@ -182,6 +197,7 @@ class Psikg:
         from .errors import QueryError
         from .views import plots
 
+        _needs_research_extra("matplotlib")
         if kind == "adoption":
             result = self.time_to_adoption((by,))
             return plots.adoption_curves_plot(result.curves, fmt, f"Cumulative adoption by {by} (Kaplan-Meier)")

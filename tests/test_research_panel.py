@@ -108,3 +108,12 @@ def test_files_are_the_same_bytes_twice_and_readable(tmp_path, panel):
 
 def test_a_cell_is_never_a_spreadsheet_formula():
     assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and safe_cell(None) == "" and safe_cell(True) == "true"
+
+
+def test_diffusion_shows_each_hops_degree_and_verdict():
+    from psikg.queries.diffusion import diffusion, render_tree
+
+    result = diffusion(hand_catalog(), "p")
+    assert [(row["to"], row["verdict"], row["degree"]) for row in result.rows()] == [
+        ("BBB", "success", "copy"), ("DDD", "open", None)]
+    assert "BBB Country BBB: 2019, adopted, outcome unknown, verdict success, degree copy [t1]" in render_tree(result)
