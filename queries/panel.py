@@ -164,15 +164,11 @@ class _Ties:
         return neighbours, len(network), len(event)
 
 
-def _states(catalog: Catalog, practice: Practice, country: str, year: int):
-    """Precondition states of ``country`` as of ``year``: present, absent, unknown, fit, coverage."""
-    return precondition_split(practice, rules.states_by_country(catalog, year).get(country, rules.NO_STATES))
-
-
-def precondition_split(practice: Practice, states: rules.FactorStates):
+def precondition_split(practice: Practice, states: rules.FactorStates, links=None):
     """The practice's preconditions split by ``states``: present, absent, unknown (sorted ids), and
-    the weight shares present (fit) and known (coverage), None when it lists no precondition."""
-    links = preconditions(practice)
+    the weight shares present (fit) and known (coverage), None when it lists no precondition.
+    ``links``: the practice's preconditions, when the caller already has them."""
+    links = preconditions(practice) if links is None else links
     split: dict[str, list[str]] = {"present": [], "absent": [], "unknown": []}
     weights = {"present": 0.0, "absent": 0.0, "unknown": 0.0}
     for factor, _role, weight in links:
@@ -194,13 +190,19 @@ def _practice_rows(catalog: Catalog, practice: Practice, start: int, end_year: i
     undated = {c for c, a in mine.items() if a.year is None}
     adopted_in = {c: max(a.year, start) for c, a in mine.items() if a.year is not None}
     rows: list[PanelRow] = []
+    links = preconditions(practice)
     for year in range(start, end_year + 1):
+        states_now = rules.states_by_country(catalog, year)
+        splits: dict[int, tuple] = {}  # by the identity of a FactorStates: countries with none share one
         holders = {c for c, y in adopted_in.items() if y < year} | ({practice.country} - {None})
         for country in sorted(at_risk - undated):
             adoption_year = adopted_in.get(country)
             adopted = adoption_year is not None and adoption_year <= year
             info = catalog.countries.get(country)
-            present, absent, unknown, fit, coverage = _states(catalog, practice, country, year)
+            states = states_now.get(country, rules.NO_STATES)
+            if id(states) not in splits:
+                splits[id(states)] = precondition_split(practice, states, links)
+            present, absent, unknown, fit, coverage = splits[id(states)]
             adoption = mine.get(country) if adopted else None
             rows.append(PanelRow(
                 country, practice.id, year, int(not adopted or adoption_year == year), int(adoption_year == year),
