@@ -19,7 +19,7 @@ from .loaders import LoadPlan, prepare_load
 from .queries.show import NodeView, show
 from .queries.stats import Stats, stats
 
-__all__ = ["Psikg", "LoadReport", "CypherRows", "open", "write_template", "generate"]
+__all__ = ["Psikg", "LoadReport", "ResearchExport", "CypherRows", "open", "write_template", "generate"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,28 @@ class LoadReport:
     warnings: list[InputIssue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what official files and mapped catalogues gave
     changes: object = None  # the :class:`psikg.loaders.diff.LoadDiff`: added / changed / removed per kind
+
+
+def _needs_research_extra(*modules: str) -> None:
+    """Refuse with a clear message when an optional research library is missing."""
+    import importlib.util
+
+    from .errors import PsikgError
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise PsikgError(f"this needs {', '.join(missing)}: pip install 'psikg[research]'")
+
+
+@dataclass(frozen=True)
+class ResearchExport:
+    """What :meth:`Psikg.export_research` wrote."""
+
+    files: tuple[Path, ...]
+    panel_rows: int
+    transfers: int
+    end_year: int
+    notes: tuple[str, ...] = ()
 
 
 class Psikg:
@@ -137,6 +159,76 @@ class Psikg:
         from .queries.network import network_analytics
 
         return network_analytics(self.catalog)
+
+    # Research measures (queries/panel.py, transfer_network.py, adoption.py, factor_models.py;
+    # views/research_files.py and plots.py; imported on first use) ---------------------------
+
+    def research_panel(self, end_year: int | None = None, practice: str | None = None):
+        """The country x practice x year adoption panel (:class:`psikg.queries.panel.Panel`)."""
+        from .queries.panel import adoption_panel
+
+        return adoption_panel(self.catalog, end_year, practice)
+
+    def transfer_edges(self):
+        """Every transfer as a row of the edge list (:class:`psikg.queries.transfer_network.EdgeRow`)."""
+        from .queries.transfer_network import edge_list
+
+        return edge_list(self.catalog)
+
+    def time_to_adoption(self, groupings=("all", "practice", "region", "income_group"), end_year: int | None = None):
+        """Adoption curves, median lags and exposure hazards
+        (:class:`psikg.queries.adoption.TimeToAdoption`)."""
+        from .queries.adoption import time_to_adoption
+
+        _needs_research_extra("statsmodels")
+        return time_to_adoption(self.research_panel(end_year), tuple(groupings))
+
+    def factor_models(self):
+        """Logistic regressions of the verdict on preconditions, context and channels, each fitted or
+        refused with its reason (:class:`psikg.queries.factor_models.FactorModels`)."""
+        from .queries.factor_models import factor_models
+
+        _needs_research_extra("statsmodels")
+        return factor_models(self.catalog)
+
+    def export_research(self, folder, formats=("csv", "parquet"), end_year: int | None = None) -> "ResearchExport":
+        """Write the panel and the edge list (CSV and/or Parquet), the network (GraphML, GEXF) and a
+        data dictionary beside each into ``folder``; the same store gives the same bytes."""
+        from .queries.transfer_network import network_graph
+        from .views.research_files import EDGE_DICTIONARY, PANEL_DICTIONARY, write_network, write_table
+
+        if "parquet" in formats:
+            _needs_research_extra("pyarrow")
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        panel = self.research_panel(end_year)
+        edges = self.transfer_edges()
+        files = write_table(folder, "panel", [row.as_dict() for row in panel.rows], PANEL_DICTIONARY, formats)
+        files += write_table(folder, "transfers", [row.as_dict() for row in edges], EDGE_DICTIONARY, formats)
+        files += write_network(folder, network_graph(self.catalog), panel.end_year)
+        return ResearchExport(tuple(files), len(panel.rows), len(edges), panel.end_year, panel.notes)
+
+    def plot(self, kind: str, fmt: str = "svg", *, practice: str | None = None, by: str = "region",
+             model: str = "preconditions") -> bytes:
+        """A plot as SVG or PNG bytes: ``adoption`` (curves by ``by``), ``forest`` (the factor model
+        named ``model``) or ``diffusion`` (the tree of ``practice``)."""
+        from .errors import QueryError
+        from .views import plots
+
+        _needs_research_extra("matplotlib")
+        if kind == "adoption":
+            result = self.time_to_adoption((by,))
+            return plots.adoption_curves_plot(result.curves, fmt, f"Cumulative adoption by {by} (Kaplan-Meier)")
+        if kind == "forest":
+            found = {m.name: m for m in self.factor_models().models}
+            if model not in found:
+                raise QueryError(f"unknown factor model {model!r}; the models are {', '.join(found)}")
+            return plots.forest_plot(found[model], fmt)
+        if kind == "diffusion":
+            if not practice:
+                raise QueryError("a diffusion plot needs a practice")
+            return plots.diffusion_tree_plot(self.diffusion(practice), fmt)
+        raise QueryError(f"unknown plot {kind!r}; the plots are adoption, forest and diffusion")
 
     # Matchmaking (queries/match.py, solutions.py, matchmake.py, similar.py, worksheet.py;
     # imported on first use) ---------------------------------------------------------------
