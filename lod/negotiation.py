@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["RDF_MEDIA", "ACCEPT_DOC", "ACCEPT_RESULTS", "ACCEPT_GRAPH", "accept_choice"]
+from .http import negotiate
+
+__all__ = ["RDF_MEDIA", "ACCEPT_DOC", "ACCEPT_RESULTS", "ACCEPT_GRAPH", "accept_choice", "offered"]
 
 #: document suffix -> media type of an RDF document
 RDF_MEDIA = {
@@ -34,34 +36,19 @@ ACCEPT_GRAPH = {
 HTML = {"text/html": "html", "application/xhtml+xml": "html"}
 
 
-def _weighted(header: str):
-    """(position, media type, q) of each part of an ``Accept`` header; a bad q counts as 0."""
-    for position, part in enumerate(header.split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for param in pieces[1:]:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        yield position, pieces[0].lower(), q
-
-
 def accept_choice(header: str | None, table: dict[str, str], default: str) -> str:
-    """The best format for an ``Accept`` header (q-values honoured; ``*/*`` gives ``default``)."""
-    if not header:
+    """The format an ``Accept`` header asks for among ``table``'s media types, by
+    :func:`psikg.lod.http.negotiate` (q-values honoured, ``q=0`` refuses; a wildcard gives
+    ``default``'s media types first). ``""`` when nothing offered is acceptable (answer 406);
+    ``default`` when there is no header."""
+    if not header or not header.strip():
         return default
-    best, best_q, best_pos = None, -1.0, 0
-    for position, media, q in _weighted(header):
-        if q <= 0:
-            continue
-        if media in table:
-            choice = table[media]
-        elif media in ("*/*", "text/*", "application/*"):
-            choice = default
-        else:
-            continue
-        if q > best_q or (q == best_q and position < best_pos):
-            best, best_q, best_pos = choice, q, position
-    return best or ""
+    offers = [media for media, fmt in table.items() if fmt == default]
+    offers += [media for media in table if media not in offers]
+    chosen = negotiate(header, offers)
+    return table[chosen] if chosen else ""
+
+
+def offered(table: dict[str, str]) -> list[str]:
+    """The media types of ``table``, for a 406 answer."""
+    return list(table)

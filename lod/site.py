@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -27,6 +28,12 @@ _OX = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFo
 _SEARCHED = {"practice": ("title", ("title", "description", "problem")),
              "country": ("name", ("iso2", "name", "region", "subregion")),
              "factor": ("label", ("label", "definition"))}
+
+
+def _built_at(workdir: Path) -> float:
+    """When the SPARQL store behind the documents was built (their ``Last-Modified``)."""
+    stamp = workdir / "stamp.json"
+    return stamp.stat().st_mtime if stamp.exists() else time.time()
 
 
 class LodServer:
@@ -53,6 +60,19 @@ class LodServer:
         self.search_index = self._search_index()
         self.counts = store.counts()
         self.rendered: dict = {}  # the model's documents, rendered once
+        self.last_modified = _built_at(self.workdir)
+        self.dump_version = self._dump_version()
+
+    def _dump_version(self) -> str | None:
+        """The dataset's ``dcat:version`` as the SPARQL store states it: the date in the dated
+        dump IRIs."""
+        from .rdf import DCAT, dataset_iri
+
+        graph = ox.NamedNode(self.base + "graph/dataset")
+        for quad in self.rdf.quads_for_pattern(ox.NamedNode(dataset_iri(self.base)), ox.NamedNode(DCAT + "version"),
+                                               None, graph):
+            return quad.object.value
+        return None
 
     def close(self) -> None:
         self.rdf = None
