@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .http import negotiate
+from .http import _accept_ranges, _quality
 
 __all__ = ["RDF_MEDIA", "ACCEPT_DOC", "ACCEPT_RESULTS", "ACCEPT_GRAPH", "accept_choice", "offered"]
 
@@ -37,16 +37,26 @@ HTML = {"text/html": "html", "application/xhtml+xml": "html"}
 
 
 def accept_choice(header: str | None, table: dict[str, str], default: str) -> str:
-    """The format an ``Accept`` header asks for among ``table``'s media types, by
-    :func:`psikg.lod.http.negotiate` (q-values honoured, ``q=0`` refuses; a wildcard gives
-    ``default``'s media types first). ``""`` when nothing offered is acceptable (answer 406);
-    ``default`` when there is no header."""
+    """The format an ``Accept`` header asks for among ``table``'s media types (RFC 9110 12.5.1, as
+    :func:`psikg.lod.http.negotiate`): q-values honoured and ``q=0`` refuses. A format's first
+    media type is its name; the others (``application/x-turtle``…) count only when named, so
+    ``text/turtle;q=0, */*;q=0.1`` refuses Turtle. A wildcard prefers ``default``. ``""`` when
+    nothing offered is acceptable (answer 406); ``default`` when there is no header."""
     if not header or not header.strip():
         return default
-    offers = [media for media, fmt in table.items() if fmt == default]
-    offers += [media for media in table if media not in offers]
-    chosen = negotiate(header, offers)
-    return table[chosen] if chosen else ""
+    ranges = _accept_ranges(header)
+    named = {(main, sub): q for main, sub, q in ranges}
+    formats = list(dict.fromkeys([default, *table.values()]))
+    best, best_q = "", 0.0
+    for fmt in formats:
+        medias = [media for media, f in table.items() if f == fmt]
+        if not medias:
+            continue
+        explicit = [named[tuple(m.split("/", 1))] for m in medias if tuple(m.split("/", 1)) in named]
+        q = max(explicit) if explicit else _quality(medias[0], ranges)
+        if q > best_q:
+            best, best_q = fmt, q
+    return best
 
 
 def offered(table: dict[str, str]) -> list[str]:

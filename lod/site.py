@@ -54,8 +54,8 @@ class LodServer:
         self.db_path = prepare_sparql_store(store, self.base, self._root, self.info)
         self.workdir = Path(self.db_path).parent  # the dumps go beside the SPARQL store
         self.rdf = ox.Store.read_only(self.db_path)
-        self.pool = QueryPool(self.db_path, self.base, config.workers or os.cpu_count() or 2, config.timeout,
-                              config.max_results)
+        self.pool = QueryPool(self.db_path, self.base, config.workers or max(2, os.cpu_count() or 2), config.timeout,
+                              config.max_results, light_seconds=config.light_time)
         self._dump_lock = threading.Lock()
         self.search_index = self._search_index()
         self.counts = store.counts()
