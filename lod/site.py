@@ -115,14 +115,17 @@ class LodServer:
     def local_path(self, kind: str, id_: str) -> str:
         return f"{self.config.mount}id/{kind}/{quote(id_, safe='-._~')}"
 
-    def href(self, iri: str) -> str:
+    def href(self, iri: str) -> str | None:
         """Where a page links for an IRI: a local path under the base, the resource view for
-        another IRI the graph describes, else the IRI itself."""
+        another IRI the graph describes, else the IRI itself when it may be a link (http(s),
+        DOI, URN: :func:`psikg.views.links.link_target`); None shows it as text."""
+        from ..views.links import link_target
+
         if iri.startswith(self.base):
             return self.config.mount + iri[len(self.base):]
         if self.describes(iri):
             return f"{self.config.mount}resource?{urlencode({'iri': iri})}"
-        return iri
+        return link_target(iri)
 
     def describes(self, iri: str) -> bool:
         try:
