@@ -22,15 +22,17 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CSV_RAW = "psikg.csv_raw"
 
 
-def csv_cell(value) -> str:
+def csv_cell(value, *, numeric: bool = False) -> str:
     """A CSV cell that a spreadsheet shows as text: text starting with ``=``, ``+``, ``-``, ``@``,
     a tab or a carriage return gets a leading ``'`` (OWASP's advice), unless ``--csv-raw`` was given.
-    Numbers stay numbers (``-0.5`` is not a formula)."""
+    Numbers stay numbers (``-0.5`` is not a formula): pass ``numeric`` for a number's text."""
     if value is None:
         return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, (int, float)):
+        numeric = True
     text = str(value)
+    if numeric:
+        return text
     context = click.get_current_context(silent=True)
     raw = context is not None and context.meta.get(_CSV_RAW, False)
     return "'" + text if text.startswith(FORMULA_START) and not raw else text
@@ -86,7 +88,7 @@ def emit(fmt: str, data, rows: list[dict] | None = None, columns: list[str] | No
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([csv_cell(c) for c in columns])
         for row in rows:
-            writer.writerow([csv_cell(row.get(c) if isinstance(row.get(c), (int, float)) else cell(row.get(c)))
+            writer.writerow([csv_cell(cell(row.get(c)), numeric=isinstance(row.get(c), (int, float)))
                              for c in columns])
         return
     from rich.console import Console
