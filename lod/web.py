@@ -46,7 +46,7 @@ def not_found(message: str = "not found"):
     return plain(message, 404)
 
 
-def not_acceptable(offers) -> "Response":
+def not_acceptable(offers):
     """406 Not Acceptable, listing what the resource is offered as."""
     return plain("406 not acceptable: this resource is offered as " + ", ".join(offers), 406,
                  headers={"Vary": "Accept"})
