@@ -31,6 +31,7 @@ _HEAVY_REMEMBERED = 1000
 def _worker_main(conn, db_path: str, base: str, max_results: int) -> None:  # pragma: no cover - child
     """A worker's loop: answer each query sent down the pipe, until the pipe closes."""
     store = ox.Store.read_only(db_path)
+    conn.send(("ready",))
     while True:
         try:
             message = conn.recv()
@@ -57,6 +58,12 @@ class _Worker:
         self.process = context.Process(target=_worker_main, args=(child, db_path, base, max_results), daemon=True)
         self.process.start()
         child.close()
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        """Until the worker has opened the store, so its start-up never counts against a query."""
+        if not self.conn.poll(timeout):
+            raise RuntimeError(f"a SPARQL worker did not start within {timeout:g} s")
+        self.conn.recv()
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -101,16 +108,20 @@ class QueryPool:
         self._idle: asyncio.Queue | None = None
         self._all: list[_Worker] = []
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, wait: bool = True) -> _Worker:
         worker = _Worker(self._context, self.db_path, self.base, self.max_results)
         self._all.append(worker)
+        if wait:
+            worker.wait_ready()
         return worker
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
         self._heavy = asyncio.Semaphore(self.heavy_slots)
-        for _ in range(self.size):
-            self._idle.put_nowait(self._spawn())
+        workers = [self._spawn(wait=False) for _ in range(self.size)]
+        for worker in workers:
+            await asyncio.to_thread(worker.wait_ready)
+            self._idle.put_nowait(worker)
 
     async def stop(self) -> None:
         for worker in self._all:
