@@ -180,7 +180,9 @@ def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_,
     """Serve the knowledge graph as linked data: IRIs dereference with content negotiation (HTML,
     Turtle, N-Triples, JSON-LD, RDF/XML), a read-only SPARQL 1.1 endpoint at /sparql, dumps at
     /dump/psikg.{ttl,nt,jsonld,rdf,nq}, the dataset description at /dataset, the ontology at
-    /ontology, a landing page with search and the network view at /network. Stop with Ctrl-C.
+    /ontology, a sitemap at /sitemap.xml, a landing page with search and the network view at /network.
+    Read-only; CORS open to every origin and any Host answered unless --cors-origin / --allowed-host
+    say otherwise. Stop with Ctrl-C.
 
     \b
     Example:
