@@ -49,7 +49,7 @@ def _hostile_sheet():
     parts = base_parts()
     main = parts["practices"][0]
     parts["practices"][0] = dataclasses.replace(main, sources=(*HOSTILE, "https://example.org/p-main"))
-    return worksheet(hand_catalog(**{k: v for k, v in parts.items()}), "p-main", "BBB")
+    return worksheet(hand_catalog(**parts), "p-main", "BBB")
 
 
 def test_worksheet_shows_hostile_sources_as_text(tmp_path):
