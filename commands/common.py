@@ -12,11 +12,30 @@ from pathlib import Path
 
 import click
 
-__all__ = ["FORMATS", "to_plain", "output_options", "emit", "open_graph", "report_issues", "emit_notes",
-           "write_issue_report", "parse_weights", "plural", "country_names", "compact_rows", "shown_rows",
-           "database_tracer", "Spinner"]
+__all__ = ["FORMATS", "FORMULA_START", "csv_cell", "to_plain", "output_options", "emit", "open_graph",
+           "report_issues", "emit_notes", "write_issue_report", "parse_weights", "plural", "country_names",
+           "compact_rows", "shown_rows", "database_tracer", "Spinner"]
 
 FORMATS = ("table", "json", "csv")
+#: a CSV cell starting with one of these is read as a formula by spreadsheets (CWE-1236)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_RAW = "psikg.csv_raw"
+
+
+def csv_cell(value, *, numeric: bool = False) -> str:
+    """A CSV cell that a spreadsheet shows as text: text starting with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return gets a leading ``'`` (OWASP's advice), unless ``--csv-raw`` was given.
+    Numbers stay numbers (``-0.5`` is not a formula): pass ``numeric`` for a number's text."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        numeric = True
+    text = str(value)
+    if numeric:
+        return text
+    context = click.get_current_context(silent=True)
+    raw = context is not None and context.meta.get(_CSV_RAW, False)
+    return "'" + text if text.startswith(FORMULA_START) and not raw else text
 
 
 def to_plain(value):
@@ -34,12 +53,16 @@ def to_plain(value):
 
 
 def output_options(function):
-    """``--format table|json|csv`` on every command that prints results."""
+    """``--format table|json|csv`` on every command that prints results, and ``--csv-raw``."""
 
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                   help="table for people, json or csv for scripts.")
+    @click.option("--csv-raw", is_flag=True, default=False,
+                  help="CSV cells exactly as the data has them: no leading ' before a cell that starts "
+                       "with =, +, -, @, tab or CR (spreadsheets would run it as a formula).")
     @functools.wraps(function)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, csv_raw: bool = False, **kwargs):
+        click.get_current_context().meta[_CSV_RAW] = csv_raw
         return function(*args, **kwargs)
 
     return wrapper
@@ -65,9 +88,10 @@ def emit(fmt: str, data, rows: list[dict] | None = None, columns: list[str] | No
 
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([csv_cell(c) for c in columns])
         for row in rows:
-            writer.writerow([cell(row.get(c)) for c in columns])
+            writer.writerow([csv_cell(cell(row.get(c)), numeric=isinstance(row.get(c), (int, float)))
+                             for c in columns])
         return
     from rich.console import Console
     from rich.table import Table
@@ -161,7 +185,7 @@ def write_issue_report(path: Path | None, issues) -> None:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
         for issue in issues:
-            writer.writerow(["" if getattr(issue, c) is None else getattr(issue, c) for c in columns])
+            writer.writerow([csv_cell(getattr(issue, c)) for c in columns])
     click.echo(f"Wrote {len(issues)} issue(s) to {path}", err=True)
 
 

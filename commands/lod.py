@@ -168,19 +168,28 @@ def sparql(ctx, query, fmt, base, limit):
               help="Most solutions (or triples) one SPARQL query returns.")
 @click.option("--workers", default=None, type=int, help="SPARQL worker processes (default: CPU count).")
 @click.option("--license", "license_", metavar="IRI", default=None, help="Licence of the data (default CC BY 4.0).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Origin whose scripts may read the answers (repeatable; default: every origin, '*'; "
+                   "'none' sends no CORS headers).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="HOST",
+              help="Host header to answer (repeatable, e.g. kg.example.org or *.example.org; default: any); "
+                   "other hosts get 400.")
 @click.pass_context
-def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_):
+def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_, cors_origins, allowed_hosts):
     """Serve the knowledge graph as linked data: IRIs dereference with content negotiation (HTML,
     Turtle, N-Triples, JSON-LD, RDF/XML), a read-only SPARQL 1.1 endpoint at /sparql, dumps at
     /dump/psikg.{ttl,nt,jsonld,rdf,nq}, the dataset description at /dataset, the ontology at
-    /ontology, a landing page with search and the network view at /network. Stop with Ctrl-C.
+    /ontology, a sitemap at /sitemap.xml, a landing page with search and the network view at /network.
+    Read-only; CORS open to every origin and any Host answered unless --cors-origin / --allowed-host
+    say otherwise. Stop with Ctrl-C.
 
     \b
     Example:
       psikg serve --port 8000
       curl -H 'Accept: text/turtle' -L http://127.0.0.1:8000/id/country/BGD
     """
+    cors = () if cors_origins == ("none",) else (cors_origins or None)
     open_graph(ctx).serve(host=host, port=port, base=base, mount=mount, timeout=timeout, max_results=max_results,
-                          workers=workers, license=license_)
+                          workers=workers, license=license_, cors_origins=cors, allowed_hosts=allowed_hosts or None)
 
 COMMANDS = (export, sparql, serve)
