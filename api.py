@@ -19,7 +19,7 @@ from .loaders import LoadPlan, prepare_load
 from .queries.show import NodeView, show
 from .queries.stats import Stats, stats
 
-__all__ = ["Psikg", "LoadReport", "CypherRows", "open", "write_template", "generate"]
+__all__ = ["Psikg", "LoadReport", "ResearchExport", "CypherRows", "open", "write_template", "generate"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,29 @@ class LoadReport:
     files: list[str] = field(default_factory=list)
     warnings: list[InputIssue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what official files and mapped catalogues gave
+    changes: object = None  # the :class:`psikg.loaders.diff.LoadDiff`: added / changed / removed per kind
+
+
+def _needs_research_extra(*modules: str) -> None:
+    """Refuse with a clear message when an optional research library is missing."""
+    import importlib.util
+
+    from .errors import PsikgError
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise PsikgError(f"this needs {', '.join(missing)}: pip install 'psikg[research]'")
+
+
+@dataclass(frozen=True)
+class ResearchExport:
+    """What :meth:`Psikg.export_research` wrote."""
+
+    files: tuple[Path, ...]
+    panel_rows: int
+    transfers: int
+    end_year: int
+    notes: tuple[str, ...] = ()
 
 
 class Psikg:
@@ -51,20 +74,37 @@ class Psikg:
 
     # Loading -----------------------------------------------------------------------------
 
-    def validate(self, paths=(), *, bundled: bool = True, mapping=None) -> LoadPlan:
+    def validate(self, paths=(), *, bundled: bool = True, mapping=None,
+                 allow_extra_columns: bool = False) -> LoadPlan:
         """Check inputs as :meth:`load` would, without writing. Raises InputError."""
         return prepare_load([Path(p) for p in paths], store=self._existing_store(), bundled=bundled,
-                            mapping=mapping)
+                            mapping=mapping, allow_extra_columns=allow_extra_columns)
 
-    def load(self, paths=(), *, bundled: bool = True, replace: bool = False, mapping=None) -> LoadReport:
+    def diff(self, paths=(), *, bundled: bool = True, mapping=None, allow_extra_columns: bool = False):
+        """What loading ``paths`` would add and change, per kind, without writing
+        (:class:`psikg.loaders.diff.LoadDiff`). Raises InputError as :meth:`load` would."""
+        from .loaders.diff import diff_batch
+
+        from dataclasses import replace
+
+        plan = self.validate(paths, bundled=bundled, mapping=mapping, allow_extra_columns=allow_extra_columns)
+        return replace(diff_batch(plan.batch, self._existing_store()), warnings=tuple(plan.warnings),
+                       notes=tuple(plan.notes))
+
+    def load(self, paths=(), *, bundled: bool = True, replace: bool = False, mapping=None,
+             allow_extra_columns: bool = False) -> LoadReport:
         """Load reference data, the bundled network (unless ``bundled`` is False) and ``paths``,
         merging by id; ``replace`` starts from an empty store. All or nothing. ``mapping`` (a mapping
-        file or a shipped mapping's name) reads CSV files among ``paths`` as external catalogues."""
+        file or a shipped mapping's name) reads CSV files among ``paths`` as external catalogues; an
+        unknown column is refused unless ``allow_extra_columns``."""
         plan = prepare_load([Path(p) for p in paths], store=None if replace else self._existing_store(),
-                            bundled=bundled, mapping=mapping)
+                            bundled=bundled, mapping=mapping, allow_extra_columns=allow_extra_columns)
+        from .loaders.diff import diff_batch
+
+        changes = diff_batch(plan.batch, None if replace else self._existing_store())
         result = self.store.apply(plan.batch, replace=replace)
         return LoadReport(result["nodes_before"], result["edges_before"], result["nodes"], result["edges"],
-                          plan.rows, plan.files, plan.warnings, plan.notes)
+                          plan.rows, plan.files, plan.warnings, plan.notes, changes)
 
     def _existing_store(self):
         return self.store if self.store.exists() else None
@@ -120,6 +160,76 @@ class Psikg:
 
         return network_analytics(self.catalog)
 
+    # Research measures (queries/panel.py, transfer_network.py, adoption.py, factor_models.py;
+    # views/research_files.py and plots.py; imported on first use) ---------------------------
+
+    def research_panel(self, end_year: int | None = None, practice: str | None = None):
+        """The country x practice x year adoption panel (:class:`psikg.queries.panel.Panel`)."""
+        from .queries.panel import adoption_panel
+
+        return adoption_panel(self.catalog, end_year, practice)
+
+    def transfer_edges(self):
+        """Every transfer as a row of the edge list (:class:`psikg.queries.transfer_network.EdgeRow`)."""
+        from .queries.transfer_network import edge_list
+
+        return edge_list(self.catalog)
+
+    def time_to_adoption(self, groupings=("all", "practice", "region", "income_group"), end_year: int | None = None):
+        """Adoption curves, median lags and exposure hazards
+        (:class:`psikg.queries.adoption.TimeToAdoption`)."""
+        from .queries.adoption import time_to_adoption
+
+        _needs_research_extra("statsmodels")
+        return time_to_adoption(self.research_panel(end_year), tuple(groupings))
+
+    def factor_models(self):
+        """Logistic regressions of the verdict on preconditions, context and channels, each fitted or
+        refused with its reason (:class:`psikg.queries.factor_models.FactorModels`)."""
+        from .queries.factor_models import factor_models
+
+        _needs_research_extra("statsmodels")
+        return factor_models(self.catalog)
+
+    def export_research(self, folder, formats=("csv", "parquet"), end_year: int | None = None) -> "ResearchExport":
+        """Write the panel and the edge list (CSV and/or Parquet), the network (GraphML, GEXF) and a
+        data dictionary beside each into ``folder``; the same store gives the same bytes."""
+        from .queries.transfer_network import network_graph
+        from .views.research_files import EDGE_DICTIONARY, PANEL_DICTIONARY, write_network, write_table
+
+        if "parquet" in formats:
+            _needs_research_extra("pyarrow")
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        panel = self.research_panel(end_year)
+        edges = self.transfer_edges()
+        files = write_table(folder, "panel", [row.as_dict() for row in panel.rows], PANEL_DICTIONARY, formats)
+        files += write_table(folder, "transfers", [row.as_dict() for row in edges], EDGE_DICTIONARY, formats)
+        files += write_network(folder, network_graph(self.catalog), panel.end_year)
+        return ResearchExport(tuple(files), len(panel.rows), len(edges), panel.end_year, panel.notes)
+
+    def plot(self, kind: str, fmt: str = "svg", *, practice: str | None = None, by: str = "region",
+             model: str = "preconditions") -> bytes:
+        """A plot as SVG or PNG bytes: ``adoption`` (curves by ``by``), ``forest`` (the factor model
+        named ``model``) or ``diffusion`` (the tree of ``practice``)."""
+        from .errors import QueryError
+        from .views import plots
+
+        _needs_research_extra("matplotlib")
+        if kind == "adoption":
+            result = self.time_to_adoption((by,))
+            return plots.adoption_curves_plot(result.curves, fmt, f"Cumulative adoption by {by} (Kaplan-Meier)")
+        if kind == "forest":
+            found = {m.name: m for m in self.factor_models().models}
+            if model not in found:
+                raise QueryError(f"unknown factor model {model!r}; the models are {', '.join(found)}")
+            return plots.forest_plot(found[model], fmt)
+        if kind == "diffusion":
+            if not practice:
+                raise QueryError("a diffusion plot needs a practice")
+            return plots.diffusion_tree_plot(self.diffusion(practice), fmt)
+        raise QueryError(f"unknown plot {kind!r}; the plots are adoption, forest and diffusion")
+
     # Matchmaking (queries/match.py, solutions.py, matchmake.py, similar.py, worksheet.py;
     # imported on first use) ---------------------------------------------------------------
 
@@ -134,6 +244,30 @@ class Psikg:
         if isinstance(weights, str):
             weights = Weights.parse(weights)
         return match(self.catalog, practice_id, top, weights or DEFAULT_WEIGHTS, **options)
+
+    def catalog_as_of(self, year: int):
+        """The catalog as it stood at the end of ``year``: statements, transfers (status from their
+        history) and needs as they were then (:func:`psikg.queries.as_of.catalog_as_of`)."""
+        from .queries.as_of import catalog_as_of
+
+        return catalog_as_of(self.catalog, year)
+
+    def backtest(self, first: int | None = None, last: int | None = None, ks=(5, 10), weights=None, **options):
+        """The ranking as of each origin year scored against later transfers, beside baselines
+        (:class:`psikg.queries.backtest.Backtest`); ``options``: ``all_countries``, ``min_coverage``."""
+        from .queries.backtest import backtest
+        from .queries.match import DEFAULT_WEIGHTS, Weights
+
+        if isinstance(weights, str):
+            weights = Weights.parse(weights)
+        return backtest(self.catalog, first, last, ks, weights or DEFAULT_WEIGHTS, **options)
+
+    def search_weights(self, result, metric: str = "mrr", step: float = 0.1):
+        """Which weights would have ranked a backtest's later importers best, with leave-one-year-out
+        results (:class:`psikg.queries.backtest_weights.WeightSearch`; it overfits a small record)."""
+        from .queries.backtest_weights import search_weights
+
+        return search_weights(result, metric, step)
 
     def solutions(self, need_id: str | None = None, country: str | None = None, top: int | None = None,
                   weights=None):
@@ -210,13 +344,11 @@ class Psikg:
         FollowUpError unless ``force`` gives the reason; nothing is written then."""
         import datetime
 
-        from .loaders.history import follow_up_batch
+        from .loaders.history import record_follow_up
 
         date = date or datetime.date.today().isoformat()
-        batch, history = follow_up_batch(self.catalog, transfer, status, date=date, note=note,
-                                         sources=sources, outcome=outcome, forced=force)
-        self.store.apply(batch)
-        return history
+        return record_follow_up(self.store, transfer, status, date=date, note=note, sources=sources,
+                                outcome=outcome, forced=force)
 
     def history(self, transfer: str):
         """The status history of a transfer, oldest first (its status as one undated step when it
@@ -328,6 +460,12 @@ class Psikg:
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> "Psikg":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def write_template(target) -> list[Path]:
     """Write an empty, documented input template to ``target`` (an .xlsx workbook, .yaml records
@@ -336,6 +474,15 @@ def write_template(target) -> list[Path]:
     from .loaders.template import write_template as write
 
     return write(Path(target))
+
+
+def check_store(location=None):
+    """A health report of the embedded store file at ``location`` (default: the per-user store):
+    SQLite integrity, schema version, orphan links and the catalog cache, read without trusting it."""
+    from .config import default_store_path
+    from .graph.doctor import check_store as check
+
+    return check(location or default_store_path())
 
 
 def generate(out, countries: int = 50, practices: int = 1000, factors: int = 100, *, scale: str | None = None,

@@ -13,7 +13,9 @@ import logging
 import click
 
 from .commands import COMMANDS
+from .commands.backtest import COMMANDS as BACKTEST_COMMANDS
 from .commands.common import report_issues
+from .commands.research import COMMANDS as RESEARCH_COMMANDS
 from .errors import InputError, PsikgError
 
 __all__ = ["main", "cli"]
@@ -57,7 +59,7 @@ def cli(ctx, store, trace, verbose):
     ctx.obj = {"store": store, "trace": trace}
 
 
-for _command in COMMANDS:
+for _command in (*COMMANDS, *BACKTEST_COMMANDS, *RESEARCH_COMMANDS):
     cli.add_command(_command)
 
 

@@ -31,7 +31,8 @@ def transfer_paths(ctx, from_country, to_country, k, fmt):
         emit(fmt, result.as_dict())
         return
     kind = "Cooperation" if result.fallback else "Transfer"
-    emit(fmt, None, result.rows(), ["path", "kind", "hop", "from", "to", "via"],
+    emit(fmt, None, result.rows(), ["path", "kind", "hop", "from", "to", "practices"]
+         + (["practice_change"] if fmt == "csv" else []) + ["via"],
          title=f"{kind} paths from {result.source} to {result.target}")
     emit_notes(fmt, result.notes)
 
@@ -68,8 +69,8 @@ def diffusion_tree(ctx, practice, fmt):
              else {"country": country, "diffusions": [r.as_dict() for r in results]})
     elif fmt == "csv":
         emit(fmt, None, [{"practice": r.practice, **row} for r in results for row in r.rows()],
-             ["practice", "depth", "transfer", "from", "to", "year", "status", "outcome", "facilitators",
-              "event"])
+             ["practice", "depth", "transfer", "from", "to", "year", "status", "outcome", "verdict", "degree",
+              "facilitators", "event"])
     else:
         click.echo("\n\n".join(render_tree(r) for r in results))
 

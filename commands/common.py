@@ -12,11 +12,30 @@ from pathlib import Path
 
 import click
 
-__all__ = ["FORMATS", "to_plain", "output_options", "emit", "open_graph", "report_issues", "emit_notes",
-           "write_issue_report", "parse_weights", "country_names", "compact_rows", "shown_rows", "database_tracer",
-           "Spinner"]
+__all__ = ["FORMATS", "FORMULA_START", "csv_cell", "to_plain", "output_options", "emit", "open_graph",
+           "report_issues", "emit_notes", "write_issue_report", "parse_weights", "plural", "country_names",
+           "compact_rows", "shown_rows", "database_tracer", "Spinner"]
 
 FORMATS = ("table", "json", "csv")
+#: a CSV cell starting with one of these is read as a formula by spreadsheets (CWE-1236)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_RAW = "psikg.csv_raw"
+
+
+def csv_cell(value, *, numeric: bool = False) -> str:
+    """A CSV cell that a spreadsheet shows as text: text starting with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return gets a leading ``'`` (OWASP's advice), unless ``--csv-raw`` was given.
+    Numbers stay numbers (``-0.5`` is not a formula): pass ``numeric`` for a number's text."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        numeric = True
+    text = str(value)
+    if numeric:
+        return text
+    context = click.get_current_context(silent=True)
+    raw = context is not None and context.meta.get(_CSV_RAW, False)
+    return "'" + text if text.startswith(FORMULA_START) and not raw else text
 
 
 def to_plain(value):
@@ -34,12 +53,16 @@ def to_plain(value):
 
 
 def output_options(function):
-    """``--format table|json|csv`` on every command that prints results."""
+    """``--format table|json|csv`` on every command that prints results, and ``--csv-raw``."""
 
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                   help="table for people, json or csv for scripts.")
+    @click.option("--csv-raw", is_flag=True, default=False,
+                  help="CSV cells exactly as the data has them: no leading ' before a cell that starts "
+                       "with =, +, -, @, tab or CR (spreadsheets would run it as a formula).")
     @functools.wraps(function)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, csv_raw: bool = False, **kwargs):
+        click.get_current_context().meta[_CSV_RAW] = csv_raw
         return function(*args, **kwargs)
 
     return wrapper
@@ -55,37 +78,88 @@ def emit(fmt: str, data, rows: list[dict] | None = None, columns: list[str] | No
     columns = columns or (list(rows[0]) if rows else [])
 
     def cell(value):
+        if isinstance(value, bool) and fmt == "table":
+            return "yes" if value else ""
         if isinstance(value, list):
             return "; ".join(str(v) for v in value)
         if isinstance(value, float):
-            return f"{value:.4f}" if fmt == "table" else repr(value)
+            return f"{value:.4f}" if fmt == "table" else repr(round(value, 6))  # CSV: 0.225, not 0.22499999999999998; JSON stays exact
         return "" if value is None else str(value)
 
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([csv_cell(c) for c in columns])
         for row in rows:
-            writer.writerow([cell(row.get(c)) for c in columns])
+            writer.writerow([csv_cell(cell(row.get(c)), numeric=isinstance(row.get(c), (int, float)))
+                             for c in columns])
         return
     from rich.console import Console
     from rich.table import Table
 
+    cells = [[cell(row.get(c)) for c in columns] for row in rows]
+    layouts = [_column_layout(column, [line[i] for line in cells]) for i, column in enumerate(columns)]
     table = Table(title=title, show_lines=False)
-    for column in columns:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*[cell(row.get(c)) for c in columns])
-    Console(width=max(100, Console().width)).print(table)
+    for column, layout in zip(columns, layouts):
+        table.add_column(column, **layout)
+    for line in cells:
+        table.add_row(*line)
+    Console(width=_table_width(layouts)).print(table)
 
 
-def open_graph(ctx: click.Context):
-    """The API object for the store named by ``--store`` (opened once per command)."""
+#: Columns whose cells are ids or codes: never wrapped nor cut, so they can be copied into the
+#: next command. Every other column (names, titles, lists) wraps at word boundaries.
+ID_COLUMNS = {"id", "iso3", "country", "practice", "need", "transfer", "to", "from", "exporter", "importer",
+              "event", "factor", "target", "goal", "code", "#", "rank", "what", "field", "relation", "kind",
+              "tier", "score", "count", "step", "status", "date"}
+#: A column whose every cell is at most this long is kept on one line too (scores, counts, codes).
+SHORT_CELL = 12
+#: The narrowest a wrapping column gets before the table grows past the terminal instead.
+MIN_WRAP_WIDTH = 12
+
+
+def _column_layout(column: str, cells: list[str]) -> dict:
+    """Rich column settings: a column of ids, codes, IRIs or short cells keeps its full width
+    (a cell without a space is one token: folding it would cut it); text columns wrap."""
+    widest = max([len(column)] + [len(text) for text in cells])
+    if column in ID_COLUMNS or widest <= SHORT_CELL or not any(" " in text for text in cells):
+        return {"no_wrap": True, "overflow": "ignore", "min_width": widest}
+    longest_word = max([0] + [len(word) for text in cells for word in text.split()])
+    return {"overflow": "fold", "min_width": max(longest_word, min(widest, MIN_WRAP_WIDTH))}
+
+
+def _table_width(layouts: list[dict]) -> int:
+    """The terminal's width, or wider when the ids alone need more: a long line beats a cut id."""
+    from rich.console import Console
+
+    needed = sum(layout["min_width"] + 3 for layout in layouts) + 1  # cell padding and borders
+    return max(Console().width, needed)
+
+
+def open_graph(ctx: click.Context, *, need_data: bool = True):
+    """The API object for the store named by ``--store`` (opened once per command). With
+    ``need_data`` a missing or empty store is an error that names the command filling it: a
+    question asked of nothing has no answer, and zeros would look like one."""
     from .. import api
 
     obj = ctx.find_root().obj
     if "graph" not in obj:
         obj["graph"] = api.open(obj["store"], tracer=database_tracer(ctx))
-    return obj["graph"]
+    graph = obj["graph"]
+    if need_data and not obj.get("checked"):
+        _require_data(graph.store, obj["store"])
+        obj["checked"] = True
+    return graph
+
+
+def _require_data(store, location) -> None:
+    from ..errors import StoreError
+
+    where = store.describe()
+    fill = "psikg load" if location is None else f"psikg --store {location} load"
+    if not store.exists():
+        raise StoreError(f"no knowledge graph at {where} yet; fill it with: {fill}")
+    if not store.counts().get("nodes"):
+        raise StoreError(f"the store {where} is empty; fill it with: {fill}")
 
 
 def report_issues(issues, limit: int = 50) -> None:
@@ -111,7 +185,7 @@ def write_issue_report(path: Path | None, issues) -> None:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
         for issue in issues:
-            writer.writerow(["" if getattr(issue, c) is None else getattr(issue, c) for c in columns])
+            writer.writerow([csv_cell(getattr(issue, c)) for c in columns])
     click.echo(f"Wrote {len(issues)} issue(s) to {path}", err=True)
 
 
@@ -123,6 +197,11 @@ def parse_weights(parse, text: str | None):
         return parse(text)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--weights") from None
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 participant``, ``2 participants``."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def country_names(graph) -> dict[str, str]:
@@ -140,7 +219,8 @@ def shown_rows(fmt: str, rows: list, top: int | None, default: int = 20) -> tupl
     limit = top if top is not None else (default if fmt == "table" else None)
     if limit is None or len(rows) <= limit:
         return rows, []
-    return rows[:limit], [f"{len(rows) - limit} more not shown (use --top N, or --format csv for all)"]
+    hint = "use --top N for more" if fmt == "csv" else "use --top N, or --format csv for all"
+    return rows[:limit], [f"{len(rows) - limit} more not shown ({hint})"]
 
 
 def database_tracer(ctx: click.Context):

@@ -6,9 +6,15 @@ from pathlib import Path
 
 import click
 
-from .common import emit, open_graph, output_options, report_issues, Spinner, write_issue_report
+from .common import emit, open_graph, output_options, plural, report_issues, Spinner, write_issue_report
 
 __all__ = ["COMMANDS"]
+
+
+def extra_columns_option(function):
+    return click.option("--allow-extra-columns", is_flag=True,
+                        help="Skip columns that are no column of their table (a warning) instead of "
+                             "refusing the file; by default an unknown column is an error.")(function)
 
 
 @click.command()
@@ -19,8 +25,9 @@ __all__ = ["COMMANDS"]
                                 "column mapping (a YAML file, or a shipped one: jrc-ips-explorer).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every warning (e.g. catalogue rows not loaded, with the reason) to this CSV file.")
+@extra_columns_option
 @click.pass_context
-def load(ctx, paths, no_bundled, replace, mapping, report_file):
+def load(ctx, paths, no_bundled, replace, mapping, report_file, allow_extra_columns):
     """Load reference data, the bundled network and PATHS into the store, merging by id. All or
     nothing. PATHS are folders of CSV files, CSV files named after their table, .xlsx workbooks,
     YAML / JSON records, RDF in the psikg ontology (.ttl, .nt, .nq, .jsonld, .rdf: checked against
@@ -35,16 +42,31 @@ def load(ctx, paths, no_bundled, replace, mapping, report_file):
       psikg load cases.csv --mapping jrc-ips-explorer --report refused.csv
       psikg load --replace --no-bundled psikg.ttl   # an export, loaded back
     """
-    graph = open_graph(ctx)
+    graph = open_graph(ctx, need_data=False)
     with Spinner("Loading"):
-        report = graph.load(paths, bundled=not no_bundled, replace=replace, mapping=mapping)
+        report = graph.load(paths, bundled=not no_bundled, replace=replace, mapping=mapping,
+                            allow_extra_columns=allow_extra_columns)
     report_issues(report.warnings)
     write_issue_report(report_file, report.warnings)
     for note in report.notes:
         click.echo(note)
-    click.echo(f"Loaded {report.rows} rows from {len(report.files)} source(s): "
+    click.echo(f"Loaded {plural(report.rows, 'row')} from {plural(len(report.files), 'source')}: "
                f"{report.nodes} nodes ({report.nodes - report.nodes_before:+d}), "
                f"{report.edges} links ({report.edges - report.edges_before:+d}).")
+    click.echo(_change_summary(report.changes))
+
+
+def _change_summary(changes) -> str:
+    """One line per load: what it added and changed, by kind (``psikg diff`` lists them)."""
+    if changes is None or changes.unchanged:
+        return "Nothing changed: the store already held all of it."
+    parts = [f"{c.name} " + " ".join(f"{sign}{n}" for sign, n in
+                                      (("+", c.added), ("~", c.changed), ("-", c.removed)) if n)
+             for c in changes.nodes]
+    removed = sum(c.removed for c in changes.links)
+    return ("Changed: " + ", ".join(parts) if parts else "Changed: links only") + \
+        (f"; {plural(removed, 'link')} replaced away" if removed else "") + \
+        " (+ added, ~ changed, - removed; psikg diff shows them before a load)"
 
 
 @click.command()
@@ -53,8 +75,9 @@ def load(ctx, paths, no_bundled, replace, mapping, report_file):
 @click.option("--mapping", help="As for load: read CSV files as a catalogue through this mapping.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every warning to this CSV file.")
+@extra_columns_option
 @click.pass_context
-def validate(ctx, paths, no_bundled, mapping, report_file):
+def validate(ctx, paths, no_bundled, mapping, report_file, allow_extra_columns):
     """Check PATHS exactly as `load` would, without writing anything.
 
     \b
@@ -62,12 +85,48 @@ def validate(ctx, paths, no_bundled, mapping, report_file):
       psikg validate my-data/
       psikg validate curation.xlsx
     """
-    plan = open_graph(ctx).validate(paths, bundled=not no_bundled, mapping=mapping)
+    plan = open_graph(ctx, need_data=False).validate(paths, bundled=not no_bundled, mapping=mapping,
+                                                     allow_extra_columns=allow_extra_columns)
     report_issues(plan.warnings)
     write_issue_report(report_file, plan.warnings)
     for note in plan.notes:
         click.echo(note)
-    click.echo(f"OK: {plan.rows} rows, {len(plan.warnings)} warning(s); nothing was written.")
+    click.echo(f"OK: {plural(plan.rows, 'row')}, {plural(len(plan.warnings), 'warning')}; nothing was written.")
+
+
+@click.command(name="diff")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-bundled", is_flag=True, help="Compare PATHS alone, without the bundled network.")
+@click.option("--mapping", help="As for load: read CSV files as a catalogue through this mapping.")
+@extra_columns_option
+@output_options
+@click.pass_context
+def diff(ctx, paths, no_bundled, mapping, allow_extra_columns, fmt):
+    """What `psikg load PATHS` would change in the store, without writing: per kind the nodes
+    added and changed, per relation the links added and removed (a row's links are replaced by
+    what its file now says), with a few ids of each. Checks PATHS exactly as load does.
+
+    \b
+    Example:
+      psikg diff my-data/
+      psikg diff curation.xlsx --format json
+    """
+    changes = open_graph(ctx, need_data=False).diff(paths, bundled=not no_bundled, mapping=mapping,
+                                                    allow_extra_columns=allow_extra_columns)
+    if fmt == "json":
+        emit(fmt, changes)
+        return
+    report_issues(list(changes.warnings))
+    for note in changes.notes:
+        click.echo(note, err=fmt == "csv")
+    rows = [{"what": what, "name": c.name, "added": c.added, "changed": c.changed, "removed": c.removed,
+             "for example": "; ".join(f"{k}: {', '.join(v)}" for k, v in c.examples.items())}
+            for what, group in (("nodes", changes.nodes), ("links", changes.links)) for c in group]
+    if not rows:
+        click.echo("Nothing would change: the store already holds all of it.")
+        return
+    emit(fmt, None, rows, ["what", "name", "added", "changed", "removed", "for example"],
+         title="What the load would change (nothing was written)")
 
 
 @click.command()
@@ -127,16 +186,42 @@ def show(ctx, node_id, fmt):
     if fmt == "json":
         emit(fmt, view)
         return
-    rows = [{"field": k, "value": v} for k, v in view.properties.items()]
+    rows = [{"field": k, "value": _words(v)} for k, v in view.properties.items() if v not in (None, "", [], {})]
+    if fmt == "csv":  # one table: properties, then each link as relation, id, name
+        rows += [{"field": relation, "value": link.id, "name": link.label, "details": _words(link.properties)}
+                 for relation, links in view.links.items() for link in links]
+        emit(fmt, None, rows, ["field", "value", "name", "details"])
+        return
+    click.echo(f"{view.kind}/{view.id}: {view.label}")
+    emit(fmt, None, rows, ["field", "value"])
     for relation, links in view.links.items():
-        for link in links:
-            rows.append({"field": relation, "value": f"{link.kind}/{link.id}  {link.label}"
-                         + (f"  {link.properties}" if link.properties else "")})
-    emit(fmt, None, rows, ["field", "value"], title=f"{view.kind}/{view.id}: {view.label}")
+        link_rows = [{"id": link.id, "name": link.label if link.label != link.id else "",
+                      "details": _words({k: v for k, v in link.properties.items() if k not in LONG_LINK_FIELDS})}
+                     for link in links]
+        columns = ["id", "name"] + (["details"] if any(r["details"] for r in link_rows) else [])
+        click.echo(f"\n{relation} ({plural(len(links), 'link')}):")
+        emit(fmt, None, link_rows, columns)
+    if any(link.properties for links in view.links.values() for link in links):
+        click.echo("\nThe links' notes and sources: --format json")
+
+
+#: Link properties a table leaves to JSON: long text that would bury the links themselves.
+LONG_LINK_FIELDS = {"note", "sources", "source", "read_by", "read_on", "lesson", "statement"}
+
+
+def _words(value) -> str:
+    """A property value for people: lists joined, mappings as ``key: value``, no Python reprs."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k.replace('_', ' ')}: {_words(v)}" for k, v in value.items() if v not in (None, "", []))
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_words(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return "" if value is None else str(value)
 
 
 @click.command()
-@click.option("-o", "--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the CSV files to.")
 @click.option("--scale", type=click.Choice(["S", "M", "L"]), help="A named scale (sets the three sizes).")
 @click.option("--countries", type=click.IntRange(2, 249), default=50, show_default=True)
@@ -158,4 +243,35 @@ def generate(out, scale, countries, practices, factors, seed):
                + ", ".join(f"{table} {rows}" for table, rows in written.items()))
 
 
-COMMANDS = (load, validate, template, stats, show, generate)
+@click.command()
+@output_options
+@click.pass_context
+def doctor(ctx, fmt):
+    """Check the embedded store file without trusting it: SQLite integrity, schema version,
+    orphan links (a missing end) and the catalog cache. Exit 1 when a problem is found.
+
+    \b
+    Example:
+      psikg --store network.psikg doctor
+    """
+    import dataclasses
+
+    from ..api import check_store
+    from ..config import default_store_path
+
+    location = ctx.find_root().obj["store"] or str(default_store_path())
+    if "://" in location:
+        raise click.UsageError("doctor checks an embedded store file; give --store PATH")
+    report = check_store(location)
+    if fmt == "json":
+        emit(fmt, dataclasses.asdict(report) | {"ok": report.ok})
+    else:
+        for problem in report.problems:
+            click.echo(f"problem: {problem}")
+        for note in report.notes:
+            click.echo(f"ok: {note}")
+        click.echo(f"{location}: " + ("no problem found" if report.ok else f"{len(report.problems)} problem(s)"))
+    ctx.exit(0 if report.ok else 1)
+
+
+COMMANDS = (load, validate, diff, template, stats, doctor, show, generate)

@@ -57,6 +57,7 @@ def follow_up(ctx, transfer, status, date_, note, sources, outcome, force, fmt):
             raise click.UsageError("--date, --note, --source, --outcome and --force record a step: give --status too")
         history = graph.history(transfer)
     else:
+        steps_before = len(graph.history(transfer))
         history = graph.follow_up(transfer, status, date=date_, note=note, sources=sources, outcome=outcome,
                                   force=force)
     if fmt == "json":
@@ -67,7 +68,8 @@ def follow_up(ctx, transfer, status, date_, note, sources, outcome, force, fmt):
     emit(fmt, None, rows, _STEP_COLUMNS, title=f"Status history of {transfer}")
     if fmt == "table" and status is not None:
         when = date_ or next((s.date for s in reversed(history) if s.status == status), None) or "undated"
-        click.echo(f"Recorded {transfer}: {status} ({when}); current status {history[-1].status}.")
+        done = "Recorded" if len(history) > steps_before else "Already recorded, nothing changed:"
+        click.echo(f"{done} {transfer}: {status} ({when}); current status {history[-1].status}.")
 
 
 @click.command(name="partnerships")

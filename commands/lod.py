@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ..errors import PsikgError
-from .common import open_graph
+from .common import emit, open_graph, plural
 
 __all__ = ["export", "sparql", "serve", "COMMANDS", "SPARQL_DIR"]
 
@@ -62,17 +62,21 @@ def export(ctx, fmt, output, base, ontology, license_, publisher):
 
 
 def _read_query(text: str) -> str:
-    """QUERY may be the query itself, a file, or the name of a shipped example."""
-    candidates = [Path(text)]
-    if "\n" not in text and "{" not in text:
-        candidates += [SPARQL_DIR / text, SPARQL_DIR / f"{text}.rq"]
+    """QUERY may be the query itself, a file, or the name of a shipped example. Text that looks
+    like a file name (no spaces or braces, or ending in .rq) must name one: a missing file is
+    "no such file", never a SPARQL syntax error about its name."""
+    if "{" in text or "\n" in text or (" " in text and not text.endswith(".rq")):
+        return text
+    candidates = [Path(text), SPARQL_DIR / text, SPARQL_DIR / f"{text}.rq", SPARQL_DIR / Path(text).name]
     for path in candidates:
         try:
             if path.is_file():
                 return path.read_text(encoding="utf-8")
         except OSError:
             continue
-    return text
+    shipped = ", ".join(sorted(p.stem for p in SPARQL_DIR.glob("*.rq")))
+    raise click.BadParameter(f"no such file or shipped query: {text!r}; the shipped queries are {shipped}",
+                             param_hint="QUERY")
 
 
 def _short(term, prefixes: dict[str, str]) -> str:
@@ -128,7 +132,6 @@ def sparql(ctx, query, fmt, base, limit):
         sys.stdout.buffer.flush()
         return
     from rich.console import Console
-    from rich.table import Table
 
     prefixes = query_prefixes(base)
     console = Console(width=max(100, Console().width))
@@ -143,17 +146,13 @@ def sparql(ctx, query, fmt, base, limit):
                           markup=False, highlight=False)
         return
     variables = [v.value for v in results.variables]
-    table = Table(show_lines=False)
-    for variable in variables:
-        table.add_column(variable)
-    rows = 0
+    rows = []
     for solution in results:
-        if limit is not None and rows >= limit:
+        if limit is not None and len(rows) >= limit:
             break
-        table.add_row(*[_short(solution[v], prefixes) for v in variables])
-        rows += 1
-    console.print(table)
-    click.echo(f"{rows} result(s)", err=True)
+        rows.append({v: _short(solution[v], prefixes) for v in variables})
+    emit("table", None, rows, variables)  # IRIs are ids: the table never cuts them
+    click.echo(f"{plural(len(rows), 'result')}", err=True)
 
 
 @click.command()
@@ -170,15 +169,24 @@ def sparql(ctx, query, fmt, base, limit):
               help="Most solutions (or triples) one SPARQL query returns.")
 @click.option("--workers", default=None, type=int, help="SPARQL worker processes (default: CPU count).")
 @click.option("--license", "license_", metavar="IRI", default=None, help="Licence of the data (default CC BY 4.0).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Origin whose scripts may read the answers (repeatable; default: every origin, '*'; "
+                   "'none' sends no CORS headers).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="HOST",
+              help="Host header to answer (repeatable, e.g. kg.example.org or *.example.org; default: any); "
+                   "other hosts get 400.")
 @click.option("--workshop", "workshop_event", metavar="EVENT", default=None,
               help="Workshop mode for EVENT: the facilitator's page at /workshop records opportunities and "
                    "follow-up steps, only from this machine and with the token printed at start.")
 @click.pass_context
-def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_, workshop_event):
+def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_, cors_origins, allowed_hosts,
+          workshop_event):
     """Serve the knowledge graph as linked data: IRIs dereference with content negotiation (HTML,
     Turtle, N-Triples, JSON-LD, RDF/XML), a read-only SPARQL 1.1 endpoint at /sparql, dumps at
     /dump/psikg.{ttl,nt,jsonld,rdf,nq}, the dataset description at /dataset, the ontology at
-    /ontology, a landing page with search and the network view at /network. Stop with Ctrl-C.
+    /ontology, a sitemap at /sitemap.xml, a landing page with search and the network view at /network.
+    Read-only; CORS open to every origin and any Host answered unless --cors-origin / --allowed-host
+    say otherwise. Stop with Ctrl-C.
 
     \b
     Example:
@@ -195,8 +203,10 @@ def serve(ctx, host, port, base, mount, timeout, max_results, workers, license_,
         path = "/" + mount.strip("/") + "/" if mount.strip("/") else "/"
         click.echo(f"psikg: workshop mode for {workshop.event}; open http://{host}:{port}{path}workshop?token="
                    f"{workshop.token} (writes only from this machine, with this token)", err=True)
+    cors = () if cors_origins == ("none",) else (cors_origins or None)
     graph.serve(host=host, port=port, base=base, mount=mount, timeout=timeout, max_results=max_results,
-                workers=workers, license=license_, workshop=workshop)
+                workers=workers, license=license_, cors_origins=cors, allowed_hosts=allowed_hosts or None,
+                workshop=workshop)
 
 
 def _workshop(graph, event: str, host: str):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import compact_rows, emit, emit_notes, open_graph, output_options, parse_weights, shown_rows
+from .common import compact_rows, emit, emit_notes, open_graph, output_options, parse_weights, plural, shown_rows
 
 __all__ = ["COMMANDS"]
 
@@ -20,7 +20,8 @@ __all__ = ["COMMANDS"]
               help="Weights of the score, summing to 1 (default factor=0.6,sdg=0.3,evidence=0.1); omitted "
                    "ones weigh 0.")
 @click.option("--as-of", "as_of", type=click.IntRange(1900, 2100), default=None,
-              help="Read the countries' factor states as of this year (default: the current year).")
+              help="Read the record as it stood at the end of this year: statements, transfers started by "
+                   "then with their status then, needs expressed by then (default: the current year).")
 @click.option("--min-coverage", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
               help="Coverage from which a candidate that is not blocked is ready.")
 @click.option("--all-countries", is_flag=True,
@@ -44,7 +45,8 @@ def match_command(ctx, practice, top, weights, as_of, min_coverage, all_countrie
     from ..queries.match import Weights
 
     graph = open_graph(ctx)
-    options = {"as_of": as_of, "min_coverage": min_coverage, "all_countries": all_countries}
+    options = {"as_of": as_of, "min_coverage": min_coverage, "all_countries": all_countries,
+               "record_as_of": as_of is not None}
     if fmt == "table":
         result = graph.match(practice, None, parse_weights(Weights.parse, weights), top_per_tier=top or 10,
                              **options)
@@ -58,7 +60,8 @@ def match_command(ctx, practice, top, weights, as_of, min_coverage, all_countrie
     emit(fmt, None, rows, ["rank", "country", "name", "tier", "score", "factor_fit", "sdg_fit", "evidence", "coverage",
                            "present", "absent", "unknown", "blocking", "matching_needs", "matching_targets",
                            "evidence_transfers", "stale", "related_practices", "flags"])
-    emit_notes(fmt, list(result.warnings))
+    record = [f"the whole record as it stood at the end of {result.as_of}: statements, transfers, needs"]
+    emit_notes(fmt, (record if result.record_as_of else []) + list(result.warnings))
 
 
 #: The columns of each tier's table, as headers people read.
@@ -75,7 +78,8 @@ TIER_COLUMNS = {
 def _match_tables(graph, result) -> None:
     """The match as one table per tier, with what to ask the unassessed candidates."""
     title = graph.catalog.practices[result.practice].title
-    click.echo(f"Importers for {result.practice} ({title}), from {result.exporter}, as of {result.as_of}: "
+    record = " (the whole record as it stood then: statements, transfers, needs)" if result.record_as_of else ""
+    click.echo(f"Importers for {result.practice} ({title}), from {result.exporter}, as of {result.as_of}{record}: "
                + ", ".join(f"{n} {tier}" for tier, n in result.tier_counts.items()))
     for tier, headers in TIER_COLUMNS.items():
         candidates = [c for c in result.candidates if c.tier == tier]
@@ -183,10 +187,11 @@ def matchmake_command(ctx, event, min_score, save, top, weights, fmt):
             columns = ["rank", "practice", "exporter", "importer", "tier", "score", "factor_fit", "sdg_fit",
                        "evidence", "coverage", "shared_factors", "missing_factors", "matching_targets", "flags",
                        "recorded"]
-        stated = f" of {result.participant_count}" if result.participant_count is not None else ""
+        named = len(result.participants)
+        counted = (f"{named} of {plural(result.participant_count, 'participant')} named"
+                   if result.participant_count is not None else f"{plural(named, 'participant')} named")
         emit(fmt, None, rows, columns, title=f"Partnership opportunities at {result.event} "
-                                              f"({len(result.participants)}{stated} participants named, "
-                                              f"{len(result.participants) - len(result.unassessed)} assessable)")
+                                              f"({counted}, {named - len(result.unassessed)} assessable)")
         engaged = "; ".join(f"{e.practice} to {e.importer} ({e.status})" for e in result.engaged)
         emit_notes(fmt, more + ([f"already engaged: {engaged}"] if engaged else []) + list(result.warnings))
     if save:

@@ -12,7 +12,7 @@ __all__ = ["COMMANDS"]
 
 
 @click.command(name="viz")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write (default: psikg-<view>.html in the current folder).")
 @click.option("--transfers", is_flag=True, help="The country-level transfer map (the default view).")
 @click.option("--present", is_flag=True, help="Presentation mode: slides for a projector, one idea per screen, "

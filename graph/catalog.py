@@ -164,7 +164,8 @@ def _transfers(reads: _Reads) -> list[Transfer]:
         p.get("status"), p.get("outcome") or "unknown",
         exporters[i][0] if i in exporters else "country", _many(t_facilitators, i), _one(t_event, i),
         p.get("start_year"), p.get("note"), _tuple(p.get("sources")),
-        _steps(reads.nodes["status_step"], _many(t_steps, i)), p.get("basis"))
+        _steps(reads.nodes["status_step"], _many(t_steps, i)), p.get("basis"),
+        p.get("degree"))
         for i, p in reads.nodes["transfer"].items()]
 
 

@@ -234,7 +234,8 @@ READ_PROCEDURES = ("db.labels", "db.relationshiptypes", "db.propertykeys", "db.i
 
 _STRIP = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`|//[^\n]*|/\*.*?\*/""", re.S)
 _CLAUSE = re.compile(r"(?<![\w.$])(" + "|".join(WRITE_CLAUSES) + r")(?![\w$])", re.I)
-_CALL = re.compile(r"(?<![\w.$])CALL\s*(\{|[\w.]+)", re.I)
+_NAME_PART = r"(?:`[^`]*`|\w+)"
+_CALL = re.compile(r"(?<![\w.$])CALL\s*(\{|" + _NAME_PART + r"(?:\s*\.\s*" + _NAME_PART + r")*)", re.I)
 _IN_TRANSACTIONS = re.compile(r"(?<![\w.$])IN\s+TRANSACTIONS(?![\w$])", re.I)
 
 
@@ -242,9 +243,11 @@ def check_read_only(query: str) -> None:
     """Refuse a query that writes (a :class:`ReadOnlyError` naming the clause).
 
     String literals, quoted names and comments are ignored, so ``WHERE n.title CONTAINS 'set'``
-    passes. This is the first guard; the stores also run the query read-only (Neo4j read
-    transaction, FalkorDB ``GRAPH.RO_QUERY``).
+    passes; a procedure name is read without its backticks (``CALL `db`.`createLabel``` is
+    ``db.createLabel``). This is the first guard; the stores also run the query read-only (Neo4j
+    read transaction, FalkorDB ``GRAPH.RO_QUERY``).
     """
+    names_kept = _STRIP.sub(lambda m: m.group(0) if m.group(0).startswith("`") else " ", query)
     text = _STRIP.sub(" ", query)
     found = _CLAUSE.search(text)
     if found:
@@ -252,8 +255,8 @@ def check_read_only(query: str) -> None:
                             "Write through psikg load or psikg push.")
     if _IN_TRANSACTIONS.search(text):
         raise ReadOnlyError("psikg cypher runs read-only queries; CALL { } IN TRANSACTIONS is for writes.")
-    for call in _CALL.finditer(text):
-        target = call.group(1)
+    for call in _CALL.finditer(names_kept):  # CALL `db`.`createLabel` is db.createLabel
+        target = re.sub(r"[`\s]", "", call.group(1))
         if target != "{" and not target.lower().startswith(READ_PROCEDURES):
             raise ReadOnlyError(f"psikg cypher runs read-only queries; the procedure {target} is not on "
                                 f"its list of read-only procedures ({', '.join(READ_PROCEDURES)}).")

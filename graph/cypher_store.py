@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 Step = tuple[str, dict[str, Any]]
 
 DEFAULT_BATCH_SIZE = 1000
+#: How long an ad-hoc query (``psikg cypher``) may run, in seconds, before the database stops it.
+CYPHER_TIMEOUT = 60.0
 
 
 def chunks(items: list, size: int) -> Iterator[list]:
@@ -83,8 +85,10 @@ class CypherStore:
         """Run write statements, in one transaction where the database has them."""
         raise NotImplementedError
 
-    def _read_only(self, query: str, params: dict[str, Any] | None) -> tuple[list[str], list[list[Any]]]:
-        """Run an ad-hoc query so that the database refuses writes; columns and plain rows."""
+    def _read_only(self, query: str, params: dict[str, Any] | None,
+                   timeout: float) -> tuple[list[str], list[list[Any]]]:
+        """Run an ad-hoc query so that the database refuses writes and stops it after ``timeout``
+        seconds (a server-side limit); columns and plain rows."""
         raise NotImplementedError
 
     def _trace(self, query: str, params: dict[str, Any] | None) -> None:
@@ -203,11 +207,13 @@ class CypherStore:
 
     # Ad-hoc queries --------------------------------------------------------------------------
 
-    def cypher(self, query: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
+    def cypher(self, query: str, params: dict[str, Any] | None = None, *,
+               timeout: float = CYPHER_TIMEOUT) -> tuple[list[str], list[list[Any]]]:
         """Run a read-only Cypher query; its columns and rows as plain values (nodes and
-        relationships become dicts). Writes are refused (:class:`~psikg.graph.cypher.ReadOnlyError`)."""
+        relationships become dicts). Writes are refused (:class:`~psikg.graph.cypher.ReadOnlyError`);
+        the database stops a query that runs longer than ``timeout`` seconds (a :class:`StoreError`)."""
         cypher.check_read_only(query)
-        return self._read_only(query, params)
+        return self._read_only(query, params, timeout)
 
     # Writing ---------------------------------------------------------------------------------
 

@@ -1,24 +1,26 @@
-"""The embedded default store: the graph in process, persisted to one file atomically.
+"""The embedded default store: the graph in one SQLite database file.
 
-Nodes and links live in plain dictionaries; networkx views are built from them on demand for the
-graph algorithms. The file holds three pickled sections: a header (format and counts), the
-:class:`Catalog` that queries read, and the nodes and links. Reopening for a query reads the first
-two only; the raw graph is read when something asks for it.
+Each kind and each relation of the model is a table (see :mod:`psikg.graph.sqlite_schema`), so
+``sqlite3``, sqlite-utils and datasette read the store as it is. Every write is one SQLite
+transaction in WAL mode: a write that fails or is killed leaves the previous version intact,
+readers go on reading while a writer writes, and SQLite's own locking (which works on every
+platform) serialises writers. networkx views are built from the tables on demand.
 
-A write builds the new version in memory, writes it to a temporary file beside the store, flushes
-it to disk and renames it over the old file. A load that fails or is killed before the rename
-leaves the previous version intact; a lock file serialises writers.
+Reopening for a query reads the catalog from a cache table (JSON, checked by SHA-256 and by the
+generation of the tables it was built from) instead of rebuilding it; a stale or damaged cache is
+rebuilt from the tables. Opening never runs code from the file: a store in the old pickle format is
+refused, never unpickled, and damage is reported as one :class:`~psikg.errors.StoreError`.
 """
 
 from __future__ import annotations
 
-import fcntl
 import gc
+import hashlib
 import logging
-import os
-import pickle
+import sqlite3
 import sys
-import tempfile
+import threading
+import weakref
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,38 +29,65 @@ from typing import Any, Iterator
 from ..errors import StoreError
 from ..ontology.model import KINDS
 from .records import ApplyResult, GraphBatch, node_key, split_key
+from .sqlite_schema import CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, schema_sql
 
-__all__ = ["EmbeddedStore"]
+__all__ = ["EmbeddedStore", "SQLITE_MAGIC", "check_file_header", "is_old_pickle_store"]
 
 log = logging.getLogger(__name__)
 
-FORMAT = "psikg-embedded/2"
-_NO_PROPS: dict[str, Any] = {}  # shared by every link without properties (never modified)
+SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_TYPE = {(k.name, r.name): r.pg_type for k in KINDS.values() for r in k.relations}
+_NO_PROPS: dict[str, Any] = {}  # shared by every link without properties (never modified)
+_REBUILD = "rebuild it from your files with `psikg load --replace` (or remove it)"
+_BUSY_TIMEOUT_MS = 60_000
 
 
-class _Graph:
-    """Nodes by key and links by (source key, relation) -> {target key: properties}."""
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
-    def __init__(self, nodes=None, links=None):
-        self.nodes: dict[str, tuple[str, dict[str, Any]]] = nodes if nodes is not None else {}
-        self.links: dict[tuple[str, str], dict[str, dict[str, Any]]] = links if links is not None else {}
 
-    def edge_count(self) -> int:
-        return sum(len(targets) for targets in self.links.values())
+def is_old_pickle_store(header: bytes) -> bool:
+    """Whether ``header`` (the first bytes of a file) is a psikg store of the pickle format, told
+    by its bytes alone: a pickle (protocol 2 or later) whose first section names the format."""
+    return header[:1] == b"\x80" and b"psikg-embedded/" in header[:100]
+
+
+def check_file_header(path: Path) -> None:
+    """Refuse, before SQLite sees it, a file that cannot be a store: not a regular file, the old
+    pickle format, something else, or a database shorter than its header says (truncated)."""
+    if not path.is_file():
+        raise StoreError(f"the store {path} is not a regular file; give the path of a psikg store file")
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if header[:16] != SQLITE_MAGIC:
+        if is_old_pickle_store(header):
+            raise StoreError(f"the store {path} is in the old format of psikg (a pickle), which is no longer "
+                             f"read because opening it could run code; {_REBUILD}")
+        what = "an empty file" if not header else "not a SQLite database"
+        raise StoreError(f"the store {path} is {what}, not a psikg store; {_REBUILD}")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    wal = path.with_name(path.name + "-wal")
+    if pages and not wal.exists() and path.stat().st_size < pages * page_size:
+        raise StoreError(f"the store {path} is truncated ({path.stat().st_size:,} bytes, its header says "
+                         f"{pages * page_size:,}); {_REBUILD}")
 
 
 class EmbeddedStore:
-    """A psikg graph kept in process and persisted to one file."""
+    """A psikg graph in one SQLite database file."""
 
-    capabilities = frozenset({"persistent", "atomic", "networkx", "grouped_links"})
+    capabilities = frozenset({"persistent", "atomic", "networkx", "transactions", "grouped_links"})
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, tracer=None):
         self.path = Path(path)
-        self._data: _Graph | None = None
+        self.tracer = tracer
+        self._connection: sqlite3.Connection | None = None
         self._catalog = None
-        self._header: dict | None = None
+        self._catalog_generation: int | None = None
         self._derived: dict[str, Any] = {}
+        self._transaction_depth = 0
+        self._thread_lock = threading.RLock()
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -66,49 +95,174 @@ class EmbeddedStore:
     def describe(self) -> str:
         return str(self.path)
 
-    # Reading the file -----------------------------------------------------------------------
+    # Opening -------------------------------------------------------------------------------
 
-    def _read(self, sections: int) -> tuple:
-        """The first ``sections`` pickled sections of the store file."""
+    @contextmanager
+    def _guard(self, doing: str = "read"):
+        """Turn SQLite's errors into one StoreError that names the store and what to do."""
         try:
-            with open(self.path, "rb") as handle:
-                header = pickle.load(handle)
-                if not isinstance(header, dict) or header.get("format") != FORMAT:
-                    raise StoreError(f"{self.path} is not a psikg store (format {FORMAT}); "
-                                     "load the data again with `psikg load --replace`")
-                return (header,) + tuple(pickle.load(handle) for _ in range(sections - 1))
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
-            raise StoreError(f"cannot read the store {self.path}: {error}") from error
+            yield
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise StoreError(f"cannot {doing} the store {self.path}: another process is writing it and did "
+                                 f"not finish within {_BUSY_TIMEOUT_MS // 1000} s ({error})") from error
+            raise StoreError(f"cannot {doing} the store {self.path}: {error}; run `psikg doctor` to check it, "
+                             f"or {_REBUILD}") from error
+        except sqlite3.Error as error:
+            raise StoreError(f"the store {self.path} is damaged ({error}); run `psikg doctor` to check it, "
+                             f"and {_REBUILD}") from error
+        except (ValueError, TypeError, KeyError, IndexError) as error:
+            if doing == "write":
+                raise
+            raise StoreError(f"the store {self.path} holds values psikg cannot read ({error!r}); it is damaged "
+                             f"or was edited by hand: run `psikg doctor` to check it, and {_REBUILD}") from error
 
-    @property
-    def data(self) -> _Graph:
-        if self._data is None:
-            if not self.path.exists():
-                self._data = _Graph()
-            else:
-                header, _catalog, raw = self._read(3)
-                self._header = header
-                self._data = _Graph(*raw)
-        return self._data
+    def _open(self, create: bool = False, replace_old: bool = False) -> sqlite3.Connection | None:
+        """The connection to the store (None when reading a store that does not exist yet);
+        ``replace_old`` removes a store of the old pickle format first (a write that replaces all)."""
+        if self._connection is not None:
+            return self._connection
+        if replace_old and self.path.is_file():
+            with open(self.path, "rb") as handle:
+                if is_old_pickle_store(handle.read(100)):
+                    log.warning("replacing %s, a store in the old pickle format (never read)", self.path)
+                    self.path.unlink()
+        fresh = not self.path.exists() or (self.path.is_file() and self.path.stat().st_size == 0)
+        if fresh and not create:
+            if self.path.exists():
+                raise StoreError(f"the store {self.path} is an empty file, not a psikg store; {_REBUILD}")
+            return None
+        if not fresh:
+            check_file_header(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._guard("open"):
+            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                         timeout=_BUSY_TIMEOUT_MS / 1000)
+            try:
+                if self.tracer is not None:  # psikg's tracers take (query, parameters)
+                    tracer = self.tracer
+                    connection.set_trace_callback(lambda statement: tracer(statement, ()))
+                if fresh:
+                    _create_schema(connection)
+                self._check_meta(connection)
+                connection.execute("PRAGMA synchronous = FULL")
+                connection.execute("PRAGMA cache_size = -131072")  # 128 MB of pages: large writes stay fast
+            except BaseException:
+                connection.close()
+                raise
+        self._connection = connection
+        # Closed when the store goes away or at exit at the latest, so that SQLite folds its
+        # write-ahead log back into the file and removes the -wal and -shm files.
+        self._finalizer = weakref.finalize(self, connection.close)
+        return connection
+
+    def _check_meta(self, connection: sqlite3.Connection) -> None:
+        try:
+            meta = dict(connection.execute(f"SELECT key, value FROM {META}").fetchall())
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"the store {self.path} is a SQLite database but not a psikg store ({error}); "
+                             f"{_REBUILD}") from error
+        if meta.get("format") != FORMAT:
+            raise StoreError(f"the store {self.path} is not a psikg store (format {meta.get('format')!r}, "
+                             f"expected {FORMAT!r}); {_REBUILD}")
+        version = meta.get("schema_version")
+        if not isinstance(version, int) or version > SCHEMA_VERSION:
+            raise StoreError(f"the store {self.path} has schema version {version!r}, newer than this psikg reads "
+                             f"({SCHEMA_VERSION}); upgrade psikg, or {_REBUILD}")
+        if version < SCHEMA_VERSION:
+            raise StoreError(f"the store {self.path} has the old schema version {version}; {_REBUILD}")
+
+    def _generation(self, connection: sqlite3.Connection) -> int:
+        return connection.execute(f"SELECT value FROM {META} WHERE key = 'generation'").fetchone()[0]
+
+    @contextmanager
+    def _reading(self):
+        """One consistent snapshot for the reads inside (a read transaction, unless one is open).
+        The store's one connection serves one thread at a time (a server's threads share it)."""
+        connection = self._open()
+        if connection is None:
+            yield None
+            return
+        with self._thread_lock, self._guard():
+            if connection.in_transaction:
+                yield connection
+                return
+            connection.execute("BEGIN")
+            try:
+                yield connection
+            finally:
+                connection.execute("COMMIT")
+
+    # The catalog ----------------------------------------------------------------------------
 
     def catalog(self):
-        if self._catalog is None:
-            if self._data is None and self.path.exists():
-                self._header, self._catalog = self._read(2)
-                # The catalog is millions of long-lived objects: keep them out of the cyclic
-                # garbage collector's scans, which otherwise pause queries for tens of ms.
-                gc.freeze()
-            else:
-                from .catalog import catalog_from_store
+        """The catalog of the graph: from the cache when it matches the tables, else rebuilt."""
+        if self._catalog is not None:
+            return self._catalog
+        from .catalog_cache import decode_catalog
+        from .catalog import catalog_from_store
 
+        with self._reading() as connection:
+            if connection is None:
                 self._catalog = catalog_from_store(self)
-        return self._catalog
+                return self._catalog
+            generation = self._generation(connection)
+            cached = connection.execute(f"SELECT generation, sha256, data FROM {CACHE}").fetchone()
+            catalog = None
+            if cached is not None and cached[0] == generation and hashlib.sha256(cached[2]).hexdigest() == cached[1]:
+                try:
+                    catalog = decode_catalog(cached[2])
+                except (ValueError, TypeError, KeyError, IndexError) as error:
+                    log.warning("the catalog cache of %s is damaged (%s); rebuilding it", self.path, error)
+            rebuilt = catalog is None
+            if rebuilt:
+                log.info("rebuilding the catalog of %s from its tables", self.path)
+                catalog = catalog_from_store(self)
+                self._derived = {}
+        if rebuilt:
+            self._save_cache(catalog, generation)
+        self._catalog, self._catalog_generation = catalog, generation
+        # The catalog is millions of long-lived objects: keep them out of the cyclic garbage
+        # collector's scans, which otherwise pause queries for tens of ms.
+        gc.freeze()
+        return catalog
+
+    def _save_cache(self, catalog, generation: int) -> None:
+        """Keep a rebuilt catalog for the next reader, if the tables have not changed meanwhile and
+        nobody is writing (a reader never waits for a writer for this)."""
+        connection = self._connection
+        if connection is None or not self._thread_lock.acquire(blocking=False):
+            return
+        try:
+            if connection.in_transaction:
+                return
+            connection.execute("PRAGMA busy_timeout = 0")
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                if self._generation(connection) == generation:
+                    _write_cache(connection, catalog, generation)
+                connection.execute("COMMIT")
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            log.info("the catalog cache of %s was not saved (%s)", self.path, error)
+        finally:
+            connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            self._thread_lock.release()
 
     # The Store protocol --------------------------------------------------------------------
 
     def nodes(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        by_kind = self._derive("by_kind", self._nodes_by_kind)
-        return iter(by_kind.get(kind, ()))
+        table = KIND_TABLES.get(kind)
+        if table is None:
+            return iter(())
+        with self._reading() as connection:
+            if connection is None:
+                return iter(())
+            decode = table.decode
+            return iter([(row[0], decode(row[1:])) for row in connection.execute(f"SELECT * FROM {_q(table.table)}")])
 
     def links(self, kind: str, rel: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         for source_id, targets in self.grouped_links(kind, rel).items():
@@ -118,166 +272,293 @@ class EmbeddedStore:
     def grouped_links(self, kind: str, rel: str) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
         """The ``rel`` links of ``kind`` by source id, each list sorted by (target kind, target id):
         the shape the catalog reads, served without regrouping (see graph.catalog)."""
-        return self._derive("grouped_links", self._group_links).get((kind, rel), {})
+        table = LINK_TABLES.get((kind, rel))
+        if table is None:
+            return {}
+        with self._reading() as connection:
+            if connection is None:
+                return {}
+            rows = connection.execute(f"SELECT * FROM {_q(table.table)} ORDER BY source, target_kind, target")
+            grouped: dict[str, list] = defaultdict(list)
+            decode, width, intern = table.decode, len(table.names) + 1, sys.intern
+            for row in rows:
+                props = row[3:]
+                props = decode(props) if props.count(None) < width else _NO_PROPS
+                grouped[row[0]].append((row[1], intern(row[2]), props))
+        return dict(grouped)
 
     def node(self, kind: str, id_: str) -> dict[str, Any] | None:
-        found = self.data.nodes.get(node_key(kind, id_))
-        return None if found is None else found[1]
+        table = KIND_TABLES.get(kind)
+        if table is None:
+            return None
+        with self._reading() as connection:
+            if connection is None:
+                return None
+            row = connection.execute(f"SELECT * FROM {_q(table.table)} WHERE id = ?", (id_,)).fetchone()
+            return None if row is None else table.decode(row[1:])
 
     def ids(self, kind: str) -> set[str]:
-        return {id_ for id_, _ in self.nodes(kind)}
+        table = KIND_TABLES.get(kind)
+        with self._reading() as connection:
+            if connection is None or table is None:
+                return set()
+            return {row[0] for row in connection.execute(f"SELECT id FROM {_q(table.table)}")}
 
     def neighbours(self, kind: str, id_: str) -> list[tuple[str, str, str, str, dict[str, Any]]]:
-        key = node_key(kind, id_)
-        data = self.data
-        if key not in data.nodes:
+        if self.node(kind, id_) is None:
             return []
         found = []
-        for (source, rel), targets in data.links.items():
-            if source == key:
-                found.extend(("out", rel, *split_key(t), props) for t, props in targets.items())
-        for source, rel, props in self._derive("incoming", self._incoming).get(key, ()):
-            found.append(("in", rel, *split_key(source), props))
+        with self._reading() as connection:
+            for table in LINK_TABLES.values():
+                if table.kind == kind:
+                    for row in connection.execute(f"SELECT * FROM {_q(table.table)} WHERE source = ?", (id_,)):
+                        found.append(("out", table.rel, row[1], row[2], table.decode(row[3:])))
+                if kind in table.targets:
+                    query = f"SELECT * FROM {_q(table.table)} WHERE target = ? AND target_kind = ?"
+                    for row in connection.execute(query, (id_, kind)):
+                        found.append(("in", table.rel, table.kind, row[0], table.decode(row[3:])))
         return sorted(found, key=lambda f: (f[0], f[1], f[2], f[3]))
 
     def counts(self) -> dict[str, Any]:
-        data = self.data
-        by_kind = Counter(kind for kind, _ in data.nodes.values())
+        by_kind, by_type = self._counts()
+        return {"nodes_by_kind": dict(sorted((k, n) for k, n in by_kind.items() if n)),
+                "links_by_type": dict(sorted((k, n) for k, n in by_type.items() if n)),
+                "nodes": sum(by_kind.values()), "edges": sum(by_type.values())}
+
+    def _counts(self) -> tuple[Counter, Counter]:
+        by_kind: Counter = Counter()
         by_type: Counter = Counter()
-        for (source, rel), targets in data.links.items():
-            by_type[PG_TYPE.get((data.nodes[source][0], rel), rel)] += len(targets)
-        return {"nodes_by_kind": dict(sorted(by_kind.items())), "links_by_type": dict(sorted(by_type.items())),
-                "nodes": len(data.nodes), "edges": data.edge_count()}
+        with self._reading() as connection:
+            if connection is None:
+                return by_kind, by_type
+            for kind, table in KIND_TABLES.items():
+                by_kind[kind] = connection.execute(f"SELECT count(*) FROM {_q(table.table)}").fetchone()[0]
+            for key, table in LINK_TABLES.items():
+                by_type[PG_TYPE[key]] += connection.execute(f"SELECT count(*) FROM {_q(table.table)}").fetchone()[0]
+        return by_kind, by_type
 
     @property
     def graph(self):
         """The graph as a networkx ``MultiDiGraph`` (node keys ``kind/id``, edge keys = relation
         names), built on first use; read it, never write to it."""
-        return self._derive("networkx", self._networkx)
-
-    def close(self) -> None:
-        self._data = self._catalog = self._header = None
-        self._derived = {}
-
-    # Derived indexes, rebuilt after each write -----------------------------------------------
-
-    def _derive(self, name: str, build):
-        if name not in self._derived:
-            self._derived[name] = build()
-        return self._derived[name]
-
-    def _nodes_by_kind(self) -> dict[str, list[tuple[str, dict]]]:
-        by_kind: dict[str, list] = defaultdict(list)
-        for key, (kind, props) in self.data.nodes.items():
-            by_kind[kind].append((split_key(key)[1], props))
-        return dict(by_kind)
-
-    def _group_links(self) -> dict[tuple[str, str], dict[str, list]]:
-        nodes = self.data.nodes
-        split: dict[str, tuple[str, str]] = {}  # target key -> (kind, interned id); targets repeat a lot
-        index: dict[tuple[str, str], dict[str, list]] = defaultdict(dict)
-        for (source, rel), targets in self.data.links.items():
-            grouped = []
-            for target, props in targets.items():
-                parts = split.get(target)
-                if parts is None:
-                    kind, _, id_ = target.partition("/")
-                    parts = split[target] = (kind, sys.intern(id_))
-                grouped.append((*parts, props))
-            grouped.sort()  # (kind, id) is unique per source, so the props are never compared
-            index[(nodes[source][0], rel)][source.partition("/")[2]] = grouped
-        return dict(index)
-
-    def _incoming(self) -> dict[str, list[tuple[str, str, dict]]]:
-        incoming: dict[str, list] = defaultdict(list)
-        for (source, rel), targets in self.data.links.items():
-            for target, props in targets.items():
-                incoming[target].append((source, rel, props))
-        return dict(incoming)
+        if "networkx" not in self._derived:
+            self._derived["networkx"] = self._networkx()
+        return self._derived["networkx"]
 
     def _networkx(self):
         import networkx as nx
 
         graph = nx.MultiDiGraph()
-        graph.add_nodes_from((key, {"kind": kind, "props": props}) for key, (kind, props) in self.data.nodes.items())
-        graph.add_edges_from((source, target, rel, {"props": props})
-                             for (source, rel), targets in self.data.links.items()
-                             for target, props in targets.items())
+        with self._reading():
+            for kind in KIND_TABLES:
+                graph.add_nodes_from((node_key(kind, id_), {"kind": kind, "props": props})
+                                     for id_, props in self.nodes(kind))
+            for kind, rel in LINK_TABLES:
+                graph.add_edges_from((node_key(kind, source), node_key(target_kind, target), rel, {"props": props})
+                                     for source, target_kind, target, props in self.links(kind, rel))
         return graph
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._finalizer()
+        self._connection = self._catalog = self._catalog_generation = None
+        self._derived = {}
 
     # Writing -------------------------------------------------------------------------------
 
-    def apply(self, batch: GraphBatch, *, replace: bool = False) -> ApplyResult:
-        with self._lock():
-            self._data = None  # another process may have written since we read
-            data = _Graph() if replace or not self.path.exists() else self.data
-            before = (len(data.nodes), data.edge_count())
-            try:
-                _merge(data, batch)
-            except BaseException:
-                self._data = None  # the file still holds the last good version
-                raise
-            self._data, self._derived, self._catalog = data, {}, None
-            from .catalog import catalog_from_store
-
-            catalog = catalog_from_store(self)
-            self._derived = {}  # the indexes the catalog was read through are not needed any more
-            self._write(data, catalog)
-            self._catalog = catalog
-        return ApplyResult(nodes_before=before[0], edges_before=before[1], nodes=len(data.nodes),
-                           edges=data.edge_count())
-
     @contextmanager
-    def _lock(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+    def transaction(self):
+        """Hold the store's write lock for the block: what is read inside is the latest committed
+        graph, and every :meth:`apply` inside joins one transaction, committed at the end (or
+        rolled back on an error). A check and the write it allows thus see the same graph."""
+        with self._thread_lock:  # other threads of this process wait here; this one may nest
+            if self._transaction_depth:
+                self._transaction_depth += 1
+                try:
+                    yield self
+                finally:
+                    self._transaction_depth -= 1
+                return
+            connection = self._open(create=True)
+            with self._guard("write"):
+                connection.execute("BEGIN IMMEDIATE")
+                self._transaction_depth = 1
+                try:
+                    if self._generation(connection) != self._catalog_generation:
+                        self._catalog, self._derived = None, {}  # someone else wrote since we read
+                    yield self
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    self._catalog, self._catalog_generation, self._derived = None, None, {}
+                    raise
+                finally:
+                    self._transaction_depth = 0
+                connection.execute("COMMIT")
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
-    def _write(self, data: _Graph, catalog) -> None:
-        header = {"format": FORMAT, "nodes": len(data.nodes), "edges": data.edge_count()}
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                for section in (header, catalog, (data.nodes, data.links)):
-                    pickle.dump(section, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-            dir_fd = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        self._header = header
-        log.info("wrote %s (%d nodes, %d links)", self.path, header["nodes"], header["edges"])
+    def apply(self, batch: GraphBatch, *, replace: bool = False) -> ApplyResult:
+        """Merge ``batch`` (or replace everything with it) in one SQLite transaction."""
+        from .catalog import catalog_from_store
+
+        if replace:
+            self._open(create=True, replace_old=True)
+        with self.transaction() as _, self._guard("write"):
+            connection = self._connection
+            before = self._counts()
+            connection.execute(f"DELETE FROM {CACHE}")  # stale from here on; the triggers stay quiet
+            if replace:
+                for table in (*KIND_TABLES.values(), *LINK_TABLES.values()):
+                    connection.execute(f"DELETE FROM {_q(table.table)}")
+            _merge_nodes(connection, batch, replace)
+            link_rows = _merge_links(connection, batch, replace)
+            self._catalog, self._derived = None, {}
+            # When the batch is the whole graph, its catalog is read from the batch itself (the
+            # same reads, without reading back every row just written).
+            whole = replace or not (sum(before[0].values()) or sum(before[1].values()))
+            catalog = catalog_from_store(_BatchView(batch, link_rows) if whole else self)
+            self._derived = {}
+            generation = self._generation(connection) + 1
+            connection.execute(f"UPDATE {META} SET value = ? WHERE key = 'generation'", (generation,))
+            _write_cache(connection, catalog, generation)
+            after = self._counts()
+            self._catalog, self._catalog_generation = catalog, generation
+        log.info("wrote %s (%d nodes, %d links)", self.path, sum(after[0].values()), sum(after[1].values()))
+        return ApplyResult(nodes_before=sum(before[0].values()), edges_before=sum(before[1].values()),
+                           nodes=sum(after[0].values()), edges=sum(after[1].values()))
 
 
-def _merge(data: _Graph, batch: GraphBatch) -> None:
-    """Merge a batch: node properties updated (None removes one), owned relations replaced."""
-    nodes, links = data.nodes, data.links
-    intern = sys.intern
-    for key, node in batch.nodes.items():
-        found = nodes.get(key)
-        props = dict(found[1]) if found else {}
-        for name, value in node.props.items():
-            if value is None or value == [] or value == ():
-                props.pop(name, None)
-            else:
-                props[intern(name)] = value
-        nodes[intern(key)] = (intern(node.kind), props)
-    for owned in batch.owned:
-        links.pop(owned, None)
+class _BatchView:
+    """A batch read as a store holding only it: the reads ``catalog_from_store`` makes, served
+    from the batch's nodes and the link rows just written (in primary-key order, so already
+    grouped). The catalog reads a missing property, None and an empty list alike, so the batch's
+    node properties serve as they are; tests check that this catalog equals the tables' one."""
+
+    capabilities = frozenset({"grouped_links"})
+
+    def __init__(self, batch: GraphBatch, link_rows: dict[tuple[str, str], list[tuple]]):
+        self.by_kind: dict[str, list] = defaultdict(list)
+        for node in batch.nodes.values():
+            self.by_kind[node.kind].append((node.id, node.props))
+        self.link_rows = link_rows
+
+    def nodes(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        return iter(self.by_kind.get(kind, ()))
+
+    def grouped_links(self, kind: str, rel: str) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
+        table = LINK_TABLES.get((kind, rel))
+        grouped: dict[str, list] = defaultdict(list)
+        if table is None:
+            return grouped
+        decode, empty, intern = table.decode, (None,) * (len(table.names) + 1), sys.intern
+        rows = self.link_rows.get((kind, rel), ())
+        if not table.names:  # (source, target kind, target, extra): most relations
+            for source, target_kind, target, extra in rows:
+                grouped[source].append((target_kind, intern(target), _NO_PROPS if extra is None else decode((extra,))))
+            return grouped
+        for row in rows:
+            tail = row[3:]
+            grouped[row[0]].append((row[1], intern(row[2]), _NO_PROPS if tail == empty else decode(tail)))
+        return grouped
+
+
+def _create_schema(connection: sqlite3.Connection) -> None:
+    """Create the tables of an empty store (once, even when two processes race to create it)."""
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            for statement in schema_sql():
+                connection.execute(statement)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _write_cache(connection: sqlite3.Connection, catalog, generation: int) -> None:
+    from .catalog_cache import encode_catalog
+
+    data = encode_catalog(catalog)
+    connection.execute(f"DELETE FROM {CACHE}")
+    connection.execute(f"INSERT INTO {CACHE} VALUES (?, ?, ?)", (generation, hashlib.sha256(data).hexdigest(), data))
+
+
+def _merge_nodes(connection: sqlite3.Connection, batch: GraphBatch, replace: bool) -> None:
+    """Merge the batch's nodes: given properties replace stored ones, None (or []) removes one."""
+    by_kind: dict[str, list] = defaultdict(list)
+    for node in batch.nodes.values():
+        by_kind[node.kind].append(node)
+    for kind, nodes in by_kind.items():
+        table = KIND_TABLES.get(kind)
+        if table is None:
+            raise StoreError(f"node {nodes[0].key}: the model has no kind {kind!r}")
+        stored: dict[str, dict] = {}
+        if not replace:
+            query = f"SELECT * FROM {_q(table.table)} WHERE id = ?"
+            for node in nodes:
+                row = connection.execute(query, (node.id,)).fetchone()
+                if row is not None:
+                    stored[node.id] = table.decode(row[1:])
+        rows = []
+        for node in nodes:
+            props = node.props
+            if node.id in stored:  # the given properties replace the stored ones; None removes one
+                props = {**stored[node.id], **props}
+            rows.append((node.id, *table.encode(props)))
+        marks = ", ".join("?" * (len(table.names) + 2))
+        connection.executemany(f"INSERT OR REPLACE INTO {_q(table.table)} VALUES ({marks})", rows)
+
+
+def _merge_links(connection: sqlite3.Connection, batch: GraphBatch, replace: bool = False) -> dict:
+    """Replace the links of every (source, relation) the batch owns by the batch's links, after
+    checking that both ends of each link are in the graph. Returns the rows written by (kind,
+    relation), in primary-key order."""
+    for source, rel in sorted(batch.owned):
+        kind, id_ = split_key(source)
+        table = LINK_TABLES.get((kind, rel))
+        if table is None:
+            raise StoreError(f"{source}: the model has no relation {rel!r} from {kind!r}")
+        if not replace:  # after a replace the tables are empty already
+            connection.execute(f"DELETE FROM {_q(table.table)} WHERE source = ?", (id_,))
+    known: dict[str, bool] = {}
+
+    def in_graph(key: str) -> bool:
+        if key in batch.nodes:
+            return True
+        if key not in known:
+            end_kind, end_id = split_key(key)
+            table = KIND_TABLES.get(end_kind)
+            known[key] = table is not None and connection.execute(
+                f"SELECT 1 FROM {_q(table.table)} WHERE id = ?", (end_id,)).fetchone() is not None
+        return known[key]
+
+    by_table: dict[tuple[str, str], list] = defaultdict(list)
+    no_props = {key: (None,) * (len(table.names) + 1) for key, table in LINK_TABLES.items()}
+    nodes = batch.nodes
     for link in batch.links.values():
-        for end in (link.source, link.target):
-            if end not in nodes:
-                raise StoreError(f"link {link.source} -{link.rel}-> {link.target}: {end} is not in the graph")
-        props = link.prop_dict() if link.props else _NO_PROPS
-        links.setdefault((link.source, intern(link.rel)), {})[intern(link.target)] = props
+        source, rel, target = link.source, link.rel, link.target
+        if not (source in nodes or in_graph(source)) or not (target in nodes or in_graph(target)):
+            end = target if in_graph(source) else source
+            raise StoreError(f"link {source} -{rel}-> {target}: {end} is not in the graph")
+        kind, _, source_id = source.partition("/")
+        target_kind, _, target_id = target.partition("/")
+        key = (kind, rel)
+        if key not in no_props:
+            raise StoreError(f"link {source} -{rel}-> {target}: the model has no such relation")
+        tail = LINK_TABLES[key].encode(link.prop_dict()) if link.props else no_props[key]
+        by_table[key].append((source_id, target_kind, target_id, *tail))
+    for key, rows in by_table.items():
+        table = LINK_TABLES[key]
+        marks = ", ".join("?" * (len(table.names) + 4))
+        rows.sort(key=_row_key)  # in primary-key order: each insert appends to the table's B-tree
+        if replace:  # an index is built faster in one go, after the rows are in
+            connection.execute(f"DROP INDEX IF EXISTS {_q(table.table + '_by_target')}")
+        verb = "INSERT" if replace else "INSERT OR REPLACE"  # into empty tables nothing conflicts
+        connection.executemany(f"{verb} INTO {_q(table.table)} VALUES ({marks})", rows)
+        if replace:
+            connection.execute(table.ddl()[1])
+    return by_table
+
+
+def _row_key(row: tuple) -> tuple:
+    return row[:3]

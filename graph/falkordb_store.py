@@ -73,11 +73,12 @@ class FalkorDBStore(CypherStore):
 
     # Running statements -----------------------------------------------------------------------
 
-    def _query(self, query: str, params: dict[str, Any] | None, *, read_only: bool = False):
+    def _query(self, query: str, params: dict[str, Any] | None, *, read_only: bool = False,
+               timeout: float | None = None):
         self._trace(query, params)
         try:
             if read_only:
-                return self._graph.ro_query(query, params)
+                return self._graph.ro_query(query, params, timeout=None if timeout is None else int(timeout * 1000))
             return self._graph.query(query, params)
         except Exception as error:  # noqa: BLE001 - redis and falkordb errors alike
             if "empty key" in str(error):  # the graph does not exist yet: nothing stored
@@ -111,8 +112,9 @@ class FalkorDBStore(CypherStore):
         except Exception as error:  # noqa: BLE001
             raise StoreError(f"FalkorDB ({self.describe()}): {error}") from error
 
-    def _read_only(self, query: str, params: dict[str, Any] | None) -> tuple[list[str], list[list[Any]]]:
-        result = self._query(query, params, read_only=True)
+    def _read_only(self, query: str, params: dict[str, Any] | None,
+                   timeout: float) -> tuple[list[str], list[list[Any]]]:
+        result = self._query(query, params, read_only=True, timeout=timeout)
         if result is None:
             return [], []
         columns = [column[1] if isinstance(column, (list, tuple)) else str(column) for column in result.header]

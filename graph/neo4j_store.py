@@ -56,12 +56,15 @@ class Neo4jStore(CypherStore):
         database = database or os.environ.get("NEO4J_DATABASE") or None
         driver = None
         try:
-            driver = neo4j.GraphDatabase.driver(uri, auth=(user, password) if password is not None else None)
+            # No notifications: psikg's reads name every label and type of the model, and Neo4j would
+            # warn on stderr about each one the graph does not hold yet (needs Neo4j 5.7+).
+            driver = neo4j.GraphDatabase.driver(uri, auth=(user, password) if password is not None else None,
+                                                notifications_min_severity="OFF")
             driver.verify_connectivity()
         except Exception as error:  # noqa: BLE001 - ServiceUnavailable, AuthError, ConfigurationError...
             if driver is not None:
                 driver.close()
-            raise StoreError(f"cannot reach Neo4j at {uri} as {user}: {error}") from error
+            raise StoreError(_connect_message(neo4j, error, uri, user, password)) from error
         return cls(driver, database=database, location=uri + (f" (database {database})" if database else ""),
                    tracer=tracer, batch_size=batch_size)
 
@@ -106,7 +109,11 @@ class Neo4jStore(CypherStore):
         except Exception as error:  # noqa: BLE001
             raise StoreError(f"Neo4j ({self.describe()}): {error}") from error
 
-    def _read_only(self, query: str, params: dict[str, Any] | None) -> tuple[list[str], list[list[Any]]]:
+    def _read_only(self, query: str, params: dict[str, Any] | None,
+                   timeout: float) -> tuple[list[str], list[list[Any]]]:
+        neo4j = _import_driver()
+
+        @neo4j.unit_of_work(timeout=timeout)  # the server terminates the transaction
         def work(tx):
             self._trace(query, params)
             result = tx.run(query, params or {})
@@ -117,6 +124,9 @@ class Neo4jStore(CypherStore):
             with self._session(read=True) as session:
                 return session.execute_read(work)
         except Exception as error:  # noqa: BLE001
+            if "TransactionTimedOut" in getattr(error, "code", "") or "timed out" in str(error).lower():
+                raise StoreError(f"Neo4j ({self.describe()}) stopped the query after its time limit of "
+                                 f"{timeout:g} s: narrow it (LIMIT, a label, an id)") from error
             raise StoreError(f"Neo4j ({self.describe()}): {error}") from error
 
     def wipe(self) -> int:
@@ -127,6 +137,19 @@ class Neo4jStore(CypherStore):
     def close(self) -> None:
         super().close()
         self._driver.close()
+
+
+def _connect_message(neo4j, error: Exception, uri: str, user: str, password: str | None) -> str:
+    """One line that says what went wrong when connecting, and what to do (no password shown)."""
+    reason = " ".join(str(error).split())
+    if isinstance(error, neo4j.exceptions.AuthError):
+        given = "no password" if password is None else "the password given"
+        return (f"cannot reach Neo4j at {uri} as {user}: the server refused the user or password ({given}; "
+                f"set NEO4J_USER/NEO4J_PASSWORD or --user/--password). {reason}")
+    if isinstance(error, neo4j.exceptions.ServiceUnavailable):
+        return (f"cannot reach Neo4j at {uri} as {user}: no Neo4j server answers there (is it running, "
+                f"and is the host and port right?). {reason}")
+    return f"cannot reach Neo4j at {uri} as {user}: {reason}"
 
 
 def _plain(value):

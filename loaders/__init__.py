@@ -7,7 +7,7 @@ unless the whole input is valid. Stores then apply the batch in one atomic write
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import InputError, InputIssue
@@ -60,9 +60,39 @@ def read_tables(path: Path, issues: list[InputIssue]) -> dict[str, list[Row]]:
     return {}
 
 
-def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True, mapping=None) -> LoadPlan:
+#: How the readers word an unknown column (csv_folder and workbook; records_file says field).
+UNKNOWN_COLUMN = ("a known column of", "a known field of")
+
+
+def unknown_columns_refused(issues: list[InputIssue]) -> list[InputIssue]:
+    """An unknown column is an error: a misspelt header (``maturty``) would otherwise leave its
+    values silently unloaded. The readers report it as a warning; here it becomes an error that
+    names the nearest known column and the option that accepts extra columns on purpose."""
+    return [replace(issue, severity="error", expected=issue.expected.replace(
+                        ":", " (or load with --allow-extra-columns to skip the column):", 1))
+            if issue.severity == "warning" and issue.expected.startswith(UNKNOWN_COLUMN) else issue
+            for issue in issues]
+
+
+NO_DATA_ROWS = "at least one data row after the header"
+
+
+def empty_tables_noted(issues: list[InputIssue]) -> tuple[list[InputIssue], list[str]]:
+    """A table with a header and no rows yet (a fresh template, a table not used) is no problem:
+    one note per file lists them instead of a warning each."""
+    empty = [i for i in issues if i.severity == "warning" and i.expected == NO_DATA_ROWS]
+    if not empty:
+        return issues, []
+    names = ", ".join(sorted(Path(i.file).name for i in empty))
+    note = f"{len(empty)} table(s) with a header and no rows yet, not loaded: {names}"
+    return [i for i in issues if i not in empty], [note]
+
+
+def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True, mapping=None,
+                 allow_extra_columns: bool = False) -> LoadPlan:
     """Read, check and convert the reference data, the bundled data (unless ``bundled`` is
-    False) and ``paths``. Raises :class:`InputError` with every problem when anything is wrong.
+    False) and ``paths``. Raises :class:`InputError` with every problem when anything is wrong;
+    an unknown column is one unless ``allow_extra_columns`` (then a warning).
 
     Official reference files among ``paths`` are recognised by their content (loaders/official.py);
     with ``mapping`` (a mapping file or a shipped mapping's name) CSV files among ``paths`` are
@@ -105,7 +135,8 @@ def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True, ma
     if converter.steps:  # the status history of transfers, checked against the store's
         record_steps(batch, converter.steps, store, issues)
     issues.extend(suspicious(batch, store, converter.defined.get("transfer")))
-    issues = one_issue_per_cell(issues)
+    issues = one_issue_per_cell(issues if allow_extra_columns else unknown_columns_refused(issues))
+    issues, empty_notes = empty_tables_noted(issues)
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity == "warning"]
     if errors:
@@ -116,4 +147,4 @@ def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True, ma
     for rdf_batch in rdf_batches:
         reference.update(rdf_batch)
     return LoadPlan(reference, warnings, sum(len(r) for r in tables.values()), [str(p) for p in sources],
-                    [special.summary for special in imports])
+                    [special.summary for special in imports] + empty_notes)

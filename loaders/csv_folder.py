@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 from ..errors import InputIssue
+from .limits import read_input_bytes
 from .tables import TABLES, Row, table_for_name
 from .values import MAX_CELL, nearest
 
@@ -31,7 +32,10 @@ def read_csv_path(path: Path, issues: list[InputIssue]) -> dict[str, list[Row]]:
                                      f"a file named after a table: {', '.join(t + '.csv' for t in TABLES)}",
                                      nearest(file.stem, TABLES)))
             continue
-        rows = read_csv_text(file, file.read_bytes(), table.name, issues)
+        data = read_input_bytes(file, issues)
+        if data is None:
+            continue
+        rows = read_csv_text(file, data, table.name, issues)
         tables.setdefault(table.name, []).extend(rows)
     return tables
 

@@ -22,7 +22,7 @@ from ..graph.records import GraphBatch, node_key
 from ..ontology.lifecycle import as_of_order, history_order, transition_problem
 
 __all__ = ["PendingStep", "step_id", "stored_history", "merge_history", "history_order", "record_steps",
-           "follow_up_batch"]
+           "follow_up_batch", "record_follow_up"]
 
 
 def step_id(transfer: str, date: str | None, status: str) -> str:
@@ -224,3 +224,17 @@ def follow_up_batch(catalog, transfer: str, status: str, *, date: str | None, no
         raise FollowUpError(f"transfer {transfer}: {refused[0]}. Nothing was written; to record it anyway, "
                             "give --force REASON. Allowed moves: docs/input-format.md (status_history).")
     return batch, history[transfer]
+
+
+def record_follow_up(store, transfer: str, status: str, **options) -> tuple:
+    """Check one follow-up step against the transfer's latest history and write it, both inside
+    one store transaction where the store has them (the embedded store): two follow-ups written at
+    the same time are then checked one after the other, never both against the same old history.
+    ``options`` are those of :func:`follow_up_batch`. Returns the transfer's history after it."""
+    from contextlib import nullcontext
+
+    transaction = getattr(store, "transaction", None)
+    with transaction() if transaction is not None else nullcontext():
+        batch, history = follow_up_batch(store.catalog(), transfer, status, **options)
+        store.apply(batch)
+    return history

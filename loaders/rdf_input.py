@@ -12,12 +12,16 @@ Things the file links to but does not describe (a country, an SDG target) must a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import InputIssue
-from ..graph.records import GraphBatch
+from ..graph.records import GraphBatch, split_key
+from ..ontology.model import KINDS
+from .limits import read_input_bytes, xml_entity_problem
+from .values import MAX_ID_LENGTH, BadValue, parse_slug
 
 __all__ = ["RDF_SUFFIXES", "is_rdf_path", "is_psikg_rdf", "read_rdf"]
 
@@ -125,13 +129,20 @@ def read_rdf(path: Path, issues: list[InputIssue], *, known: dict[str, set[str]]
     if fmt is None:
         issues.append(InputIssue(str(path), None, None, path.suffix, "an RDF file (" + ", ".join(RDF_SUFFIXES) + ")"))
         return GraphBatch()
+    data = read_input_bytes(path, issues)
+    if data is None:
+        return GraphBatch()
+    if fmt == ox.RdfFormat.RDF_XML:
+        problem = xml_entity_problem(data)
+        if problem:
+            issues.append(InputIssue(str(path), None, None, None, problem))
+            return GraphBatch()
     try:
         if fmt == ox.RdfFormat.JSON_LD:  # a context named by psikg's IRI is read from the bundled copy
             from ..ontology.context import read_jsonld
 
-            quads = list(ox.parse(read_jsonld(path, base), format=fmt, base_iri=base))
-        else:
-            quads = list(ox.parse(path=str(path), format=fmt, base_iri=base))
+            data = read_jsonld(path, base, data)
+        quads = list(ox.parse(data, format=fmt, base_iri=base))
     except (SyntaxError, ValueError, OSError) as error:
         line = getattr(error, "lineno", None)
         issues.append(InputIssue(str(path), line, None, None, f"valid {_RDFLIB[fmt]} ({error})"))
@@ -141,6 +152,49 @@ def read_rdf(path: Path, issues: list[InputIssue], *, known: dict[str, set[str]]
     for issue in mapping:
         field = f"{_short(issue.subject, base)} {issue.predicate or ''}".strip()
         issues.append(InputIssue(str(path), None, field, issue.value, issue.expected, severity=issue.severity))
-    if not any(i.severity == "error" for i in mapping):
+    rules = _id_and_relation_issues(path, batch, known)
+    issues.extend(rules)
+    if not any(i.severity == "error" for i in (*mapping, *rules)):
         issues.extend(_shacl_issues(path, triples, base, known))
     return batch
+
+
+# Things the table converter names with slugs; the others (countries, SDG goals, targets and
+# indicators) are reference data, known by their codes.
+_SLUG_KINDS = {"practice", "need", "transfer", "factor", "theme", "organization", "network", "event", "context",
+               "status_step"}
+# Links a thing cannot be without, as the tables require them (transfers: practice, exporter,
+# importer; needs and contexts: their country).
+REQUIRED_RELATIONS = {"transfer": ("practice", "exporter", "importer"), "need": ("country",),
+                      "context": ("country",)}
+_UNSAFE_ID = re.compile(r"[\s/\\<>\"'`{}|^#?%&]|\.\.|[\x00-\x1f\x7f]")
+
+
+def _id_and_relation_issues(path: Path, batch: GraphBatch, known: dict[str, set[str]]) -> list[InputIssue]:
+    """The id rules and required relations of the tables, applied to RDF input: an RDF file
+    may not bring in what a CSV file could not."""
+    issues: list[InputIssue] = []
+    keys = set(batch.nodes) | {end for link in batch.links for end in (link[0], link[2])}
+    for key in sorted(keys):
+        kind, id_ = split_key(key)
+        problem = None
+        if len(id_) > MAX_ID_LENGTH:
+            problem = f"an id of at most {MAX_ID_LENGTH} characters (this one has {len(id_):,})"
+        elif _UNSAFE_ID.search(id_):
+            problem = "an id without spaces, '/', '..', '<', '>', quotes or control characters"
+        elif kind in _SLUG_KINDS:
+            try:
+                parse_slug(id_)
+            except BadValue as bad:
+                problem = bad.expected
+        if problem:
+            issues.append(InputIssue(str(path), None, f"{kind} id", id_[:80] + ("..." if len(id_) > 80 else ""),
+                                     problem))
+    linked = {(source, rel) for source, rel, _ in batch.links}
+    for key, node in sorted(batch.nodes.items()):
+        for rel in REQUIRED_RELATIONS.get(node.kind, ()):
+            if (key, rel) not in linked:
+                predicate = KINDS[node.kind].relation(rel).predicate
+                issues.append(InputIssue(str(path), None, f"{node.kind}/{node.id} {predicate}", None,
+                                         f"a link to its {rel} (required for a {node.kind}, as in the tables)"))
+    return issues

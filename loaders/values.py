@@ -12,7 +12,7 @@ from ..ontology.countries import CountryResolver as Countries
 from ..ontology.model import ENUMS, SDG_NS
 
 __all__ = [
-    "BadValue", "split_list", "parse_slug", "parse_year", "parse_date", "parse_int", "parse_enum",
+    "BadValue", "MAX_ID_LENGTH", "split_list", "parse_slug", "parse_year", "parse_date", "parse_int", "parse_enum",
     "parse_present", "parse_sdg", "CountryResolver", "nearest",
 ]
 
@@ -38,10 +38,26 @@ def split_list(text: str | None) -> list[str]:
     return [part.strip() for part in str(text).split(";") if part.strip()]
 
 
+MAX_ID_LENGTH = 200  # characters of an id (ids are parts of IRIs, file names and page addresses)
+
+
 def parse_slug(text: str) -> str:
+    """An id as written: lower-case letters, digits, '.', '_' or '-', at most MAX_ID_LENGTH
+    characters, never '..' (ids become parts of paths and addresses).
+
+    >>> parse_slug("bgd-sdg-tracker")
+    'bgd-sdg-tracker'
+    >>> parse_slug("a..b")
+    Traceback (most recent call last):
+    psikg.loaders.values.BadValue: an id without '..'
+    """
+    if len(text) > MAX_ID_LENGTH:
+        raise BadValue(f"an id of at most {MAX_ID_LENGTH} characters (this one has {len(text):,})")
     if not SLUG.match(text):
         fixed = re.sub(r"[^a-z0-9._-]+", "-", text.strip().lower()).strip("-")
-        raise BadValue("an id of lower-case letters, digits, '.', '_' or '-'", fixed or None)
+        raise BadValue("an id of lower-case letters, digits, '.', '_' or '-'", fixed[:MAX_ID_LENGTH] or None)
+    if ".." in text:
+        raise BadValue("an id without '..'", re.sub(r"\.{2,}", ".", text))
     return text
 
 

@@ -69,14 +69,24 @@ def read_workbook_path(path: Path, issues: list[InputIssue]) -> dict[str, list[R
 
     import openpyxl
 
+    import io
+
+    from .limits import read_input_bytes, workbook_problem
+
     name = str(path)
-    data = path.read_bytes()
+    data = read_input_bytes(path, issues)
+    if data is None:
+        return {}
     problem = _not_a_workbook(data)
     if problem:
         issues.append(InputIssue(str(path), None, None, None, f"an .xlsx workbook, but this is {problem}"))
         return {}
+    problem = workbook_problem(data)
+    if problem:
+        issues.append(InputIssue(str(path), None, None, None, problem))
+        return {}
     try:
-        book = openpyxl.load_workbook(path, data_only=False, read_only=False)
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         issues.append(InputIssue(str(path), None, None, None,
                                  f"a readable .xlsx workbook ({type(error).__name__}: {error})"))
@@ -114,6 +124,13 @@ def _read_sheet(book_name: str, sheet, table_name: str, issues: list[InputIssue]
     def problem(line, field, value, expected, suggestion=None, severity="error", cell=None):
         issues.append(InputIssue(label, line, field, value, expected, suggestion, severity, cell))
 
+    from .limits import MAX_SHEET_CELLS
+
+    if sheet.max_row * sheet.max_column > MAX_SHEET_CELLS:  # a stray cell far away: millions of empty cells
+        corner = f"{get_column_letter(sheet.max_column)}{sheet.max_row}"
+        problem(None, None, corner, f"a sheet of at most {MAX_SHEET_CELLS:,} cells (rows x columns); it spans "
+                f"A1:{corner}: delete the stray cells far from the table, or save it as a CSV file")
+        return []
     header_cells = next(sheet.iter_rows(min_row=1, max_row=1), ())
     header = [cell_text(c.value).strip().lower() for c in header_cells]
     while header and not header[-1]:

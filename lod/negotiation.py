@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["RDF_MEDIA", "ACCEPT_DOC", "ACCEPT_RESULTS", "ACCEPT_GRAPH", "accept_choice"]
+from .http import _accept_ranges, _quality
+
+__all__ = ["RDF_MEDIA", "ACCEPT_DOC", "ACCEPT_RESULTS", "ACCEPT_GRAPH", "accept_choice", "offered"]
 
 #: document suffix -> media type of an RDF document
 RDF_MEDIA = {
@@ -34,34 +36,29 @@ ACCEPT_GRAPH = {
 HTML = {"text/html": "html", "application/xhtml+xml": "html"}
 
 
-def _weighted(header: str):
-    """(position, media type, q) of each part of an ``Accept`` header; a bad q counts as 0."""
-    for position, part in enumerate(header.split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for param in pieces[1:]:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        yield position, pieces[0].lower(), q
-
-
 def accept_choice(header: str | None, table: dict[str, str], default: str) -> str:
-    """The best format for an ``Accept`` header (q-values honoured; ``*/*`` gives ``default``)."""
-    if not header:
+    """The format an ``Accept`` header asks for among ``table``'s media types (RFC 9110 12.5.1, as
+    :func:`psikg.lod.http.negotiate`): q-values honoured and ``q=0`` refuses. A format's first
+    media type is its name; the others (``application/x-turtle``…) count only when named, so
+    ``text/turtle;q=0, */*;q=0.1`` refuses Turtle. A wildcard prefers ``default``. ``""`` when
+    nothing offered is acceptable (answer 406); ``default`` when there is no header."""
+    if not header or not header.strip():
         return default
-    best, best_q, best_pos = None, -1.0, 0
-    for position, media, q in _weighted(header):
-        if q <= 0:
+    ranges = _accept_ranges(header)
+    named = {(main, sub): q for main, sub, q in ranges}
+    formats = list(dict.fromkeys([default, *table.values()]))
+    best, best_q = "", 0.0
+    for fmt in formats:
+        medias = [media for media, f in table.items() if f == fmt]
+        if not medias:
             continue
-        if media in table:
-            choice = table[media]
-        elif media in ("*/*", "text/*", "application/*"):
-            choice = default
-        else:
-            continue
-        if q > best_q or (q == best_q and position < best_pos):
-            best, best_q, best_pos = choice, q, position
-    return best or ""
+        explicit = [named[tuple(m.split("/", 1))] for m in medias if tuple(m.split("/", 1)) in named]
+        q = max(explicit) if explicit else _quality(medias[0], ranges)
+        if q > best_q:
+            best, best_q = fmt, q
+    return best
+
+
+def offered(table: dict[str, str]) -> list[str]:
+    """The media types of ``table``, for a 406 answer."""
+    return list(table)

@@ -15,7 +15,10 @@ Paths are relative to the *mount* (``/`` by default), which stands for the IRI b
   ``Accept`` or ``format=``. It is read-only (updates get 400), never calls other endpoints
   (``SERVICE`` gets 400), and bounded: each query runs in a worker process that is killed after
   the time limit (503), and at most ``max_results`` results are returned (the header
-  ``X-Psikg-Truncated: true`` says when more existed). CORS is open to every origin.
+  ``X-Psikg-Truncated: true`` says when more existed). A query still running after
+  ``light_time`` seconds is heavy; at most ``workers - 1`` may be heavy at once, so heavy queries
+  never take every worker from light ones (:mod:`psikg.lod.query_pool`). A POST body is read with a
+  limit as it streams (413 past 100 KB).
 * ``dataset`` (also ``.well-known/void``): the DCAT/VoID description; ``dump/psikg.{ttl,nt,jsonld,rdf,nq}``:
   the dumps; ``ontology``, ``ontology/context.jsonld``, ``shapes``: the model.
 * ``match/{practice}``, ``worksheet/{practice}/{country}``, ``event/{event}`` (and ``/report``),
@@ -32,7 +35,11 @@ reused by the next start while the store file, the base, the dataset description
 unchanged (``stamp.json`` says what it was built from); a temporary folder for other stores. A
 running server serves the graph as it was at start.
 
-It binds to 127.0.0.1 unless told otherwise. The routes live in :mod:`psikg.lod.routes` (one module
+It binds to 127.0.0.1 unless told otherwise. The default policy is open and read-only: CORS allows
+every origin (``cors_origins=("*",)``; GET, POST and OPTIONS, no credentials) and any ``Host`` is
+answered (``allowed_hosts=("*",)``); both are configurable (``psikg serve --cors-origin``,
+``--allowed-host``): an empty ``cors_origins`` sends no CORS headers, and a request whose ``Host``
+is not allowed gets 400. The routes live in :mod:`psikg.lod.routes` (one module
 per concern), the state they share in :mod:`psikg.lod.site`, the pages in ``lod/templates``.
 """
 
@@ -63,6 +70,9 @@ class ServerConfig:
     publisher: str | None = None
     network_view: Callable[[Any], str] | None = None  # the network view page, from another module
     workdir: str | None = None  # where the on-disk SPARQL store and dumps go (default: a temp dir)
+    light_time: float = 0.5  # seconds after which a SPARQL query counts as heavy
+    cors_origins: tuple[str, ...] = ("*",)  # origins allowed to read answers from scripts; () for none
+    allowed_hosts: tuple[str, ...] = ("*",)  # Host headers answered (e.g. "kg.example.org"); others 400
     workshop: Any = None  # a psikg.lod.workshop.WorkshopConfig: the workshop pages, the only writers
 
     def __post_init__(self):
@@ -74,8 +84,6 @@ class ServerConfig:
 def create_app(store, config: ServerConfig | None = None):
     """The Starlette application serving ``store`` (see the module documentation)."""
     from starlette.applications import Starlette
-    from starlette.middleware import Middleware
-    from starlette.middleware.cors import CORSMiddleware
     from starlette.routing import Mount
 
     from .routes import ROUTES
@@ -91,12 +99,26 @@ def create_app(store, config: ServerConfig | None = None):
         routes = [*workshop.ROUTES, *routes]
     if config.mount != "/":
         routes = [Mount(config.mount.rstrip("/"), routes=routes)]
-    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
-                      allow_headers=["*"], expose_headers=["X-Psikg-Truncated", "X-Psikg-Result-Limit", "Link"])
-    app = Starlette(routes=routes, middleware=[cors], lifespan=_lifespan(server),
+    app = Starlette(routes=routes, middleware=_middleware(config), lifespan=_lifespan(server),
                     exception_handlers=EXCEPTION_HANDLERS)
     app.state.lod = server
     return app
+
+
+def _middleware(config: ServerConfig) -> list:
+    """The Host check and the CORS policy the configuration asks for."""
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+    middleware = []
+    if tuple(config.allowed_hosts) != ("*",):
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts)))
+    if config.cors_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(config.cors_origins),
+                                     allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
+                                     expose_headers=["X-Psikg-Truncated", "X-Psikg-Result-Limit", "Link", "ETag"]))
+    return middleware
 
 
 def _lifespan(server: LodServer):

@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -29,6 +30,12 @@ _SEARCHED = {"practice": ("title", ("title", "description", "problem")),
              "factor": ("label", ("label", "definition"))}
 
 
+def _built_at(workdir: Path) -> float:
+    """When the SPARQL store behind the documents was built (their ``Last-Modified``)."""
+    stamp = workdir / "stamp.json"
+    return stamp.stat().st_mtime if stamp.exists() else time.time()
+
+
 class LodServer:
     """The state behind the app: the graph, the on-disk SPARQL store, the dumps."""
 
@@ -47,12 +54,25 @@ class LodServer:
         self.db_path = prepare_sparql_store(store, self.base, self._root, self.info)
         self.workdir = Path(self.db_path).parent  # the dumps go beside the SPARQL store
         self.rdf = ox.Store.read_only(self.db_path)
-        self.pool = QueryPool(self.db_path, self.base, config.workers or os.cpu_count() or 2, config.timeout,
-                              config.max_results)
+        self.pool = QueryPool(self.db_path, self.base, config.workers or max(2, os.cpu_count() or 2), config.timeout,
+                              config.max_results, light_seconds=config.light_time)
         self._dump_lock = threading.Lock()
         self.search_index = self._search_index()
         self.counts = store.counts()
         self.rendered: dict = {}  # the model's documents, rendered once
+        self.last_modified = _built_at(self.workdir)
+        self.dump_version = self._dump_version()
+
+    def _dump_version(self) -> str | None:
+        """The dataset's ``dcat:version`` as the SPARQL store states it: the date in the dated
+        dump IRIs."""
+        from .rdf import DCAT, dataset_iri
+
+        graph = ox.NamedNode(self.base + "graph/dataset")
+        for quad in self.rdf.quads_for_pattern(ox.NamedNode(dataset_iri(self.base)), ox.NamedNode(DCAT + "version"),
+                                               None, graph):
+            return quad.object.value
+        return None
 
     def close(self) -> None:
         self.rdf = None
@@ -95,14 +115,17 @@ class LodServer:
     def local_path(self, kind: str, id_: str) -> str:
         return f"{self.config.mount}id/{kind}/{quote(id_, safe='-._~')}"
 
-    def href(self, iri: str) -> str:
+    def href(self, iri: str) -> str | None:
         """Where a page links for an IRI: a local path under the base, the resource view for
-        another IRI the graph describes, else the IRI itself."""
+        another IRI the graph describes, else the IRI itself when it may be a link (http(s),
+        DOI, URN: :func:`psikg.views.links.link_target`); None shows it as text."""
+        from ..views.links import link_target
+
         if iri.startswith(self.base):
             return self.config.mount + iri[len(self.base):]
         if self.describes(iri):
             return f"{self.config.mount}resource?{urlencode({'iri': iri})}"
-        return iri
+        return link_target(iri)
 
     def describes(self, iri: str) -> bool:
         try:

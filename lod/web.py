@@ -9,9 +9,11 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from .http import caching_headers, not_modified, validators
 from .sparql import query_prefixes
 
-__all__ = ["Term", "state", "plain", "not_found", "render_page", "term", "short_name"]
+__all__ = ["Term", "state", "plain", "not_found", "not_acceptable", "cached", "cached_file", "render_page", "term",
+           "short_name"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -42,6 +44,38 @@ def plain(message: str, status: int, headers: dict | None = None):
 def not_found(message: str = "not found"):
     """404, with a reason."""
     return plain(message, 404)
+
+
+def not_acceptable(offers):
+    """406 Not Acceptable, listing what the resource is offered as."""
+    return plain("406 not acceptable: this resource is offered as " + ", ".join(offers), 406,
+                 headers={"Vary": "Accept"})
+
+
+def cached(request, body: bytes, media_type: str, headers: dict | None = None, *,
+           last_modified: float | None = None):
+    """A document with its validators (ETag, Last-Modified, Cache-Control); 304 Not Modified when
+    the request's ``If-None-Match`` or ``If-Modified-Since`` says the client has it already."""
+    from starlette.responses import Response
+
+    current = validators(body=body, last_modified=last_modified)
+    headers = {**(headers or {}), **caching_headers(current)}
+    if request.method in ("GET", "HEAD") and not_modified(request.headers, current):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def cached_file(request, path, media_type: str, filename: str):
+    """A file (a dump) with its validators, or 304 Not Modified as :func:`cached`."""
+    from starlette.responses import FileResponse, Response
+
+    current = validators(path)
+    headers = caching_headers(current)
+    if request.method in ("GET", "HEAD") and not_modified(request.headers, current):
+        return Response(status_code=304, headers=headers)
+    response = FileResponse(path, media_type=media_type, filename=filename)
+    response.headers.update(headers)
+    return response
 
 
 @lru_cache(maxsize=1)

@@ -116,13 +116,13 @@ def inline_context(document, base: str | None = None):
     return walk(document)
 
 
-def read_jsonld(path, base: str | None = None) -> bytes:
-    """A JSON-LD file's bytes, with psikg's context inlined (:func:`inline_context`) when the file
-    names it by IRI; other files are returned unchanged. Invalid JSON is returned as is, for the
-    RDF parser to report."""
+def read_jsonld(path, base: str | None = None, data: bytes | None = None) -> bytes:
+    """A JSON-LD file's bytes (``data`` when already read), with psikg's context inlined
+    (:func:`inline_context`) when the file names it by IRI; other files are returned unchanged.
+    Invalid JSON is returned as is, for the RDF parser to report."""
     from pathlib import Path
 
-    data = Path(path).read_bytes()
+    data = Path(path).read_bytes() if data is None else data
     if context_iri(base).encode() not in data:
         return data
     try:

@@ -137,6 +137,7 @@ class Transfer:
     sources: tuple[str, ...] = ()
     steps: tuple[StatusStep, ...] = ()  # status history, oldest first (the last is the current status)
     basis: str | None = None  # "matchmaking": a suggestion saved by psikg matchmaking
+    degree: str | None = None  # what moved: copy, adaptation or inspiration (None: not recorded)
 
 
 @dataclass(frozen=True)

@@ -276,6 +276,23 @@ def ontology_graph(base: str | None = None) -> Graph:
     ns = namespaces(base)["psikg"]
     graph = Graph()
     _bind(graph, base)
+    onto = _ontology_header(graph, base, ns)
+    foreign: set[URIRef] = set()
+
+    def note_foreign(iri):
+        if not str(iri).startswith(ns) and not str(iri).startswith(str(XSD)):
+            foreign.add(iri)
+
+    _declare_classes(graph, base, onto, note_foreign)
+    _declare_qualified_classes(graph, base, onto)
+    _declare_properties(graph, base, onto, note_foreign)
+    for iri in sorted(foreign):
+        _declare_foreign(graph, iri, base)
+    return graph
+
+
+def _ontology_header(graph: Graph, base: str, ns: str) -> URIRef:
+    """The ontology's own description: title, licence, version and preferred prefix."""
     onto = URIRef(base + "ontology")
     graph.add((onto, RDF.type, OWL.Ontology))
     graph.add((onto, DCTERMS.title, Literal("psikg ontology", lang="en")))
@@ -291,13 +308,11 @@ def ontology_graph(base: str | None = None) -> Graph:
     graph.add((onto, OWL.versionIRI, URIRef(f"{base}ontology/{VERSION}")))
     graph.add((onto, URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"), Literal("psikg")))
     graph.add((onto, URIRef("http://purl.org/vocab/vann/preferredNamespaceUri"), Literal(ns)))
+    return onto
 
-    foreign: set[URIRef] = set()
 
-    def note_foreign(iri):
-        if not str(iri).startswith(ns) and not str(iri).startswith(str(XSD)):
-            foreign.add(iri)
-
+def _declare_classes(graph: Graph, base: str, onto: URIRef, note_foreign) -> None:
+    """One OWL class per kind of the model (kinds mapped to a foreign class are only noted)."""
     for kind in KINDS.values():
         cls = class_iri(kind, base)
         if not _is_psikg(kind.rdf_class):
@@ -314,6 +329,9 @@ def ontology_graph(base: str | None = None) -> Graph:
             graph.add((cls, RDFS.subClassOf, expand(extra, base)))
             note_foreign(expand(extra, base))
 
+
+def _declare_qualified_classes(graph: Graph, base: str, onto: URIRef) -> None:
+    """The class of each qualified link node (a link that carries properties of its own)."""
     for kind in KINDS.values():
         for rel in kind.relations:
             q = qualified_terms(rel)
@@ -331,6 +349,9 @@ def ontology_graph(base: str | None = None) -> Graph:
                 f"Reached from the {kind.label} by psikg:{q.link}. The direct link {rel.predicate} is "
                 "always stated too, so simple queries need not go through this node.", lang="en")))
 
+
+def _declare_properties(graph: Graph, base: str, onto: URIRef, note_foreign) -> None:
+    """Every property the model uses, object or datatype, with its domains and ranges."""
     for curie, usage in _usages(base).items():
         prop = expand(curie, base)
         kind_of = OWL.ObjectProperty if usage.is_object else OWL.DatatypeProperty
@@ -353,10 +374,6 @@ def ontology_graph(base: str | None = None) -> Graph:
             note_foreign(r)
         if usage.ranges:
             graph.add((prop, RDFS.range, _union(graph, usage.ranges, datatype=not usage.is_object)))
-
-    for iri in sorted(foreign):
-        _declare_foreign(graph, iri, base)
-    return graph
 
 
 # SHACL ------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ succeeded (verdict success, :func:`queries.rules.verdict`), then the one that co
 A transfer whose exporter is neither the origin nor reached from it (an organization sharing
 someone else's practice, say) starts a tree of its own, and a note says so. Children are ordered
 by start year (unknown last), then importer, then transfer id. Each node carries the transfer's
-``verdict`` (success, partial, failure or open).
+``verdict`` (success, partial, failure or open) and ``degree`` (copy, adaptation or inspiration,
+where a source grades it; None otherwise).
 """
 
 from __future__ import annotations
@@ -45,12 +46,13 @@ class DiffusionNode:
     event: str | None = None
     children: tuple["DiffusionNode", ...] = ()
     verdict: str | None = None
+    degree: str | None = None
 
     def as_dict(self) -> dict:
         data = {"party": self.party, "kind": self.kind, "name": self.name}
         if self.transfer is not None:
             data.update(transfer=self.transfer, exporter=self.exporter, year=self.year, status=self.status,
-                        outcome=self.outcome, verdict=self.verdict, facilitators=list(self.facilitators),
+                        outcome=self.outcome, verdict=self.verdict, degree=self.degree, facilitators=list(self.facilitators),
                         event=self.event)
         data["children"] = [child.as_dict() for child in self.children]
         return data
@@ -88,7 +90,8 @@ class Diffusion:
             if node.transfer is not None:
                 rows.append({"depth": depth, "transfer": node.transfer, "from": node.exporter,
                              "to": node.party, "year": node.year, "status": node.status,
-                             "outcome": node.outcome, "verdict": node.verdict, "facilitators": list(node.facilitators),
+                             "outcome": node.outcome, "verdict": node.verdict, "degree": node.degree,
+                             "facilitators": list(node.facilitators),
                              "event": node.event})
             for child in node.children:
                 visit(child, depth + 1)
@@ -169,7 +172,7 @@ def diffusion(catalog: Catalog, practice_id: str) -> Diffusion:
         return DiffusionNode(**common, transfer=transfer.id, exporter=transfer.exporter,
                              year=transfer.start_year, status=transfer.status, outcome=transfer.outcome,
                              facilitators=tuple(transfer.facilitators), event=transfer.event,
-                             verdict=verdict(transfer))
+                             verdict=verdict(transfer), degree=transfer.degree)
 
     if not transfers:
         notes.append("no transfer of this practice is recorded")
@@ -197,6 +200,8 @@ def _describe(node: DiffusionNode) -> str:
         return label
     facts = [str(node.year) if node.year is not None else "year unknown", node.status or "status unknown",
              f"outcome {node.outcome or 'unknown'}", f"verdict {node.verdict or 'open'}"]
+    if node.degree:
+        facts.append(f"degree {node.degree}")
     if node.facilitators:
         facts.append("facilitated by " + ", ".join(node.facilitators))
     if node.event:

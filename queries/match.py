@@ -38,8 +38,10 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
 
+from ..errors import QueryError
 from ..ontology.domain import Catalog, Country, FactorStatement, Practice, Transfer
 from . import rules
+from .as_of import catalog_as_of
 from .lookup import practice_of
 from .scoring import (
     DEFAULT_MIN_COVERAGE, DEFAULT_WEIGHTS, EPSILON, ROLE_WEIGHTS, STALE_YEARS, TIERS, EvidenceTransfer,
@@ -165,11 +167,13 @@ class MatchResult:
     min_coverage: float = DEFAULT_MIN_COVERAGE
     tier_counts: dict[str, int] = field(default_factory=dict)
     ask: tuple[Question, ...] = ()
+    record_as_of: bool = False  # the whole record (transfers, needs too) was read as of ``as_of``
 
     def as_dict(self) -> dict:
         """The JSON shape: scores unrounded, countries as ISO3."""
         return {
             "practice": self.practice, "exporter": self.exporter, "as_of": self.as_of,
+            "record_as_of": self.record_as_of,
             "min_coverage": self.min_coverage, "weights": asdict(self.weights),
             "tier_counts": dict(self.tier_counts),
             "candidates": [asdict(c) for c in self.candidates],
@@ -329,7 +333,7 @@ def _ask(scorer: PracticeScorer, fits: list[Fit]) -> tuple[Question, ...]:
 def match(catalog: Catalog, practice_id: str, top: int | None = None, weights: Weights = DEFAULT_WEIGHTS, *,
           countries: Iterable[str] | None = None, as_of: int | None = None,
           min_coverage: float = DEFAULT_MIN_COVERAGE, all_countries: bool = False,
-          top_per_tier: int | None = None) -> MatchResult:
+          top_per_tier: int | None = None, record_as_of: bool = False) -> MatchResult:
     """Candidate importers for a practice, by tier and best first, each with its explanation.
 
     Parameters
@@ -344,12 +348,18 @@ def match(catalog: Catalog, practice_id: str, top: int | None = None, weights: W
     min_coverage : the coverage from which a candidate not blocked is ready.
     all_countries : include territories and other areas that are not UN member states.
     top_per_tier : keep only the first ``top_per_tier`` candidates of each tier (for tables).
+    record_as_of : with ``as_of``, read the whole record as it stood then, not only the statements:
+        transfers started by then with their status then, needs expressed by then
+        (:func:`psikg.queries.as_of.catalog_as_of`).
     """
     for name, value in (("top", top), ("top_per_tier", top_per_tier)):
         if value is not None and value < 0:
-            raise ValueError(f"{name} must be at least 0, not {value}")
+            raise QueryError(f"{name} must be at least 0, not {value}")
     if not 0.0 <= min_coverage <= 1.0:
-        raise ValueError(f"min_coverage must be between 0 and 1, not {min_coverage}")
+        raise QueryError(f"min_coverage must be between 0 and 1, not {min_coverage}")
+    record_as_of = record_as_of and as_of is not None
+    if record_as_of:
+        catalog = catalog_as_of(catalog, as_of)
     practice = practice_of(catalog, practice_id)
     engaged, flags_of = _engagements(catalog.transfers_by_practice.get(practice.id, ()))
     engaged_ids = {e.country for e in engaged}
@@ -372,4 +382,5 @@ def match(catalog: Catalog, practice_id: str, top: int | None = None, weights: W
     if not practice.targets:
         warnings.append(f"practice {practice.id} has no SDG targets: sdg_fit is 0 for every candidate")
     return MatchResult(practice.id, practice.country or practice.organization, candidates, tuple(engaged),
-                       tuple(warnings), weights, scorer.year, min_coverage, tier_counts, _ask(scorer, fits))
+                       tuple(warnings), weights, scorer.year, min_coverage, tier_counts, _ask(scorer, fits),
+                       record_as_of)

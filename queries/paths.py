@@ -14,6 +14,13 @@ depends on the graph's internals, so every path as short as the k-th is collecte
 Every hop lists every relation that links its two parties (:func:`queries.graphs.links_between`):
 the transfers between them (those running in the hop's direction first), then the networks and
 events both belong to.
+
+Every hop also says which practice(s) it carried: ``practices`` = the practices of the transfers
+running in the hop's direction (empty for a hop over a network or event only). A path is a chain
+of one practice only when consecutive hops share a practice: a hop that shares none with the hop
+before it is flagged ``practice_change`` (True), and the path's ``practices_change`` says whether
+any hop is; a note names such paths, since a chain of different practices shows where countries
+cooperate, not how one practice travelled.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ import networkx as nx
 
 from ..errors import QueryError
 from ..ontology.domain import Catalog
-from .graphs import Link, cooperation_graph, links_between, transfer_graph
+from ..ontology.model import TRANSFER_ENGAGED_STATUSES
+from .graphs import COUNTING_OUTCOMES, Link, cooperation_graph, links_between, transfer_graph
 from .lookup import country_of
 
 __all__ = ["Hop", "TransferPath", "Paths", "paths", "k_shortest_simple_paths"]
@@ -37,9 +45,12 @@ class Hop:
     source: str
     target: str
     via: tuple[Link, ...]
+    practices: tuple[str, ...] = ()
+    practice_change: bool = False
 
     def as_dict(self) -> dict:
-        return {"from": self.source, "to": self.target, "via": [link.as_dict() for link in self.via]}
+        return {"from": self.source, "to": self.target, "practices": list(self.practices),
+                "practice_change": self.practice_change, "via": [link.as_dict() for link in self.via]}
 
 
 @dataclass(frozen=True)
@@ -54,8 +65,13 @@ class TransferPath:
     countries: tuple[str, ...]
     hops: tuple[Hop, ...]
 
+    @property
+    def practices_change(self) -> bool:
+        """True when some hop carried none of the practices of the hop before it."""
+        return any(hop.practice_change for hop in self.hops)
+
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "countries": list(self.countries),
+        return {"kind": self.kind, "countries": list(self.countries), "practices_change": self.practices_change,
                 "hops": [hop.as_dict() for hop in self.hops]}
 
 
@@ -78,6 +94,7 @@ class Paths:
     def rows(self) -> list[dict]:
         """One row per hop, for tables and CSV."""
         return [{"path": number, "kind": path.kind, "hop": step, "from": hop.source, "to": hop.target,
+                 "practices": list(hop.practices), "practice_change": hop.practice_change,
                  "via": [link.describe() for link in hop.via]}
                 for number, path in enumerate(self.paths, 1)
                 for step, hop in enumerate(path.hops, 1)]
@@ -115,9 +132,30 @@ def _resolve(catalog: Catalog, text: str, graphs: tuple[nx.Graph, ...]) -> str:
     return country_of(catalog, text).id
 
 
+def _carries(link: Link, source: str, kind: str) -> bool:
+    """A transfer from ``source`` that carried its practice over the hop: on a transfer path one that
+    counts in the transfer network, on a cooperation path any but an opportunity."""
+    if link.relation != "transfer" or link.exporter != source or not link.practice or link.status == "opportunity":
+        return False
+    return kind != "transfer" or link.status in TRANSFER_ENGAGED_STATUSES or link.outcome in COUNTING_OUTCOMES
+
+
 def _build(catalog: Catalog, kind: str, sequence: tuple[str, ...]) -> TransferPath:
-    hops = tuple(Hop(a, b, links_between(catalog, a, b)) for a, b in zip(sequence, sequence[1:]))
-    return TransferPath(kind, sequence, hops)
+    hops: list[Hop] = []
+    for a, b in zip(sequence, sequence[1:]):
+        via = links_between(catalog, a, b)
+        carried = tuple(sorted({link.practice for link in via if _carries(link, a, kind)}))
+        change = bool(hops) and not set(carried) & set(hops[-1].practices)
+        hops.append(Hop(a, b, via, carried, change))
+    return TransferPath(kind, sequence, tuple(hops))
+
+
+def _change_notes(found: tuple[TransferPath, ...]) -> tuple[str, ...]:
+    changed = [str(number) for number, path in enumerate(found, 1) if path.practices_change]
+    if not changed:
+        return ()
+    return (f"path(s) {', '.join(changed)} chain different practices (hops flagged practice_change): they show "
+            "where countries cooperate, not how one practice travelled",)
 
 
 def paths(catalog: Catalog, from_country: str, to_country: str, k: int = 3) -> Paths:
@@ -145,14 +183,15 @@ def paths(catalog: Catalog, from_country: str, to_country: str, k: int = 3) -> P
     if found:
         notes = () if len(found) == k else (
             f"only {len(found)} transfer path(s) from {source} to {target}",)
-        return Paths(source, target, k, tuple(_build(catalog, "transfer", p) for p in found), False, notes)
+        built = tuple(_build(catalog, "transfer", p) for p in found)
+        return Paths(source, target, k, built, False, notes + _change_notes(built))
 
     found = k_shortest_simple_paths(cooperation, source, target, k)
     if found:
         note = (f"no transfer path from {source} to {target} (transfers agreed, implementing, adopted "
                 "or scaled, or with outcome success or partial); these are paths in the cooperation "
                 "graph: any transfer, a shared network or a shared event")
-        return Paths(source, target, k, tuple(_build(catalog, "cooperation", p) for p in found), True,
-                     (note,))
+        built = tuple(_build(catalog, "cooperation", p) for p in found)
+        return Paths(source, target, k, built, True, (note,) + _change_notes(built))
     return Paths(source, target, k, (), True,
                  (f"{source} and {target} are not linked, not even in the cooperation graph",))

@@ -62,13 +62,21 @@ def resolve_id(store, text: str) -> tuple[str, str]:
     raise UnknownIdError("node", text, list(suggestions)[:5], labels={c: countries.shown[c] for c in nearest_countries})
 
 
+def _relation_words(rel: str, direction: str, other_kind: str) -> str:
+    """A relation as people say it: ``serves target`` out, ``transfers whose practice it is`` in."""
+    words = rel.replace("_", " ")
+    if direction == "out":
+        return words
+    return f"{other_kind}s whose {words} it is" if other_kind != "context" else f"contexts about it ({words})"
+
+
 def show(store, text: str) -> NodeView:
     kind, id_ = resolve_id(store, text)
     props = store.node(kind, id_)
     rel_types = {r.name: r.pg_type for r in KINDS[kind].relations}
     links: dict[str, list[LinkView]] = {}
     for direction, rel, other_kind, other_id, edge in store.neighbours(kind, id_):
-        name = rel if direction == "out" else f"{other_kind}.{rel} (incoming)"
+        name = _relation_words(rel, direction, other_kind)
         label = _label(store.node(other_kind, other_id), other_id)
         links.setdefault(name, []).append(LinkView(rel_types.get(rel, rel) if direction == "out" else rel,
                                                    direction, other_kind, other_id, label, dict(edge)))

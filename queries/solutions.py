@@ -37,6 +37,7 @@ import math
 from collections import Counter
 from dataclasses import asdict, dataclass
 
+from ..errors import QueryError
 from ..ontology.domain import Catalog, Need, Practice
 from . import rules
 from .lookup import country_of, need_of, sdg_key
@@ -209,12 +210,12 @@ def solutions(catalog: Catalog, need_id: str | None = None, country: str | None 
     another country) is given.
     """
     if top is not None and top < 0:
-        raise ValueError(f"top must be at least 0, not {top}")
+        raise QueryError(f"top must be at least 0, not {top}")
     warnings: list[str] = []
     if need_id is not None:
         need = need_of(catalog, need_id)
         if country is not None and country_of(catalog, country).id != need.country:
-            raise ValueError(f"need {need.id} belongs to {need.country}, not {country}")
+            raise QueryError(f"need {need.id} belongs to {need.country}, not {country}")
         importer, needs = need.country, (need,)
     elif country is not None:
         importer = country_of(catalog, country).id
@@ -222,7 +223,7 @@ def solutions(catalog: Catalog, need_id: str | None = None, country: str | None 
         if not needs:
             warnings.append(f"{importer} has expressed no needs: there is nothing to answer")
     else:
-        raise ValueError("give a need id or a country")
+        raise QueryError("give a need id or a country")
     for need in needs:
         if not (need.targets or need.goals or need.themes):
             warnings.append(f"need {need.id} names no SDG targets, goals or themes: no practice can match it")

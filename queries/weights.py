@@ -23,6 +23,8 @@ import difflib
 import math
 from typing import Sequence
 
+from ..errors import QueryError
+
 __all__ = ["parse_weights", "check_weights", "SUM_TOLERANCE"]
 
 #: How far from 1 the sum of the weights may be.
@@ -37,14 +39,14 @@ def check_weights(values: dict[str, float]) -> None:
     """Refuse weights that are not finite numbers >= 0 summing to 1 (ValueError says why)."""
     for name, value in values.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-            raise ValueError(f"weight {name} must be a finite number >= 0, not {value!r}")
+            raise QueryError(f"weight {name} must be a finite number >= 0, not {value!r}")
     total = sum(values.values())
     if abs(total - 1.0) > SUM_TOLERANCE:
         given = ",".join(f"{n}={_number(v)}" for n, v in values.items() if v)
         if total <= 0:
-            raise ValueError(f"weights must sum to 1, not {_number(total)}: give at least one weight above 0")
+            raise QueryError(f"weights must sum to 1, not {_number(total)}: give at least one weight above 0")
         normalised = ",".join(f"{n}={_number(v / total)}" for n, v in values.items())
-        raise ValueError(f"weights must sum to 1, not {_number(total)} ({given}); normalised: {normalised}")
+        raise QueryError(f"weights must sum to 1, not {_number(total)} ({given}); normalised: {normalised}")
 
 
 def parse_weights(text: str, names: Sequence[str]) -> dict[str, float]:
@@ -58,10 +60,10 @@ def parse_weights(text: str, names: Sequence[str]) -> dict[str, float]:
         if not sep or name not in values:
             near = difflib.get_close_matches(name, names, n=1)
             hint = f" (did you mean {near[0]}?)" if near else ""
-            raise ValueError(f"expected name=value with name {', '.join(names)}, not {part!r}{hint}")
+            raise QueryError(f"expected name=value with name {', '.join(names)}, not {part!r}{hint}")
         try:
             values[name] = float(value)
         except ValueError:
-            raise ValueError(f"weight {name} must be a number, not {value.strip()!r}") from None
+            raise QueryError(f"weight {name} must be a number, not {value.strip()!r}") from None
     check_weights(values)
     return values

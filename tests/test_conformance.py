@@ -99,6 +99,10 @@ def query_calls(catalog: Catalog, rng: random.Random | None = None):
     for practice in practices[:10]:  # evidence-aware options: as of a year, territories, coverage
         add("match", "match", practice, as_of=2015, all_countries=True, min_coverage=0.25)
     add("match", "match", "no-such-practice")
+    for practice in practices[:5]:  # the whole record as of a year, and the backtest (issue 23)
+        add("match", "match", practice, as_of=2015, record_as_of=True)
+    add("as_of", "catalog_as_of", 2015)
+    add("backtest", "backtest", 2012, 2018)
     for need in sorted(catalog.needs):
         add("solutions", "solutions", need_id=need)
     for country in needy:
@@ -120,6 +124,9 @@ def query_calls(catalog: Catalog, rng: random.Random | None = None):
     for source, target in pairs[:40]:
         add("paths", "paths", source, target, k=3)
     add("factors", "factor_analysis")
+    add("factor_models", "factor_models")
+    add("transfer_network", "edge_list")
+    add("panel", "adoption_panel", end_year=2005)
     add("network", "network_analytics")
     for practice in practices[:15]:
         exporter = catalog.practices[practice].country
@@ -188,7 +195,7 @@ def test_every_query_module_is_covered(bundled_catalog):
     """A guard for this suite: each query module that exists has conformance calls."""
     covered = {label.split(".", 1)[0] for label, *_ in query_calls(bundled_catalog)}
     for module in ("match", "solutions", "matchmake", "similar", "paths", "diffusion", "factors", "gaps",
-                   "network", "worksheet", "followup", "viz"):
+                   "network", "worksheet", "followup", "viz", "factor_models", "transfer_network", "panel"):
         if importlib.util.find_spec(f"psikg.queries.{module}") is not None:
             assert module in covered, f"queries/{module}.py has no conformance call"
 

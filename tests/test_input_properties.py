@@ -194,7 +194,7 @@ def test_broken_tables_are_refused_with_a_message(data, form, breakage, pick):
 @SETTINGS
 @given(content=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8"))),
        name=st.sampled_from(["practices.csv", "data.xlsx", "data.yaml", "data.json", "transfers.csv",
-                             "survey.csv", "book.xlsm"]))
+                             "survey.csv", "book.xlsm", "data.ttl", "data.rdf", "data.jsonld"]))
 def test_any_bytes_are_refused_or_loaded_never_a_crash(content, name):
     with TemporaryDirectory() as folder:
         path = Path(folder) / name
@@ -258,3 +258,63 @@ def test_any_mapping_and_catalogue_never_crash(mapping, catalogue):
             prepare_load([Path(folder) / "cases.csv"], bundled=False, mapping=Path(folder) / "map.yaml")
         except InputError as error:
             assert error.issues
+
+
+# Hostile inputs (issue 17) -----------------------------------------------------------------------
+
+HOSTILE = Path(__file__).parent / "bad_inputs"
+
+
+def test_a_fifo_named_like_a_table_is_refused_without_blocking(tmp_path):
+    import os
+
+    import pytest
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    os.mkfifo(tmp_path / "practices.csv")
+    try:
+        prepare_load([tmp_path], bundled=False)
+    except InputError as error:
+        assert "a regular file, but this is a FIFO" in str(error.issues[0])
+    else:
+        raise AssertionError("a FIFO was read")
+
+
+def test_an_input_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    from psikg.loaders import limits
+
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 100)
+    (tmp_path / "practices.csv").write_text("id,title,country,source\n" + "p1,T,BGD,https://example.org\n" * 10)
+    try:
+        prepare_load([tmp_path], bundled=False)
+    except InputError as error:
+        assert "an input file of at most 100 bytes" in str(error.issues[0])
+    else:
+        raise AssertionError("an oversized file was read")
+
+
+def test_hostile_inputs_are_refused_in_seconds_and_bounded_memory(tmp_path):
+    """The bombs of tests/bad_inputs in a child process limited to 2 GB of address space and 60 s."""
+    import subprocess
+    import sys
+    import time
+
+    import pytest
+
+    resource = pytest.importorskip("resource")
+    cases = ["yaml-alias-bomb", "rdf-xml-entity-bomb/data.rdf", "workbook-stray-far-cell", "json-nested-too-deep",
+             "yaml-nested-too-deep", "json-huge-number"]
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    for case in cases:
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "psikg.cli", "--store", str(tmp_path / "s.psikg"), "validate",
+                                 "--no-bundled", str(HOSTILE / case)], capture_output=True, text=True, timeout=60,
+                                preexec_fn=limit_memory)
+        assert result.returncode == 2, (case, result.stderr[-2000:])
+        assert "Traceback" not in result.stderr, case
+        assert time.monotonic() - started < 60, case
+    assert not (tmp_path / "s.psikg").exists()

@@ -1,18 +1,18 @@
-"""Neo4jStore's own code, without a Neo4j server (issue 6).
-
-Where NEO4J_URI is set, the conformance suite runs on a real Neo4j. Everywhere else this module
-checks the Neo4j store's plumbing with a stand-in for the ``neo4j`` driver whose transactions run
-the (shared) Cypher on the session's real FalkorDB server: reads go through read transactions,
-each write is one explicit transaction that is committed, ad-hoc Cypher uses a read-access
-session, the connection takes NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE, and the answers equal the
-embedded store's.
-"""
+"""What only Neo4j does, on a real Neo4j server (issue 16): constraints created idempotently,
+``neo4j://`` routing URIs, read transactions, credentials from the environment, clear messages for
+a wrong password or an unreachable server, rollback of a failed write, and a connection dropped in
+the middle of a push (through a real TCP relay that is cut)."""
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
+from pathlib import Path
+
 import pytest
 
-from psikg.api import Psikg
+from psikg.cli import cli
 from psikg.errors import StoreError
 from psikg.graph.embedded import EmbeddedStore
 from psikg.graph.push import push
@@ -24,184 +24,193 @@ from psikg.graph.neo4j_store import Neo4jStore  # noqa: E402
 
 from .test_conformance import assert_conformant, random_batch  # noqa: E402
 
-
-class FakeResult:
-    def __init__(self, keys, rows):
-        self._keys, self._rows = keys, rows
-
-    def __iter__(self):
-        return iter([FakeRecord(row) for row in self._rows])
-
-    def keys(self):
-        return list(self._keys)
-
-    def consume(self):
-        return None
+MINIMAL = "tests/data/minimal"
 
 
-class FakeRecord:
-    def __init__(self, row):
-        self._row = row
-
-    def values(self):
-        return list(self._row)
+def _raw_driver(neo4j_credentials):
+    uri, user, password = neo4j_credentials
+    return neo4j.GraphDatabase.driver(uri, auth=(user, password))
 
 
-class FakeTransaction:
-    """Runs statements on a FalkorDB graph; Neo4j's constraint syntax is recorded, not run."""
-
-    def __init__(self, graph, log, kind):
-        self.graph, self.log, self.kind = graph, log, kind
-        self.committed = False
-
-    def run(self, query, params=None):
-        self.log.append((self.kind, query))
-        if query.startswith("CREATE CONSTRAINT"):
-            return FakeResult([], [])
-        try:
-            result = (self.graph.ro_query if self.kind == "read" else self.graph.query)(query, params)
-        except Exception as error:
-            if "empty key" in str(error):
-                return FakeResult([], [])
-            raise
-        return FakeResult([h[1] for h in result.header], result.result_set)
-
-    def commit(self):
-        self.committed = True
-        self.log.append((self.kind, "COMMIT"))
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if not self.committed:
-            self.log.append((self.kind, "ROLLBACK"))
-        return False
+def _psikg_constraints(driver) -> list[tuple[str, list[str], list[str], str]]:
+    records, _, _ = driver.execute_query(
+        "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type WHERE name STARTS WITH 'psikg_' "
+        "RETURN name, labelsOrTypes, properties, type ORDER BY name")
+    return [tuple(record.values()) for record in records]
 
 
-class FakeSession:
-    def __init__(self, driver, database, mode):
-        self.driver, self.database, self.mode = driver, database, mode
-        driver.sessions.append((database, mode))
-
-    def execute_read(self, work, *args):
-        return work(FakeTransaction(self.driver.graph, self.driver.log, "read"), *args)
-
-    def execute_write(self, work, *args):
-        with FakeTransaction(self.driver.graph, self.driver.log, "write") as tx:
-            found = work(tx, *args)
-            tx.commit()
-        return found
-
-    def begin_transaction(self):
-        assert self.mode == neo4j.WRITE_ACCESS
-        return FakeTransaction(self.driver.graph, self.driver.log, "explicit")
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-class FakeDriver:
-    def __init__(self, graph):
-        self.graph, self.log, self.sessions, self.closed = graph, [], [], False
-
-    def session(self, database=None, default_access_mode=None):
-        return FakeSession(self, database, default_access_mode)
-
-    def verify_connectivity(self):
-        return None
-
-    def close(self):
-        self.closed = True
-
-
-@pytest.fixture
-def fake_neo4j(falkordb_uri):
-    from falkordb import FalkorDB
-
-    from psikg.graph.falkordb_store import FalkorDBStore
-
-    probe = FalkorDBStore.connect(falkordb_uri)
-    driver = FakeDriver(FalkorDB(host="127.0.0.1", port=int(falkordb_uri.split(":")[2].split("/")[0]))
-                        .select_graph(probe.graph_name))
-    probe.close()
-    store = Neo4jStore(driver, database="psikg", location="fake-neo4j")
-    yield store, driver
+def test_constraints_are_created_once_and_refuse_a_duplicate_id(neo4j_credentials):
+    store = Neo4jStore.connect(neo4j_credentials[0])
+    store.ensure_schema()
+    store.ensure_schema()  # IF NOT EXISTS: running it again changes nothing
+    with _raw_driver(neo4j_credentials) as driver:
+        constraints = _psikg_constraints(driver)
+        assert len(constraints) == len(KINDS)
+        assert {name for name, *_ in constraints} == {f"psikg_{kind}_id" for kind in KINDS}
+        assert all(properties == ["id"] and "UNIQUE" in type_ for _, _, properties, type_ in constraints)
+        assert {labels[0] for _, labels, _, _ in constraints} == {kind.label for kind in KINDS.values()}
+        driver.execute_query("CREATE (:Country {id: 'XXA'})")
+        with pytest.raises(neo4j.exceptions.ConstraintError):
+            driver.execute_query("CREATE (:Country {id: 'XXA'})")
     store.close()
 
 
-def test_reads_use_read_transactions_and_writes_one_committed_transaction(fake_neo4j, tmp_path):
-    store, driver = fake_neo4j
-    store.apply(random_batch(3))
-    kinds = {kind for kind, _ in driver.log}
-    assert kinds <= {"read", "explicit", "write"}
-    writes = [query for kind, query in driver.log if kind == "explicit"]
-    assert any(query.startswith("UNWIND $rows AS row MERGE") for query in writes)
-    assert all(query.split()[0] in ("MATCH", "UNWIND") for kind, query in driver.log if kind == "read")
-    assert ("explicit", "COMMIT") in driver.log and ("explicit", "ROLLBACK") not in driver.log
-    constraints = [query for _, query in driver.log if query.startswith("CREATE CONSTRAINT")]
-    assert len(constraints) == len(KINDS) and all("IF NOT EXISTS" in q and "IS UNIQUE" in q for q in constraints)
-    assert {database for database, _ in driver.sessions} == {"psikg"}
-    # One apply is one explicit transaction (plus one per schema statement).
-    data_transactions = [q for k, q in driver.log if k == "explicit" and q == "COMMIT"]
-    assert len(data_transactions) == len(constraints) + 1
-
-
-def test_the_neo4j_store_answers_like_the_embedded_store(fake_neo4j, tmp_path):
-    store, _ = fake_neo4j
+def test_a_routing_uri_works_against_a_single_server(neo4j_credentials, tmp_path):
+    uri = neo4j_credentials[0].replace("bolt://", "neo4j://", 1)
+    if not uri.startswith("neo4j://"):
+        pytest.skip(f"NEO4J_URI is {neo4j_credentials[0]}, not a bolt:// URI to rewrite")
+    store = Neo4jStore.connect(uri)
     embedded = EmbeddedStore(tmp_path / "e.psikg")
-    for seed in (4, 104):
-        batch = random_batch(seed) if seed < 100 else random_batch(seed, previous=random_batch(4))
-        embedded.apply(batch)
-        store.apply(batch)
+    embedded.apply(random_batch(7))
+    assert push(embedded, store, batch_size=50).complete
     assert_conformant(embedded, store)
-    report = push(embedded, store, batch_size=5)
-    assert report.complete
-    assert_conformant(embedded, store)
+    store.close()
 
 
-def test_ad_hoc_cypher_runs_in_a_read_session(fake_neo4j):
-    store, driver = fake_neo4j
-    Psikg(store).load(["tests/data/minimal"], bundled=False)
-    driver.sessions.clear()
-    columns, rows = store.cypher("MATCH (c:Country) RETURN c.id AS id ORDER BY id LIMIT 2")
-    assert columns == ["id"] and len(rows) == 2
-    assert driver.sessions == [("psikg", neo4j.READ_ACCESS)]
-    from psikg.graph.cypher import ReadOnlyError
-
-    with pytest.raises(ReadOnlyError):
-        store.cypher("MATCH (c:Country) SET c.name = 'x'")
+def test_reads_run_in_read_transactions(neo4j_uri):
+    """The store's bulk reads and ad-hoc queries go through read-access transactions: the server
+    refuses a write sent that way."""
+    store = Neo4jStore.connect(neo4j_uri)
+    for run in (lambda q: store._read(q), lambda q: store._read_only(q, None, 10)):
+        with pytest.raises(StoreError, match="(?i)read access|read-only|not allowed"):
+            run("CREATE (n:Country {id: 'XXB'}) RETURN n.id")
+    assert store.counts()["nodes"] == 0
+    store.close()
 
 
-def test_a_failed_write_is_rolled_back(fake_neo4j):
-    store, driver = fake_neo4j
+def test_a_failed_write_is_rolled_back_whole(neo4j_uri):
+    store = Neo4jStore.connect(neo4j_uri)
     with pytest.raises(StoreError):
-        store._write([("UNWIND $rows AS row MERGE (n:Country {id: row.id})", {"rows": [{"id": "A"}]}),
+        store._write([("UNWIND $rows AS row MERGE (n:Country {id: row.id})", {"rows": [{"id": "XXC"}]}),
                       ("THIS IS NOT CYPHER", {})])
-    assert driver.log[-1] == ("explicit", "ROLLBACK")
+    assert store.counts()["nodes"] == 0
+    store.close()
 
 
-def test_connect_takes_credentials_from_the_environment(monkeypatch):
-    seen = {}
-
-    def driver(uri, auth=None):
-        seen.update(uri=uri, auth=auth)
-        return FakeDriver(None)
-
-    monkeypatch.setattr(neo4j.GraphDatabase, "driver", driver)
-    monkeypatch.setenv("NEO4J_USER", "psikg-user")
-    monkeypatch.setenv("NEO4J_PASSWORD", "s3cret")
-    monkeypatch.setenv("NEO4J_DATABASE", "network")
-    store = Neo4jStore.connect("neo4j+s://example.databases.neo4j.io")
-    assert seen == {"uri": "neo4j+s://example.databases.neo4j.io", "auth": ("psikg-user", "s3cret")}
-    assert store.database == "network" and "s3cret" not in store.describe()
-    explicit = Neo4jStore.connect("bolt://h:7687", user="u", password="p", database="d")
-    assert seen["auth"] == ("u", "p") and explicit.database == "d"
+def test_credentials_come_from_the_environment(neo4j_credentials, monkeypatch):
+    uri, user, password = neo4j_credentials
+    monkeypatch.delenv("NEO4J_USER", raising=False)
+    monkeypatch.setenv("NEO4J_USERNAME", user)  # the name Neo4j's own tools use
+    store = Neo4jStore.connect(uri)  # NEO4J_PASSWORD from the fixture
+    assert store.counts()["nodes"] == 0 and password not in store.describe()
+    store.close()
+    monkeypatch.delenv("NEO4J_PASSWORD")
+    explicit = Neo4jStore.connect(uri, user=user, password=password)
+    assert explicit.counts()["nodes"] == 0
+    explicit.close()
 
 
-def test_unreachable_neo4j_is_a_store_error():
-    with pytest.raises(StoreError, match="cannot reach Neo4j"):
-        Neo4jStore.connect("bolt://127.0.0.1:1", user="neo4j", password="x")
+def test_a_wrong_password_is_one_clear_message(neo4j_credentials, monkeypatch, runner, tmp_path):
+    uri, user, _ = neo4j_credentials
+    monkeypatch.setenv("NEO4J_PASSWORD", "not-the-password")
+    done = runner.invoke(cli, ["--store", uri, "stats"])
+    assert done.exit_code == 1 and isinstance(done.exception, SystemExit)
+    assert "Traceback" not in done.output
+    assert f"cannot reach Neo4j at {uri} as {user}" in done.output
+    assert "refused the user or password" in done.output and "NEO4J_PASSWORD" in done.output
+    assert "not-the-password" not in done.output
+
+
+@pytest.mark.parametrize("uri", ["bolt://127.0.0.1:1", "neo4j://127.0.0.1:1"])
+def test_an_unreachable_server_is_one_clear_message(uri, runner):
+    done = runner.invoke(cli, ["--store", uri, "stats"])
+    assert done.exit_code == 1 and isinstance(done.exception, SystemExit)
+    assert "Traceback" not in done.output
+    assert f"cannot reach Neo4j at {uri}" in done.output and "no Neo4j server answers there" in done.output
+
+
+class Relay:
+    """A TCP relay from a local port to the Neo4j server; :meth:`cut` drops every connection and
+    refuses new ones, as a lost network would."""
+
+    def __init__(self, host: str, port: int):
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            self.sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def cut(self):
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread (a close alone does not)
+        except OSError:
+            pass
+        self.listener.close()
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+
+
+def test_a_dropped_connection_fails_the_push_cleanly_and_a_new_push_completes(neo4j_credentials, tmp_path):
+    uri = neo4j_credentials[0]
+    if not uri.startswith("bolt://127.0.0.1:"):
+        pytest.skip("the relay is for the local test server")
+    relay = Relay("127.0.0.1", int(uri.rsplit(":", 1)[1]))
+    source = EmbeddedStore(tmp_path / "e.psikg")
+    source.apply(random_batch(11))
+    through_relay = Neo4jStore.connect(f"bolt://127.0.0.1:{relay.port}")
+    batches = {"n": 0}
+
+    def cut_after_three(what, advance, total):
+        batches["n"] += 1 if advance else 0
+        if batches["n"] == 3:
+            relay.cut()
+
+    with pytest.raises(StoreError, match="Neo4j"):
+        push(source, through_relay, batch_size=5, progress=cut_after_three)
+    through_relay.close()
+    direct = Neo4jStore.connect(uri)
+    assert 0 < direct.counts()["nodes"] < source.counts()["nodes"]
+    report = push(source, direct, batch_size=5)
+    assert report.complete
+    assert_conformant(source, direct)
+    direct.close()
+
+
+
+def test_the_launcher_stops_on_sigterm_and_leaves_nothing(tmp_path):
+    """Neo4jLauncher (tests/neo4j): SIGTERM stops Neo4j cleanly and deletes its data folder.
+    (Closing its standard input, the other way, is how every test session stops it.)"""
+    import re
+    import signal
+
+    from .neo4j_server import NEO4J_DEFAULT_VERSION, Neo4jUnavailable, start_neo4j
+
+    version = os.environ.get("PSIKG_NEO4J_VERSION") or NEO4J_DEFAULT_VERSION
+    try:
+        process, uri = start_neo4j(version, tmp_path / "launcher.log")
+    except Neo4jUnavailable as reason:
+        pytest.skip(str(reason))
+    assert re.fullmatch(r"bolt://127\.0\.0\.1:\d+", uri)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) in (0, 128 + signal.SIGTERM, -signal.SIGTERM)
+    process.stdin.close()
+    process.stdout.close()
+    log = (tmp_path / "launcher.log").read_text()
+    folder = re.search(r"data in (\S+);", log).group(1)
+    assert "Neo4j stopped, data folder deleted" in log
+    assert not Path(folder).exists()
+    with pytest.raises(StoreError, match="no Neo4j server answers there"):
+        Neo4jStore.connect(uri, user="neo4j", password="psikg-test-password")

@@ -39,8 +39,8 @@ def test_direct_transfer_with_every_relation_on_the_hop():
     result = paths(data, "BGD", "PER")
     assert not result.fallback and result.notes == ("only 1 transfer path(s) from BGD to PER",)
     assert result.as_dict()["paths"] == [{
-        "kind": "transfer", "countries": ["BGD", "PER"],
-        "hops": [{"from": "BGD", "to": "PER", "via": [
+        "kind": "transfer", "countries": ["BGD", "PER"], "practices_change": False,
+        "hops": [{"from": "BGD", "to": "PER", "practices": ["sdg-tracker"], "practice_change": False, "via": [
             {"relation": "transfer", "id": "t1", "label": "Practice sdg-tracker", "practice": "sdg-tracker",
              "exporter": "BGD", "importer": "PER", "status": "agreed", "outcome": "unknown", "year": 2018},
             {"relation": "transfer", "id": "t2", "label": "Practice other", "practice": "other",
@@ -148,7 +148,32 @@ def test_rows_one_per_hop():
     data = catalog([Transfer("t1", "p", "BGD", "SOM", "agreed"), Transfer("t2", "q", "SOM", "PER", "scaled",
                                                                           outcome="success")])
     assert paths(data, "BGD", "PER").rows() == [
-        {"path": 1, "kind": "transfer", "hop": 1, "from": "BGD", "to": "SOM", "via": ["p (BGD->SOM, agreed)"]},
-        {"path": 1, "kind": "transfer", "hop": 2, "from": "SOM", "to": "PER",
-         "via": ["q (SOM->PER, scaled, success)"]},
+        {"path": 1, "kind": "transfer", "hop": 1, "from": "BGD", "to": "SOM", "practices": ["p"],
+         "practice_change": False, "via": ["p (BGD->SOM, agreed)"]},
+        {"path": 1, "kind": "transfer", "hop": 2, "from": "SOM", "to": "PER", "practices": ["q"],
+         "practice_change": True, "via": ["q (SOM->PER, scaled, success)"]},
     ]
+
+
+def test_issue_20_hops_say_which_practice_they_carried_and_flag_a_change():
+    # BGD -> SOM carries p1, SOM -> PER carries p1 (the same practice, passed on), then PER -> AFG p2.
+    data = catalog([
+        Transfer("a", "p1", "BGD", "SOM", "adopted"),
+        Transfer("b", "p1", "SOM", "PER", "agreed"),
+        Transfer("c", "p2", "PER", "AFG", "implementing"),
+        Transfer("d", "p3", "PER", "AFG", "opportunity"),
+    ])
+    result = paths(data, "BGD", "AFG", k=1)
+    (path,) = result.paths
+    assert [(hop.practices, hop.practice_change) for hop in path.hops] == [
+        (("p1",), False), (("p1",), False), (("p2",), True)]
+    assert path.practices_change is True
+    assert any("chain different practices" in note for note in result.notes)
+    assert [row["practices"] for row in result.rows()] == [["p1"], ["p1"], ["p2"]]
+
+
+def test_issue_20_a_chain_of_one_practice_has_no_change_note():
+    data = catalog([Transfer("a", "p1", "BGD", "SOM", "adopted"), Transfer("b", "p1", "SOM", "PER", "scaled")])
+    result = paths(data, "BGD", "PER", k=1)
+    assert result.paths[0].practices_change is False
+    assert not any("chain different practices" in note for note in result.notes)

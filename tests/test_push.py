@@ -1,4 +1,5 @@
-"""psikg push and psikg cypher against the graph databases (issue 6)."""
+"""psikg push and psikg cypher against the graph databases, a real FalkorDB and a real Neo4j
+(issues 6 and 16)."""
 
 from __future__ import annotations
 
@@ -96,20 +97,20 @@ def test_push_with_wipe(bundled_store_path, database_uri, tmp_path):
     target.close()
 
 
-def test_cli_push_then_queries_on_the_database(runner, bundled_store_path, falkordb_uri):
-    first = runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", falkordb_uri,
+def test_cli_push_then_queries_on_the_database(runner, bundled_store_path, database_uri):
+    first = runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", database_uri,
                                 "--batch-size", "300", "--format", "json"])
     assert first.exit_code == 0, first.output
     report = json.loads(first.output)
     assert report["complete"] and report["batches"] > 1
-    again = runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", falkordb_uri])
+    again = runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", database_uri])
     assert again.exit_code == 0, again.output
     assert f"holds {report['counts']['nodes']} nodes" in again.output
-    on_db = runner.invoke(cli, ["--store", falkordb_uri, "stats", "--format", "json"])
+    on_db = runner.invoke(cli, ["--store", database_uri, "stats", "--format", "json"])
     on_file = runner.invoke(cli, ["--store", str(bundled_store_path), "stats", "--format", "json"])
     assert on_db.exit_code == 0, on_db.output
     assert json.loads(on_db.output) == json.loads(on_file.output)
-    shown_db = runner.invoke(cli, ["--store", falkordb_uri, "show", "BGD", "--format", "json"])
+    shown_db = runner.invoke(cli, ["--store", database_uri, "show", "BGD", "--format", "json"])
     shown_file = runner.invoke(cli, ["--store", str(bundled_store_path), "show", "BGD", "--format", "json"])
     assert shown_db.exit_code == 0, shown_db.output
     assert json.loads(shown_db.output) == json.loads(shown_file.output)
@@ -135,10 +136,14 @@ def test_neo4j_credentials_in_the_environment_do_not_go_to_falkordb(runner, tmp_
     assert done.exit_code == 0, done.output
 
 
-def test_cli_push_to_an_unreachable_database(runner, bundled_store_path):
-    done = runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", "falkor://127.0.0.1:1/x"])
+@pytest.mark.parametrize("uri, message", [("falkor://127.0.0.1:1/x", "cannot reach FalkorDB"),
+                                          ("bolt://127.0.0.1:1", "cannot reach Neo4j")])
+def test_cli_push_to_an_unreachable_database(runner, bundled_store_path, uri, message):
+    pytest.importorskip(uri.split(":")[0].replace("bolt", "neo4j").replace("falkor", "falkordb"))
+    done = runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", uri])
     assert done.exit_code == 1
-    assert "cannot reach FalkorDB" in done.output
+    assert message in done.output and "Traceback" not in done.output
+    assert isinstance(done.exception, SystemExit)
 
 
 # psikg cypher ---------------------------------------------------------------------------------------
@@ -177,42 +182,69 @@ def test_read_queries_pass(query):
     check_read_only(query)
 
 
-def test_cli_cypher_on_falkordb(runner, bundled_store_path, falkordb_uri):
-    assert runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", falkordb_uri]).exit_code == 0
+def test_cli_cypher_on_the_database(runner, bundled_store_path, database_uri):
+    assert runner.invoke(cli, ["--store", str(bundled_store_path), "push", "--to", database_uri]).exit_code == 0
     query = ("MATCH (p:Practice)-[:ORIGINATES_IN]->(c:Country {id: $iso3}) "
              "RETURN p.id AS practice, c.name AS country ORDER BY practice")
-    done = runner.invoke(cli, ["--store", falkordb_uri, "cypher", query, "-p", "iso3=BGD", "--format", "json"])
+    done = runner.invoke(cli, ["--store", database_uri, "cypher", query, "-p", "iso3=BGD", "--format", "json"])
     assert done.exit_code == 0, done.output
     rows = json.loads(done.output)
     catalog = psikg.open(bundled_store_path).catalog
     assert [r["practice"] for r in rows] == sorted(p.id for p in catalog.practices.values() if p.country == "BGD")
-    as_csv = runner.invoke(cli, ["--store", falkordb_uri, "cypher", "MATCH (n:Country {id: 'BGD'}) RETURN n",
+    as_csv = runner.invoke(cli, ["--store", database_uri, "cypher", "MATCH (n:Country {id: 'BGD'}) RETURN n",
                                  "--format", "csv"])
     assert as_csv.exit_code == 0, as_csv.output
     assert as_csv.output.splitlines()[0] == "n" and '"labels": [""Country""]'.replace('""', '"') in \
         as_csv.output.replace('""', '"')
-    table = runner.invoke(cli, ["--store", falkordb_uri, "cypher", "MATCH (n:SDGGoal) RETURN count(n) AS goals"])
+    table = runner.invoke(cli, ["--store", database_uri, "cypher", "MATCH (n:SDGGoal) RETURN count(n) AS goals"])
     assert table.exit_code == 0 and "17" in table.output
 
 
-def test_cli_cypher_refuses_writes_with_exit_2(runner, falkordb_uri):
-    done = runner.invoke(cli, ["--store", falkordb_uri, "cypher", "CREATE (n:Country {id: 'XXX'})"])
+@pytest.mark.parametrize("query, named", [("CREATE (n:Country {id: 'XXX'})", "CREATE"),
+                                          ("CALL `db.createLabel`('Country')", "db.createLabel"),
+                                          ("CALL `db`.`createLabel`('Country')", "db.createLabel")])
+def test_cli_cypher_refuses_writes_with_exit_2(runner, database_uri, query, named):
+    done = runner.invoke(cli, ["--store", database_uri, "cypher", query])
     assert done.exit_code == 2
-    assert "read-only" in done.output and "CREATE" in done.output
-    assert open_database(falkordb_uri).counts()["nodes"] == 0
+    assert "read-only" in done.output and named in done.output
+    assert open_database(database_uri).counts()["nodes"] == 0
 
 
-def test_database_refuses_writes_that_slip_through(falkordb_uri):
-    """The second guard: FalkorDB's GRAPH.RO_QUERY (Neo4j: a read transaction)."""
+def test_database_refuses_writes_that_slip_through(database_uri):
+    """The second guard: FalkorDB's GRAPH.RO_QUERY, Neo4j's read transaction."""
     from psikg.errors import StoreError
 
-    store = open_database(falkordb_uri)
+    store = open_database(database_uri)
     batch = GraphBatch()
     batch.add_node("country", "BGD", {"name": "Bangladesh"})
     store.apply(batch)
-    with pytest.raises(StoreError, match="read-only"):
-        store._read_only("CREATE (n:Country {id: 'XXX'})", None)
+    slipping = ["CREATE (n:Country {id: 'XXX'})"]
+    if "neo4j" in store.capabilities:
+        slipping.append("CALL db.createLabel('Country')")
+    for query in slipping:
+        with pytest.raises(StoreError, match="(?i)read-only|read access"):
+            store._read_only(query, None, 10)
     assert store.counts()["nodes"] == 1
+    store.close()
+
+
+def test_cypher_runs_with_a_time_limit(database_uri):
+    """A runaway query is stopped by the database (Neo4j: transaction timeout; FalkorDB: TIMEOUT)."""
+    import time
+
+    from psikg.errors import StoreError
+
+    store = open_database(database_uri)
+    batch = GraphBatch()
+    batch.add_node("country", "BGD", {"name": "Bangladesh"})
+    store.apply(batch)  # FalkorDB answers nothing at all on a graph that does not exist yet
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="(?i)time"):
+        store.cypher("UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y "
+                     "WITH x, y WHERE (x + y) % 7 = 3 RETURN count(*) AS n", timeout=0.5)
+    assert time.monotonic() - started < 30
+    assert store.cypher("RETURN 1 AS one", timeout=0.5) == (["one"], [[1]])
+    store.close()
 
 
 def test_cli_cypher_on_the_embedded_store_explains(runner, bundled_store_path):
@@ -221,7 +253,7 @@ def test_cli_cypher_on_the_embedded_store_explains(runner, bundled_store_path):
     assert "Cypher needs a graph database" in done.output
 
 
-def test_killed_push_completes_when_run_again(bundled_store_path, falkordb_uri):
+def test_killed_push_completes_when_run_again(bundled_store_path, database_uri):
     """A push killed (SIGKILL) half-way, then run again, leaves the database complete and correct."""
     import signal
     import subprocess
@@ -229,13 +261,13 @@ def test_killed_push_completes_when_run_again(bundled_store_path, falkordb_uri):
     import time
 
     source = psikg.open(bundled_store_path).store
-    target = open_database(falkordb_uri)
+    target = open_database(database_uri)
     from pathlib import Path
 
     script = Path(sys.executable).with_name("psikg")
     if not script.exists():
         pytest.skip(f"no psikg console script beside {sys.executable}")
-    command = [str(script), "--store", str(bundled_store_path), "push", "--to", falkordb_uri,
+    command = [str(script), "--store", str(bundled_store_path), "push", "--to", database_uri,
                "--batch-size", "10"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -254,12 +286,12 @@ def test_killed_push_completes_when_run_again(bundled_store_path, falkordb_uri):
     target.close()
 
 
-def test_python_api_push_and_cypher(bundled_store_path, falkordb_uri):
+def test_python_api_push_and_cypher(bundled_store_path, database_uri):
     from psikg.errors import StoreError
 
-    report = psikg.open(bundled_store_path).push(falkordb_uri, batch_size=500)
+    report = psikg.open(bundled_store_path).push(database_uri, batch_size=500)
     assert report.complete
-    on_database = psikg.open(falkordb_uri)
+    on_database = psikg.open(database_uri)
     rows = on_database.cypher("MATCH (g:SDGGoal) RETURN count(g) AS goals")
     assert rows == [{"goals": 17}]
     with pytest.raises(ReadOnlyError):

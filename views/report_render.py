@@ -12,6 +12,7 @@ from html import escape
 
 from ..ontology.model import ENUMS
 from ..queries.followup import CountryReport, EventReport, GroupCount, ReportTransfer
+from .links import html_link, markdown_link
 
 __all__ = ["render_report", "report_markdown", "report_html", "funnel_svg"]
 
@@ -146,7 +147,7 @@ def report_markdown(report: EventReport | CountryReport) -> str:
     if report.notes:
         lines += ["## Notes", ""] + [f"- {_md_cell(note)}" for note in report.notes] + [""]
     if report.sources:
-        lines += ["## Sources", ""] + [f"- <{source}>" for source in report.sources] + [""]
+        lines += ["## Sources", ""] + [f"- {markdown_link(source)}" for source in report.sources] + [""]
     return "\n".join(lines)
 
 
@@ -208,9 +209,7 @@ def _html_transfer(t: ReportTransfer) -> str:
 
 
 def _link(source: str) -> str:
-    if source.startswith(("http://", "https://")):
-        return f'<a href="{escape(source, quote=True)}">{escape(source)}</a>'
-    return escape(source)
+    return html_link(source)
 
 
 def report_html(report: EventReport | CountryReport) -> str:

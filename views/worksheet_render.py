@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from ..queries.worksheet import FactorRow, StatementRef, Worksheet
+from .links import html_link, markdown_link
 
 __all__ = ["to_markdown", "to_html", "render"]
 
@@ -88,7 +89,7 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _md_sources(refs: tuple[StatementRef, ...]) -> str:
-    return " ".join(f"<{s}>" for ref in refs for s in ref.sources)
+    return " ".join(markdown_link(s) for ref in refs for s in ref.sources)
 
 
 def to_markdown(sheet: Worksheet) -> str:
@@ -115,7 +116,7 @@ def to_markdown(sheet: Worksheet) -> str:
     if sheet.evidence:
         out += ["**Evidence of impact.** " + sheet.evidence, ""]
     if sheet.sources:
-        out += ["**Sources.**", ""] + [f"- <{s}>" for s in sheet.sources] + [""]
+        out += ["**Sources.**", ""] + [f"- {markdown_link(s)}" for s in sheet.sources] + [""]
 
     out += [f"## 2. Why it worked in {sheet.exporter_name or sheet.exporter}", ""]
     out += _md_table(["Factor", "Role", "Status", "Context statement", "Sources"],
@@ -179,7 +180,7 @@ def _md_adopters(sheet: Worksheet) -> list[str]:
             if a.note:
                 out += [f"  - How: {_md_cell(a.note)}"]
             if a.sources:
-                out += [f"  - Sources: {' '.join(f'<{s}>' for s in a.sources)}"]
+                out += [f"  - Sources: {' '.join(markdown_link(s) for s in a.sources)}"]
         out += [""]
     else:
         out += ["No transfer of the practice to another country is recorded"
@@ -231,7 +232,7 @@ def _e(text) -> str:
 
 
 def _link(url: str) -> str:
-    return f'<a href="{_e(url)}" rel="noreferrer">{_e(url)}</a>'
+    return html_link(url, rel="noreferrer")
 
 
 def _status(status: str) -> str:

@@ -11,40 +11,50 @@ from typing import Callable
 from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ..negotiation import ACCEPT_DOC, RDF_MEDIA, accept_choice
+from ...ontology.owl import VERSION
+from ..http import versioned_resource
+from ..negotiation import ACCEPT_DOC, RDF_MEDIA, accept_choice, offered
 from ..rdf import dataset_iri, parse_node_iri
-from ..web import Term, not_found, plain, render_page, short_name, state, term
+from ..sparql import dataset_description
+from ..web import Term, cached, not_acceptable, not_found, render_page, short_name, state, term
 
 __all__ = ["ROUTES", "document"]
 
 _SUFFIXES = ("html", "ttl", "nt", "jsonld", "rdf")
 _FORMAT_NAMES = (("ttl", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD"), ("rdf", "RDF/XML"))
-_NOT_ACCEPTABLE = ("406 not acceptable: ask for text/html, text/turtle, application/n-triples, "
-                   "application/ld+json or application/rdf+xml")
 
 
 def _negotiated(request: Request) -> str:
-    return accept_choice(request.headers.get("accept"), ACCEPT_DOC, "ttl") or "ttl"
+    """The document format the ``Accept`` header asks for (Turtle for ``*/*``); "" for 406."""
+    return accept_choice(request.headers.get("accept"), ACCEPT_DOC, "ttl")
 
 
 def _suffixed(doc_base: str) -> Callable[[str], str]:
     return lambda ext: f"{doc_base}.{ext}"
 
 
-def document(server, iri: str, fmt: str, link: Callable[[str], str]) -> Response:
-    """The document describing ``iri`` in ``fmt``; ``link(ext)`` is where the same document lives
-    in another format."""
-    triples, incoming = server.description(iri)
+def document(server, iri: str, fmt: str, link: Callable[[str], str], request: Request | None = None,
+             statements: tuple[list, list] | None = None) -> Response:
+    """The document describing ``iri`` in ``fmt`` (406 for ``""``); ``link(ext)`` is where the same
+    document lives in another format. With the ``request``, it carries its validators and answers
+    304 when the client has it already. ``statements``: (about it, pointing to it) when they are
+    not the graph's description of ``iri``."""
+    if not fmt:
+        return not_acceptable(offered(ACCEPT_DOC))
+    triples, incoming = statements or server.description(iri)
     if not triples:
         return not_found(f"nothing is known about {iri}")
     headers = {"Vary": "Accept", "Link": f'<{iri}>; rel="describes"'}
     if fmt == "html":
-        return HTMLResponse(_html_document(server, iri, triples, incoming, link), headers=headers)
-    body = server.rdf_document(triples + incoming, fmt)
-    return Response(body, media_type=RDF_MEDIA[fmt], headers=headers)
+        body, media = _html_document(server, iri, triples, incoming, link).encode(), "text/html; charset=utf-8"
+    else:
+        body, media = server.rdf_document(triples + incoming, fmt), RDF_MEDIA[fmt]
+    if request is None:
+        return Response(body, media_type=media, headers=headers)
+    return cached(request, body, media, headers, last_modified=server.last_modified)
 
 
 def _html_document(server, iri: str, triples: list, incoming: list, link: Callable[[str], str]) -> str:
@@ -73,9 +83,9 @@ async def thing(request: Request) -> Response:
     iri = f"{server.base}id/{kind}/{quote(id_, safe='-._~')}"
     if parse_node_iri(iri, server.base) is None or not server.describes(iri):
         return not_found()
-    fmt = accept_choice(request.headers.get("accept"), ACCEPT_DOC, "ttl")
+    fmt = _negotiated(request)
     if not fmt:
-        return plain(_NOT_ACCEPTABLE, 406)
+        return not_acceptable(offered(ACCEPT_DOC))
     mount = server.config.mount
     tail = request.url.path[len(mount):].split("/", 1)[1]
     return RedirectResponse(f"{mount}doc/{tail}.{fmt}", status_code=303, headers={"Vary": "Accept"})
@@ -94,7 +104,7 @@ async def doc(request: Request) -> Response:
     if parse_node_iri(iri, server.base) is None:
         return not_found()
     doc_base = f"{server.config.mount}doc/{kind}/{quote(id_, safe='-._~')}"
-    return document(server, iri, fmt or _negotiated(request), _suffixed(doc_base))
+    return document(server, iri, fmt or _negotiated(request), _suffixed(doc_base), request)
 
 
 async def resource(request: Request) -> Response:
@@ -103,27 +113,35 @@ async def resource(request: Request) -> Response:
     iri = request.query_params.get("iri", "")
     if not iri or not server.describes(iri):
         return not_found()
-    fmt = request.query_params.get("format") or accept_choice(request.headers.get("accept"), ACCEPT_DOC, "ttl")
-    if fmt not in ("html", *RDF_MEDIA):
+    fmt = request.query_params.get("format") or _negotiated(request)
+    if fmt and fmt not in ("html", *RDF_MEDIA):
         fmt = "ttl"
     mount = server.config.mount
-    return document(server, iri, fmt, lambda ext: f"{mount}resource?{urlencode({'iri': iri, 'format': ext})}")
+    return document(server, iri, fmt, lambda ext: f"{mount}resource?{urlencode({'iri': iri, 'format': ext})}",
+                    request)
+
+
+def _dataset_document(request: Request, fmt: str) -> Response:
+    """The dataset description exactly as the dumps state it (its publisher, catalogue,
+    distributions and partitions are ``#`` fragments of it, so they resolve here too)."""
+    server = state(request)
+    if "dataset" not in server.rendered:
+        server.rendered["dataset"] = dataset_description(server.rdf, server.base)
+    return document(server, dataset_iri(server.base), fmt, _suffixed(f"{server.config.mount}dataset"), request,
+                    statements=(server.rendered["dataset"], []))
 
 
 async def dataset(request: Request) -> Response:
     """The DCAT/VoID dataset description, negotiated."""
-    server = state(request)
-    return document(server, dataset_iri(server.base), _negotiated(request),
-                    _suffixed(f"{server.config.mount}dataset"))
+    return _dataset_document(request, _negotiated(request))
 
 
 async def dataset_suffix(request: Request) -> Response:
     """The dataset description in the format its suffix names."""
-    server = state(request)
     fmt = request.path_params["ext"]
     if fmt not in ("html", *RDF_MEDIA):
         return not_found()
-    return document(server, dataset_iri(server.base), fmt, _suffixed(f"{server.config.mount}dataset"))
+    return _dataset_document(request, fmt)
 
 
 async def well_known_void(request: Request) -> Response:
@@ -135,27 +153,32 @@ async def well_known_void(request: Request) -> Response:
 
 
 async def ontology(request: Request) -> Response:
-    """The ontology (OWL), negotiated: HTML lists its classes and properties."""
+    """The ontology (OWL), negotiated: HTML lists its classes and properties. Its version IRI,
+    ``ontology/{version}``, is the same document (only the current version is kept)."""
     server = state(request)
+    version = request.path_params.get("version")
+    if version is not None and versioned_resource(f"ontology/{version}", ontology_version=VERSION,
+                                                  dump_version=None, dump_names=()) is None:
+        return not_found(f"ontology version {version} is not kept here; the current one is {VERSION}")
     fmt = _negotiated(request)
+    if not fmt:
+        return not_acceptable(offered(ACCEPT_DOC))
     key = f"ontology.{fmt}"
     if key not in server.rendered:
         server.rendered[key] = _render_ontology(server, fmt)
-    cached = server.rendered[key]
-    return Response(cached.body, status_code=cached.status_code, media_type=cached.media_type,
-                    headers={"Vary": "Accept"})
+    body, media = server.rendered[key]
+    return cached(request, body, media, {"Vary": "Accept"}, last_modified=server.last_modified)
 
 
-def _render_ontology(server, fmt: str) -> Response:
+def _render_ontology(server, fmt: str) -> tuple[bytes, str]:
     from ...ontology.owl import ontology_graph
 
     graph = ontology_graph(server.base)
     if fmt == "html":
         page = render_page(server, "ontology.html", "psikg ontology", sections=_ontology_sections(graph, server.base))
-        return HTMLResponse(page, headers={"Vary": "Accept"})
+        return page.encode(), "text/html; charset=utf-8"
     rdflib_format = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}[fmt]
-    return Response(graph.serialize(format=rdflib_format, encoding="utf-8"), media_type=RDF_MEDIA[fmt],
-                    headers={"Vary": "Accept"})
+    return graph.serialize(format=rdflib_format, encoding="utf-8"), RDF_MEDIA[fmt]
 
 
 def _ontology_sections(graph, base: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
@@ -182,8 +205,8 @@ async def context(request: Request) -> Response:
 
     server = state(request)
     if "context" not in server.rendered:
-        server.rendered["context"] = Response(context_text(server.base), media_type="application/ld+json")
-    return Response(server.rendered["context"].body, media_type="application/ld+json")
+        server.rendered["context"] = context_text(server.base).encode()
+    return cached(request, server.rendered["context"], "application/ld+json", last_modified=server.last_modified)
 
 
 async def shapes(request: Request) -> Response:
@@ -192,9 +215,8 @@ async def shapes(request: Request) -> Response:
 
     server = state(request)
     if "shapes" not in server.rendered:
-        server.rendered["shapes"] = Response(shapes_graph(server.base).serialize(format="turtle", encoding="utf-8"),
-                                             media_type="text/turtle")
-    return Response(server.rendered["shapes"].body, media_type="text/turtle")
+        server.rendered["shapes"] = shapes_graph(server.base).serialize(format="turtle", encoding="utf-8")
+    return cached(request, server.rendered["shapes"], "text/turtle", last_modified=server.last_modified)
 
 
 ROUTES = [
@@ -206,5 +228,6 @@ ROUTES = [
     Route("/.well-known/void", well_known_void),
     Route("/ontology", ontology),
     Route("/ontology/context.jsonld", context),
+    Route("/ontology/{version}", ontology),
     Route("/shapes", shapes),
 ]

@@ -10,11 +10,12 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from ..examples import example_queries
-from ..negotiation import accept_choice
+from ..http import SITEMAP_LIMIT, document_urls, sitemap
+from ..negotiation import accept_choice, offered
 from ..rdf import FORMATS
-from ..web import not_found, render_page, state
+from ..web import cached, not_acceptable, not_found, render_page, state
 
-__all__ = ["ROUTES", "landing", "network"]
+__all__ = ["ROUTES", "landing", "network", "sitemap_xml"]
 
 _JSON_OR_HTML = {"application/json": "json", "text/html": "html"}
 
@@ -23,9 +24,11 @@ async def landing(request: Request) -> Response:
     """The landing page: search (``q``), the dumps, the endpoints, example queries and counts."""
     server = state(request)
     text = request.query_params.get("q", "").strip()
-    if (request.query_params.get("format") == "json"
-            or accept_choice(request.headers.get("accept"), _JSON_OR_HTML, "html") == "json"):
-        return JSONResponse({"query": text, "results": server.search(text)})
+    fmt = request.query_params.get("format") or accept_choice(request.headers.get("accept"), _JSON_OR_HTML, "html")
+    if not fmt:
+        return not_acceptable(offered(_JSON_OR_HTML))
+    if fmt == "json":
+        return JSONResponse({"query": text, "results": server.search(text)}, headers={"Vary": "Accept"})
     mount = server.config.mount
     counts = server.counts.get("nodes_by_kind", {})
     page = render_page(
@@ -34,7 +37,17 @@ async def landing(request: Request) -> Response:
         examples=[(path.stem, f"{mount}sparql?{urlencode({'query': path.read_text(encoding='utf-8')})}")
                   for path in example_queries()],
         counts=sorted(counts.items()))
-    return HTMLResponse(page)
+    return HTMLResponse(page, headers={"Vary": "Accept"})
+
+
+def sitemap_xml(request: Request) -> Response:
+    """The sitemaps.org listing of the landing page, the dataset, the ontology and every thing's
+    document (at most the protocol's 50,000 URLs)."""
+    server = state(request)
+    if "sitemap" not in server.rendered:
+        urls = document_urls(server.store, server.base)[:SITEMAP_LIMIT]
+        server.rendered["sitemap"] = sitemap(urls, lastmod=server.dump_version)
+    return cached(request, server.rendered["sitemap"], "application/xml", last_modified=server.last_modified)
 
 
 def network(request: Request) -> Response:
@@ -45,4 +58,4 @@ def network(request: Request) -> Response:
     return HTMLResponse(server.config.network_view(server.store))
 
 
-ROUTES = [Route("/", landing), Route("/network", network)]
+ROUTES = [Route("/", landing), Route("/network", network), Route("/sitemap.xml", sitemap_xml)]

@@ -2,21 +2,25 @@
 
 Read-only (updates get 400), bounded (the query pool's time limit answers 503, at most
 ``max_results`` results with ``X-Psikg-Truncated`` when more existed), and with an HTML form and
-result table for people."""
+result table for people. One query per request (two are 400, SPARQL 1.1 Protocol 2.1.4); a POST
+body is read with a limit as it streams (413 past it). Without a query, ``GET sparql`` serves the
+SPARQL 1.1 Service Description (Turtle for ``*/*``, the query form for browsers)."""
 
 from __future__ import annotations
 
 import json
 from typing import NamedTuple
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from ..negotiation import ACCEPT_GRAPH, ACCEPT_RESULTS, HTML, accept_choice
+from ..http import RequestError, service_description, sparql_query_parameter
+from ..limits import read_body
+from ..negotiation import ACCEPT_DOC, ACCEPT_GRAPH, ACCEPT_RESULTS, RDF_MEDIA, accept_choice, offered
 from ..sparql import RDF_RESULT_FORMATS, RESULT_FORMATS
-from ..web import plain, render_page, state
+from ..web import cached, not_acceptable, plain, render_page, state
 
 __all__ = ["ROUTES", "sparql", "MAX_QUERY_BYTES"]
 
@@ -35,7 +39,7 @@ class Cell(NamedTuple):
 
 
 class _Asked(NamedTuple):
-    """What a request asks: the query, its parameters and the graphs named in it."""
+    """What a request asks: the query, its ``format`` parameter and the graphs named in it."""
 
     query: str | None
     params: dict
@@ -44,70 +48,71 @@ class _Asked(NamedTuple):
 
 
 async def sparql(request: Request) -> Response:
-    """Answer a SPARQL query (see the module documentation)."""
-    asked = await _read_request(request)
-    if isinstance(asked, Response):
-        return asked
+    """Answer a SPARQL query; without one, the service description (see the module documentation)."""
     server = state(request)
+    try:
+        asked = await _read_request(request)
+    except RequestError as error:
+        return plain(str(error), error.status)
     accept = request.headers.get("accept")
-    wants_html = accept_choice(accept, HTML, "") == "html"
     if not asked.query:
-        if wants_html or request.method == "GET":
-            return HTMLResponse(_page(server, ""), status_code=200 if wants_html else 400)
-        return plain("missing query", 400)
+        if request.method == "POST":
+            return plain("missing query: send query=... (SPARQL 1.1 Protocol, section 2.1)", 400)
+        return _service_description(request, server)
     if len(asked.query.encode()) > MAX_QUERY_BYTES:
-        return plain("query too long", 413)
+        return plain(f"query too long: at most {MAX_QUERY_BYTES} bytes", 413)
     select_fmt, graph_fmt = _formats(asked.params.get("format", ""), accept)
+    if not select_fmt and not graph_fmt:
+        return not_acceptable(offered(ACCEPT_RESULTS) + [m for m in offered(ACCEPT_GRAPH) if m not in ACCEPT_RESULTS])
+    select_fmt, graph_fmt = select_fmt or "json", graph_fmt or "ttl"
     html_view = select_fmt == "html"
     reply = await server.pool.run(asked.query, "json" if html_view else select_fmt, graph_fmt,
                                   asked.default_graph or None, asked.named_graphs or None)
     return _answer(server, asked.query, reply, html_view)
 
 
-async def _read_request(request: Request) -> _Asked | Response:
-    """The query and its parameters from the URL and, for a POST, the body (an error answer when
-    the request cannot be a read-only query)."""
-    params = dict(request.query_params)
-    asked = _Asked(params.get("query"), params, request.query_params.getlist("default-graph-uri"),
-                   request.query_params.getlist("named-graph-uri"))
+def _service_description(request: Request, server) -> Response:
+    """``sparql`` without a query: the SPARQL 1.1 Service Description, negotiated (the query form
+    for browsers)."""
+    fmt = accept_choice(request.headers.get("accept"), ACCEPT_DOC, "ttl")
+    if not fmt:
+        return not_acceptable(offered(ACCEPT_DOC))
+    if fmt == "html":
+        return HTMLResponse(_page(server, ""), headers={"Vary": "Accept"})
+    triples = service_description(server.base)
+    return cached(request, server.rdf_document(triples, fmt), RDF_MEDIA[fmt], {"Vary": "Accept"},
+                  last_modified=server.last_modified)
+
+
+async def _read_request(request: Request) -> _Asked:
+    """The query and its parameters from the URL and, for a POST, the body; a malformed or
+    writing request raises :class:`RequestError`."""
+    url_pairs = request.query_params.multi_items()
+    form_pairs: list[tuple[str, str]] = []
+    body_query = None
     if request.method == "POST":
-        asked = await _read_post(request, asked)
-        if isinstance(asked, Response):
-            return asked
-    if "update" in asked.params:
-        return plain(_READ_ONLY, 400)
-    return asked
-
-
-async def _read_post(request: Request, asked: _Asked) -> _Asked | Response:
-    """The query of a POST: from a form or the body itself; updates and other bodies refused."""
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
-    if len(body) > MAX_QUERY_BYTES:
-        return plain("query too long", 413)
-    if ctype == "application/sparql-query":
-        return asked._replace(query=body.decode("utf-8", errors="replace"))
-    if ctype == "application/sparql-update":
-        return plain(_READ_ONLY, 400)
-    if ctype != "application/x-www-form-urlencoded":
-        return plain(_UNSUPPORTED, 415)
-    form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-    if "update" in form:
-        return plain(_READ_ONLY, 400)
-    params = dict(asked.params)
-    if "format" in form:
-        params["format"] = form["format"][0]
-    return _Asked((form.get("query") or [None])[0], params,
-                  asked.default_graph + form.get("default-graph-uri", []),
-                  asked.named_graphs + form.get("named-graph-uri", []))
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype == "application/sparql-update":
+            raise RequestError(_READ_ONLY)
+        if ctype not in ("application/sparql-query", "application/x-www-form-urlencoded"):
+            raise RequestError(_UNSUPPORTED, 415)
+        text = (await read_body(request, MAX_QUERY_BYTES)).decode("utf-8", errors="replace")
+        if ctype == "application/sparql-query":
+            body_query = text
+        else:
+            form_pairs = parse_qsl(text, keep_blank_values=True)
+    query = sparql_query_parameter(url_pairs, form_pairs, body_query)
+    pairs = url_pairs + form_pairs
+    params = {name: value for name, value in pairs if name == "format"}
+    return _Asked(query, params, [v for n, v in pairs if n == "default-graph-uri"],
+                  [v for n, v in pairs if n == "named-graph-uri"])
 
 
 def _formats(fmt: str, accept: str | None) -> tuple[str, str]:
     """(format of SELECT/ASK results, format of CONSTRUCT/DESCRIBE results): ``format=`` first,
-    else the ``Accept`` header."""
-    select_fmt = fmt if fmt in RESULT_FORMATS or fmt == "html" else (
-        accept_choice(accept, ACCEPT_RESULTS, "json") or "json")
-    graph_fmt = fmt if fmt in RDF_RESULT_FORMATS else (accept_choice(accept, ACCEPT_GRAPH, "ttl") or "ttl")
+    else the ``Accept`` header ("" where nothing acceptable is offered)."""
+    select_fmt = fmt if fmt in RESULT_FORMATS or fmt == "html" else accept_choice(accept, ACCEPT_RESULTS, "json")
+    graph_fmt = fmt if fmt in RDF_RESULT_FORMATS else accept_choice(accept, ACCEPT_GRAPH, "ttl")
     if fmt in ("ttl", "nt", "jsonld") and select_fmt not in RESULT_FORMATS:
         select_fmt = "json"
     return select_fmt, graph_fmt

@@ -12,13 +12,15 @@ HERE = Path(__file__).resolve().parent
 PRACTICES = ["id", "title", "source", "country", "maturity"]
 
 
-def _book(case: str, sheets: dict[str, list[list]]) -> None:
+def _book(case: str, sheets: dict[str, list[list]], stray: str | None = None) -> None:
     book = Workbook()
     book.remove(book.active)
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
         for row in rows:
             sheet.append(row)
+        if stray:  # one cell far from the table: the sheet's dimension becomes huge
+            sheet[stray] = "x"
     (HERE / case).mkdir(exist_ok=True)
     book.save(HERE / case / "book.xlsx")
 
@@ -36,6 +38,7 @@ def main() -> None:
                                                     ["t1", "one-stop", "BGD", "KEN"]]})
     _book("workbook-sdg-goal-18", {"needs": [["id", "country", "title", "sdg_targets"],
                                              ["n1", "SOM", "Services", "18"]]})
+    _book("workbook-stray-far-cell", {"practices": [PRACTICES, good]}, stray="XFD1048576")
 
 
 if __name__ == "__main__":

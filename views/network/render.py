@@ -161,12 +161,12 @@ def _network_options(n_nodes: int, precomputed: bool, view: str = "network") -> 
     """vis-network's options: legible labels, and physics only when the browser lays the graph out.
 
     The transfer map is the view a room reads from afar: every country is labelled in large type
-    (at least 24 units, so about 14 pixels once a hundred countries fit a 1920x1080 screen) and
+    (at least 28 units, so 12 pixels or more once a hundred countries fit a 1920x1080 screen) and
     physics keeps labelled nodes apart."""
     large = n_nodes > LAYOUT_THRESHOLD
     options = _base_options(n_nodes, precomputed, large)
     if view in ("transfers", "world") and not large:
-        options["nodes"]["scaling"]["label"].update({"min": 24, "max": 44, "drawThreshold": 5, "maxVisible": 44})
+        options["nodes"]["scaling"]["label"].update({"min": 28, "max": 48, "drawThreshold": 5, "maxVisible": 48})
         options["nodes"]["font"]["strokeWidth"] = 6
         if not precomputed:
             options["physics"]["forceAtlas2Based"].update(

@@ -1,0 +1,159 @@
+"""The tables of the embedded store's SQLite file, generated from the model.
+
+One table per kind (``practice``: ``id`` and one column per property the model declares) and one
+per relation (``practice_factors``: ``source``, ``target_kind``, ``target`` and one column per link
+property), so that ``sqlite3``, sqlite-utils and datasette read the graph as it is modelled.
+Scalars are stored as they are, lists as JSON text; a property the model does not declare (or a
+value of another shape than declared) goes to the ``_extra`` column as JSON, so that every value
+reads back exactly as it was written.
+
+``psikg_meta`` holds the format and schema version and a ``generation`` that every change of a
+data table bumps (through triggers, so that edits made with other tools count too);
+``psikg_cache`` holds the catalog in JSON (see :mod:`psikg.graph.catalog_cache`) with the
+generation it was built from and its SHA-256.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..ontology.model import KINDS, Property
+
+__all__ = ["FORMAT", "SCHEMA_VERSION", "KindTable", "LinkTable", "KIND_TABLES", "LINK_TABLES", "schema_sql",
+           "encode_props", "decode_props"]
+
+FORMAT = "psikg-sqlite"
+SCHEMA_VERSION = 1
+EXTRA = "_extra"
+META, CACHE = "psikg_meta", "psikg_cache"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """How the properties of a node or link map to columns: name -> (type, many)."""
+
+    properties: tuple[Property, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.properties)
+
+    def encode(self, props: dict[str, Any]) -> list[Any]:
+        return encode_props(self.properties, props)
+
+    def decode(self, values) -> dict[str, Any]:
+        return decode_props(self.properties, values)
+
+
+@dataclass(frozen=True)
+class KindTable(_Columns):
+    kind: str
+
+    @property
+    def table(self) -> str:
+        return self.kind
+
+    def ddl(self) -> str:
+        columns = ", ".join(_quote(n) for n in (*self.names, EXTRA))
+        return f"CREATE TABLE {_quote(self.table)} (id TEXT PRIMARY KEY NOT NULL, {columns}) WITHOUT ROWID"
+
+
+@dataclass(frozen=True)
+class LinkTable(_Columns):
+    kind: str
+    rel: str
+    targets: tuple[str, ...]
+
+    @property
+    def table(self) -> str:
+        return f"{self.kind}_{self.rel}"
+
+    def ddl(self) -> list[str]:
+        columns = "".join(", " + _quote(n) for n in (*self.names, EXTRA))
+        table = _quote(self.table)
+        return [f"CREATE TABLE {table} (source TEXT NOT NULL, target_kind TEXT NOT NULL, target TEXT NOT NULL"
+                f"{columns}, PRIMARY KEY (source, target_kind, target)) WITHOUT ROWID",
+                f"CREATE INDEX {_quote(self.table + '_by_target')} ON {table} (target, target_kind)"]
+
+
+KIND_TABLES: dict[str, KindTable] = {k.name: KindTable(k.properties, k.name) for k in KINDS.values()}
+LINK_TABLES: dict[tuple[str, str], LinkTable] = {
+    (k.name, r.name): LinkTable(r.properties, k.name, r.name, r.targets) for k in KINDS.values() for r in k.relations}
+assert not {t.table for t in LINK_TABLES.values()} & (set(KIND_TABLES) | {META, CACHE}), "table names collide"
+
+
+def _data_tables() -> list[str]:
+    return [t.table for t in KIND_TABLES.values()] + [t.table for t in LINK_TABLES.values()]
+
+
+def schema_sql() -> list[str]:
+    """Every statement that creates an empty store of this schema version."""
+    statements = [
+        f"CREATE TABLE {META} (key TEXT PRIMARY KEY NOT NULL, value) WITHOUT ROWID",
+        f"CREATE TABLE {CACHE} (generation INTEGER NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL)",
+        f"INSERT INTO {META} VALUES ('format', '{FORMAT}'), ('schema_version', {SCHEMA_VERSION}), ('generation', 0)",
+    ]
+    for table in KIND_TABLES.values():
+        statements.append(table.ddl())
+    for table in LINK_TABLES.values():
+        statements.extend(table.ddl())
+    # Any change of a data table (by psikg or by another tool) makes the cached catalog stale. The
+    # guard keeps a bulk write at one update of the generation, not one per row.
+    bump = (f"UPDATE {META} SET value = value + 1 WHERE key = 'generation' AND value = "
+            f"(SELECT generation FROM {CACHE})")
+    for name in _data_tables():
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            statements.append(f"CREATE TRIGGER {_quote(name + '_' + event.lower())} AFTER {event} ON {_quote(name)} "
+                              f"WHEN EXISTS (SELECT 1 FROM {CACHE}) BEGIN {bump}; END")
+    return statements
+
+
+def _fits(prop: Property, value: Any) -> bool:
+    """Whether ``value`` can sit in ``prop``'s column and read back as it was (a tuple reads
+    back as a list, as from every store)."""
+    if prop.many:
+        return isinstance(value, (list, tuple))
+    if prop.type == "bool":
+        return isinstance(value, bool)
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def encode_props(properties: tuple[Property, ...], props: dict[str, Any]) -> list[Any]:
+    """The column values for ``props`` (in the order of ``properties``), then the ``_extra`` JSON.
+    None and empty lists are not stored (a missing property)."""
+    if not props:
+        return [None] * (len(properties) + 1)
+    values: list[Any] = []
+    declared = set()
+    for prop in properties:
+        value = props.get(prop.name)
+        if value is not None and value != [] and value != () and _fits(prop, value):
+            declared.add(prop.name)
+            values.append(json.dumps(value, ensure_ascii=False) if prop.many else value)
+        else:
+            values.append(None)
+    extra = {k: v for k, v in props.items() if k not in declared and not (v is None or v == [] or v == ())}
+    values.append(json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
+    return values
+
+
+def decode_props(properties: tuple[Property, ...], values) -> dict[str, Any]:
+    """The properties stored in ``values`` (columns in the order of ``properties``, then ``_extra``)."""
+    props: dict[str, Any] = {}
+    for prop, value in zip(properties, values):
+        if value is not None:
+            if prop.many:
+                value = json.loads(value)
+            elif prop.type == "bool":
+                value = bool(value)
+            props[prop.name] = value
+    extra = values[len(properties)]
+    if extra is not None:
+        props.update(json.loads(extra))
+    return props
