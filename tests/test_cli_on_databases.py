@@ -58,7 +58,7 @@ def database_with_credentials(request, bundled_store_path):
 def pushed(database_with_credentials, bundled_store_path, runner):
     """The bundled store and the same graph in each graph database, pushed again when another test
     (which wipes Neo4j's one database) changed it: counts compared, one round trip."""
-    from psikg.graph.cypher_store import open_database
+    from psikg.graph.store import open_database
 
     uri = database_with_credentials
     database = open_database(uri)
