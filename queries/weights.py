@@ -14,7 +14,7 @@ Weights are strict, so a typo never silently changes a ranking:
 >>> parse_weights("factor=1,sdg=1", ("factor", "sdg", "evidence"))
 Traceback (most recent call last):
 ...
-ValueError: weights must sum to 1, not 2 (factor=1,sdg=1); normalised: factor=0.5,sdg=0.5,evidence=0
+psikg.errors.QueryError: weights must sum to 1, not 2 (factor=1,sdg=1); normalised: factor=0.5,sdg=0.5,evidence=0
 """
 
 from __future__ import annotations
