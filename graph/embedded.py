@@ -119,8 +119,15 @@ class EmbeddedStore:
 
     def _open(self, create: bool = False, replace_old: bool = False) -> sqlite3.Connection | None:
         """The connection to the store (None when reading a store that does not exist yet);
-        ``replace_old`` removes a store of the old pickle format first (a write that replaces all)."""
+        ``replace_old`` removes a store of the old pickle format first (a write that replaces all).
+        Threads that share the store open it one at a time, so they all get the one connection."""
         if self._connection is not None:
+            return self._connection
+        with self._thread_lock:
+            return self._connect(create, replace_old)
+
+    def _connect(self, create: bool, replace_old: bool) -> sqlite3.Connection | None:
+        if self._connection is not None:  # another thread opened it while this one waited
             return self._connection
         if replace_old and self.path.is_file():
             with open(self.path, "rb") as handle:
