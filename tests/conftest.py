@@ -52,6 +52,18 @@ def bundled_catalog(bundled_store_path):
 def runner() -> CliRunner:
     return CliRunner()
 
+@pytest.fixture
+def psikg_cli(runner, bundled_store_path):
+    """Run a psikg command on the bundled store (or ``store=``) and check its exit code."""
+    from psikg.cli import cli
+
+    def run(*args, code=0, store=None):
+        result = runner.invoke(cli, ["--store", str(store or bundled_store_path), *args])
+        assert result.exit_code == code, result.output
+        return result
+
+    return run
+
 
 @pytest.fixture
 def shared_reference() -> Path:

@@ -6,19 +6,7 @@ import csv
 import io
 import json
 
-import pytest
 
-from psikg.cli import cli
-
-
-@pytest.fixture
-def psikg_cli(runner, bundled_store_path):
-    def run(*args, code=0):
-        result = runner.invoke(cli, ["--store", str(bundled_store_path), *args])
-        assert result.exit_code == code, result.output
-        return result
-
-    return run
 
 
 def test_paths_bgd_per_is_the_sdg_tracker_transfer(psikg_cli):

@@ -12,16 +12,6 @@ from psikg.cli import cli
 from psikg.queries.match import match
 
 
-@pytest.fixture
-def psikg_cli(runner, bundled_store_path):
-    def run(*args, code=0, store=None):
-        result = runner.invoke(cli, ["--store", str(store or bundled_store_path), *args])
-        assert result.exit_code == code, result.output
-        return result
-
-    return run
-
-
 @pytest.fixture(scope="module")
 def somalia_transfer(bundled_catalog):
     return next(t for t in bundled_catalog.transfers.values() if t.exporter == "BGD" and t.importer == "SOM")

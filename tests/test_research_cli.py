@@ -10,7 +10,6 @@ import struct
 
 import pytest
 
-from psikg.cli import cli
 from psikg.queries.diffusion import diffusion
 from psikg.queries.factor_models import fit_logit
 from psikg.views.plots import adoption_curves_plot, diffusion_tree_plot, forest_plot
@@ -20,16 +19,6 @@ from .test_research_panel import hand_catalog
 
 pytest.importorskip("matplotlib")
 pytest.importorskip("pyarrow")
-
-
-@pytest.fixture
-def psikg_cli(runner, bundled_store_path):
-    def run(*args, code=0):
-        result = runner.invoke(cli, ["--store", str(bundled_store_path), *args])
-        assert result.exit_code == code, result.output
-        return result
-
-    return run
 
 
 def png_size(data: bytes) -> tuple[int, int]:
