@@ -28,6 +28,7 @@ from typing import Any, Iterator
 
 from ..errors import StoreError
 from ..ontology.model import KINDS
+from .bulk import paused_gc
 from .records import ApplyResult, GraphBatch, node_key, split_key
 from .sqlite_schema import CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, schema_sql
 
@@ -152,6 +153,8 @@ class EmbeddedStore:
                 if fresh:
                     _create_schema(connection)
                 self._check_meta(connection)
+                if not fresh and connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    _set_journal(connection, "wal")  # after a bulk load that was killed (see apply)
                 connection.execute("PRAGMA synchronous = FULL")
                 connection.execute("PRAGMA cache_size = -131072")  # 128 MB of pages: large writes stay fast
             except BaseException:
@@ -404,35 +407,58 @@ class EmbeddedStore:
                 connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def apply(self, batch: GraphBatch, *, replace: bool = False) -> ApplyResult:
-        """Merge ``batch`` (or replace everything with it) in one SQLite transaction."""
-        from .catalog import catalog_from_store
+        """Merge ``batch`` (or replace everything with it) in one SQLite transaction.
 
+        Into an empty store (or with ``replace``) the batch is written as a bulk load: no merge
+        reads, the target indexes built once after the rows, and on a new file a rollback journal
+        instead of the write-ahead log while it runs (see :func:`_bulk_journal`)."""
         if replace:
             self._open(create=True, replace_old=True)
-        with self.transaction() as _, self._guard("write"):
+        from .catalog import catalog_from_store
+
+        with paused_gc(), self._bulk_journal(replace), self.transaction() as _, self._guard("write"):
             connection = self._connection
             before = self._counts()
+            whole = replace or not (sum(before[0].values()) or sum(before[1].values()))
             connection.execute(f"DELETE FROM {CACHE}")  # stale from here on; the triggers stay quiet
             if replace:
                 for table in (*KIND_TABLES.values(), *LINK_TABLES.values()):
                     connection.execute(f"DELETE FROM {_q(table.table)}")
-            _merge_nodes(connection, batch, replace)
-            link_rows = _merge_links(connection, batch, replace)
+            node_rows = _merge_nodes(connection, batch, whole)
+            link_rows = _merge_links(connection, batch, whole)
             self._catalog, self._derived = None, {}
             # When the batch is the whole graph, its catalog is read from the batch itself (the
             # same reads, without reading back every row just written).
-            whole = replace or not (sum(before[0].values()) or sum(before[1].values()))
             catalog = catalog_from_store(_BatchView(batch, link_rows) if whole else self)
             self._derived = {}
             generation = self._generation(connection) + 1
             connection.execute(f"UPDATE {META} SET value = ? WHERE key = 'generation'", (generation,))
             _write_cache(connection, catalog, generation)
-            after = self._counts()
+            if whole:  # what was just written, without counting every table again
+                nodes_after, edges_after = node_rows, sum(len(rows) for rows in link_rows.values())
+            else:
+                nodes_by_kind, links_by_type = self._counts()
+                nodes_after, edges_after = sum(nodes_by_kind.values()), sum(links_by_type.values())
             self._catalog, self._catalog_generation = catalog, generation
-        log.info("wrote %s (%d nodes, %d links)", self.path, sum(after[0].values()), sum(after[1].values()))
+        log.info("wrote %s (%d nodes, %d links)", self.path, nodes_after, edges_after)
         return ApplyResult(nodes_before=sum(before[0].values()), edges_before=sum(before[1].values()),
-                           nodes=sum(after[0].values()), edges=sum(after[1].values()))
+                           nodes=nodes_after, edges=edges_after)
 
+    @contextmanager
+    def _bulk_journal(self, replace: bool):
+        """A rollback journal instead of the write-ahead log while a bulk load fills an empty
+        store that nobody else has open: the rows are then written once (into the file) rather
+        than twice (into the log, then copied into the file), and a killed load still leaves the
+        previous version (its hot journal is rolled back by the next opener, which also returns
+        the store to WAL, see :meth:`_connect`). Anything else keeps WAL, so readers go on."""
+        connection = self._open(create=True)
+        bulk = (not self._transaction_depth and not connection.in_transaction and not replace
+                and not _has_rows(connection) and _set_journal(connection, "delete"))
+        try:
+            yield
+        finally:
+            if bulk:
+                _set_journal(connection, "wal", wait=True)
 
 class _BatchView:
     """A batch read as a store holding only it: the reads ``catalog_from_store`` makes, served
@@ -482,6 +508,25 @@ def _create_schema(connection: sqlite3.Connection) -> None:
         raise
 
 
+def _has_rows(connection: sqlite3.Connection) -> bool:
+    return any(connection.execute(f"SELECT 1 FROM {_q(table.table)} LIMIT 1").fetchone()
+               for table in (*KIND_TABLES.values(), *LINK_TABLES.values()))
+
+
+def _set_journal(connection: sqlite3.Connection, mode: str, wait: bool = False) -> bool:
+    """Switch the journal mode (it needs the file to itself); whether it switched. Unless
+    ``wait``, give up at once when another connection has the file open."""
+    if not wait:
+        connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        return connection.execute(f"PRAGMA journal_mode = {mode}").fetchone()[0] == mode
+    except sqlite3.OperationalError as error:
+        log.info("the store stays in its journal mode (%s)", error)
+        return False
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+
+
 def _write_cache(connection: sqlite3.Connection, catalog, generation: int) -> None:
     from .catalog_cache import encode_catalog
 
@@ -490,8 +535,9 @@ def _write_cache(connection: sqlite3.Connection, catalog, generation: int) -> No
     connection.execute(f"INSERT INTO {CACHE} VALUES (?, ?, ?)", (generation, hashlib.sha256(data).hexdigest(), data))
 
 
-def _merge_nodes(connection: sqlite3.Connection, batch: GraphBatch, replace: bool) -> None:
-    """Merge the batch's nodes: given properties replace stored ones, None (or []) removes one."""
+def _merge_nodes(connection: sqlite3.Connection, batch: GraphBatch, whole: bool) -> int:
+    """Merge the batch's nodes: given properties replace stored ones, None (or []) removes one.
+    ``whole``: the tables are empty, so nothing is read back. Returns the number of nodes written."""
     by_kind: dict[str, list] = defaultdict(list)
     for node in batch.nodes.values():
         by_kind[node.kind].append(node)
@@ -500,33 +546,58 @@ def _merge_nodes(connection: sqlite3.Connection, batch: GraphBatch, replace: boo
         if table is None:
             raise StoreError(f"node {nodes[0].key}: the model has no kind {kind!r}")
         stored: dict[str, dict] = {}
-        if not replace:
+        if not whole:
             query = f"SELECT * FROM {_q(table.table)} WHERE id = ?"
             for node in nodes:
                 row = connection.execute(query, (node.id,)).fetchone()
                 if row is not None:
                     stored[node.id] = table.decode(row[1:])
-        rows = []
+        encode, rows = table.encode, []
         for node in nodes:
             props = node.props
             if node.id in stored:  # the given properties replace the stored ones; None removes one
                 props = {**stored[node.id], **props}
-            rows.append((node.id, *table.encode(props)))
+            rows.append((node.id, *encode(props)))
+        rows.sort(key=_first)  # in primary-key order: each insert appends to the table's B-tree
         marks = ", ".join("?" * (len(table.names) + 2))
-        connection.executemany(f"INSERT OR REPLACE INTO {_q(table.table)} VALUES ({marks})", rows)
+        verb = "INSERT" if whole else "INSERT OR REPLACE"
+        connection.executemany(f"{verb} INTO {_q(table.table)} VALUES ({marks})", rows)
+    return len(batch.nodes)
 
 
 def _merge_links(connection: sqlite3.Connection, batch: GraphBatch, replace: bool = False) -> dict:
     """Replace the links of every (source, relation) the batch owns by the batch's links, after
-    checking that both ends of each link are in the graph. Returns the rows written by (kind,
-    relation), in primary-key order."""
-    for source, rel in sorted(batch.owned):
-        kind, id_ = split_key(source)
-        table = LINK_TABLES.get((kind, rel))
-        if table is None:
-            raise StoreError(f"{source}: the model has no relation {rel!r} from {kind!r}")
-        if not replace:  # after a replace the tables are empty already
+    checking that both ends of each link are in the graph. ``replace``: the tables are empty (a
+    whole load), so nothing is deleted and the target indexes are built once, after the rows.
+    Returns the rows written by (kind, relation), in primary-key order."""
+    if not replace:  # into empty tables there is nothing to delete
+        for source, rel in sorted(batch.owned):
+            kind, id_ = split_key(source)
+            table = LINK_TABLES.get((kind, rel))
+            if table is None:
+                raise StoreError(f"{source}: the model has no relation {rel!r} from {kind!r}")
             connection.execute(f"DELETE FROM {_q(table.table)} WHERE source = ?", (id_,))
+    else:
+        for source, rel in batch.owned:
+            if (source.partition("/")[0], rel) not in LINK_TABLES:
+                raise StoreError(f"{source}: the model has no relation {rel!r} from {split_key(source)[0]!r}")
+    by_table = _link_rows(connection, batch)
+    for key, rows in by_table.items():
+        table = LINK_TABLES[key]
+        marks = ", ".join("?" * (len(table.names) + 4))
+        rows.sort(key=_row_key)  # in primary-key order: each insert appends to the table's B-tree
+        if replace:  # an index is built faster in one go, after the rows are in
+            connection.execute(f"DROP INDEX IF EXISTS {_q(table.table + '_by_target')}")
+        verb = "INSERT" if replace else "INSERT OR REPLACE"  # into empty tables nothing conflicts
+        connection.executemany(f"{verb} INTO {_q(table.table)} VALUES ({marks})", rows)
+        if replace:
+            connection.execute(table.ddl()[1])
+    return by_table
+
+
+def _link_rows(connection: sqlite3.Connection, batch: GraphBatch) -> dict[tuple[str, str], list[tuple]]:
+    """The batch's links as table rows by (kind, relation), after checking that both ends of
+    each link are in the batch or in the graph."""
     known: dict[str, bool] = {}
 
     def in_graph(key: str) -> bool:
@@ -539,11 +610,11 @@ def _merge_links(connection: sqlite3.Connection, batch: GraphBatch, replace: boo
                 f"SELECT 1 FROM {_q(table.table)} WHERE id = ?", (end_id,)).fetchone() is not None
         return known[key]
 
-    by_table: dict[tuple[str, str], list] = defaultdict(list)
+    by_table: dict[tuple[str, str], list] = {key: [] for key in LINK_TABLES}
     no_props = {key: (None,) * (len(table.names) + 1) for key, table in LINK_TABLES.items()}
+    encoders = {key: table.encode for key, table in LINK_TABLES.items()}
     nodes = batch.nodes
-    for link in batch.links.values():
-        source, rel, target = link.source, link.rel, link.target
+    for (source, rel, target), link in batch.links.items():
         if not (source in nodes or in_graph(source)) or not (target in nodes or in_graph(target)):
             end = target if in_graph(source) else source
             raise StoreError(f"link {source} -{rel}-> {target}: {end} is not in the graph")
@@ -552,19 +623,13 @@ def _merge_links(connection: sqlite3.Connection, batch: GraphBatch, replace: boo
         key = (kind, rel)
         if key not in no_props:
             raise StoreError(f"link {source} -{rel}-> {target}: the model has no such relation")
-        tail = LINK_TABLES[key].encode(link.prop_dict()) if link.props else no_props[key]
+        tail = encoders[key](dict(link.props)) if link.props else no_props[key]
         by_table[key].append((source_id, target_kind, target_id, *tail))
-    for key, rows in by_table.items():
-        table = LINK_TABLES[key]
-        marks = ", ".join("?" * (len(table.names) + 4))
-        rows.sort(key=_row_key)  # in primary-key order: each insert appends to the table's B-tree
-        if replace:  # an index is built faster in one go, after the rows are in
-            connection.execute(f"DROP INDEX IF EXISTS {_q(table.table + '_by_target')}")
-        verb = "INSERT" if replace else "INSERT OR REPLACE"  # into empty tables nothing conflicts
-        connection.executemany(f"{verb} INTO {_q(table.table)} VALUES ({marks})", rows)
-        if replace:
-            connection.execute(table.ddl()[1])
-    return by_table
+    return {key: rows for key, rows in by_table.items() if rows}
+
+
+def _first(row: tuple):
+    return row[0]
 
 
 def _row_key(row: tuple) -> tuple:

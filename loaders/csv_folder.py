@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 from ..errors import InputIssue
+from ..graph.bulk import paused_gc
 from .limits import read_input_bytes
 from .tables import TABLES, Row, table_for_name
 from .values import MAX_CELL, nearest
@@ -25,19 +26,25 @@ def read_csv_path(path: Path, issues: list[InputIssue]) -> dict[str, list[Row]]:
         issues.append(InputIssue(str(path), None, None, None,
                                  f"CSV files named after tables ({', '.join(TABLES)})"))
     tables: dict[str, list[Row]] = {}
-    for file in files:
-        table = table_for_name(file.stem)
-        if table is None:
-            issues.append(InputIssue(str(file), None, None, file.name,
-                                     f"a file named after a table: {', '.join(t + '.csv' for t in TABLES)}",
-                                     nearest(file.stem, TABLES)))
-            continue
-        data = read_input_bytes(file, issues)
-        if data is None:
-            continue
-        rows = read_csv_text(file, data, table.name, issues)
-        tables.setdefault(table.name, []).extend(rows)
+    with paused_gc():  # every row lives until the load ends (see graph/bulk.py)
+        for file in files:
+            _read_csv_file(file, tables, issues)
     return tables
+
+
+def _read_csv_file(file: Path, tables: dict[str, list[Row]], issues: list[InputIssue]) -> None:
+    """Add the rows of one CSV file, named after its table, to ``tables``."""
+    table = table_for_name(file.stem)
+    if table is None:
+        issues.append(InputIssue(str(file), None, None, file.name,
+                                 f"a file named after a table: {', '.join(t + '.csv' for t in TABLES)}",
+                                 nearest(file.stem, TABLES)))
+        return
+    data = read_input_bytes(file, issues)
+    if data is None:
+        return
+    rows = read_csv_text(file, data, table.name, issues)
+    tables.setdefault(table.name, []).extend(rows)
 
 
 def read_csv_text(file: Path | str, data: bytes, table_name: str, issues: list[InputIssue]) -> list[Row]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..errors import InputIssue
+from ..graph.bulk import paused_gc
 from ..graph.records import GraphBatch, node_key
 from .history import PendingStep
 from .values import (
@@ -170,6 +171,10 @@ class TableConverter:
 
     def convert(self, tables: dict[str, list[Row]]) -> GraphBatch:
         """Convert every table; call once with all tables of the load."""
+        with paused_gc():  # a million long-lived records, no cycles (see graph/bulk.py)
+            return self._convert(tables)
+
+    def _convert(self, tables: dict[str, list[Row]]) -> GraphBatch:
         for name, rows in tables.items():
             table = TABLES[name]
             if table.id_kind:
