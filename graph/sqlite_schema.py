@@ -133,6 +133,7 @@ def _encoder(properties: tuple[Property, ...]):
     a bool, a str, int or float otherwise."""
     plan = tuple((p.name, _MANY if p.many else _BOOL if p.type == "bool" else _SCALAR) for p in properties)
     width, dumps = len(plan) + 1, json.dumps
+    position = {name: index for index, (name, _) in enumerate(plan)}
 
     def encode(props: dict[str, Any]) -> list[Any]:
         if not props:
@@ -156,9 +157,9 @@ def _encoder(properties: tuple[Property, ...]):
             else:
                 values.append(None)
         extra = None
-        if placed < len(props):
-            declared = {name for (name, _), value in zip(plan, values) if value is not None}
-            extra = {k: v for k, v in props.items() if k not in declared and not (v is None or v == [] or v == ())}
+        if placed < len(props):  # some property is empty, undeclared or of another shape
+            extra = {k: v for k, v in props.items() if not (v is None or v == [] or v == ())
+                     and (values[position[k]] is None if k in position else True)}
         values.append(dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
         return values
 

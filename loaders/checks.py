@@ -17,11 +17,7 @@ from ..graph.records import GraphBatch, split_key
 __all__ = ["suspicious"]
 
 
-def _one(batch: GraphBatch, key: str, rel: str) -> str | None:
-    for source, relation, target in batch.links:
-        if source == key and relation == rel:
-            return target
-    return None
+_READ = frozenset({"country", "practice", "importer", "exporter"})
 
 
 def suspicious(batch: GraphBatch, store=None, locations: dict | None = None) -> list[InputIssue]:
@@ -30,8 +26,9 @@ def suspicious(batch: GraphBatch, store=None, locations: dict | None = None) -> 
     if not any(node.kind == "transfer" for node in batch.nodes.values()):
         return []
     by_source: dict[tuple[str, str], list[str]] = {}
-    for source, rel, target in batch.links:
-        by_source.setdefault((source, rel), []).append(target)
+    for source, rel, target in batch.links:  # only the links read below (a load has a million)
+        if rel in _READ and source.startswith(("practice/", "transfer/")):
+            by_source.setdefault((source, rel), []).append(target)
     practice_country: dict[str, str] = {}
     practice_year: dict[str, int] = {}
     transfers: dict[str, list[tuple[int | None, str, str]]] = {}  # practice -> (year, importer, id)

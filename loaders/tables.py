@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from typing import Any, Callable
 
 from ..errors import InputIssue
@@ -58,6 +59,15 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 )}
 
 
+@lru_cache(maxsize=None)
+def _enum(name: str) -> Callable[[str], str]:
+    """The parser of a cell of the enumeration ``name``."""
+    return partial(parse_enum, enum=name)
+
+
+_ROLE, _FACTOR_KIND = _enum("role"), _enum("factor_kind")
+
+
 def table_for_name(name: str) -> Table | None:
     return TABLES.get(name.strip().lower().replace("-", "_").replace(" ", "_"))
 
@@ -93,6 +103,7 @@ class TableConverter:
     def __post_init__(self):
         self.resolve_country = CountryResolver(self.countries)
         self.defined: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+        self._refs: dict[tuple[str, ...], Callable[[str], tuple[str, str]]] = {}
 
     # Issues --------------------------------------------------------------------------------
 
@@ -142,8 +153,14 @@ class TableConverter:
         return self.resolve_country(text)
 
     def ref(self, *kinds: str) -> Callable[[str], tuple[str, str]]:
-        """A parser for a reference to a node of one of ``kinds``, in this load or in the store."""
+        """A parser for a reference to a node of one of ``kinds``, in this load or in the store
+        (one per ``kinds``: a load asks for the same parser once per row)."""
+        parser = self._refs.get(kinds)
+        if parser is None:
+            parser = self._refs[kinds] = self._ref_parser(kinds)
+        return parser
 
+    def _ref_parser(self, kinds: tuple[str, ...]) -> Callable[[str], tuple[str, str]]:
         def parse(text: str) -> tuple[str, str]:
             country_error = None
             for kind in kinds:
@@ -224,7 +241,10 @@ class TableConverter:
     def _provenance(self, row: Row, prefix: str = "") -> dict:
         """``basis`` (stated | reading) with ``read_by`` and ``read_on``: a reading names who read
         the source and when, so that it can be checked; a stated fact needs neither."""
-        basis = self.cell(row, f"{prefix}basis", lambda t: parse_enum(t, "basis"))
+        cells = row.cells
+        if not (cells.get(f"{prefix}basis") or cells.get(f"{prefix}read_by") or cells.get(f"{prefix}read_on")):
+            return {}  # most rows: no provenance columns, or empty ones
+        basis = self.cell(row, f"{prefix}basis", _enum("basis"))
         read_by = self.cell(row, f"{prefix}read_by")
         read_on = self.cell(row, f"{prefix}read_on", parse_date)
         if basis == "reading":
@@ -250,7 +270,7 @@ class TableConverter:
         id_ = self._id(row, "organization")
         name = self.cell(row, "name", required=True)
         country = self.cell(row, "country", self.country)
-        kind = self.cell(row, "kind", lambda t: parse_enum(t, "organization_kind"))
+        kind = self.cell(row, "kind", _enum("organization_kind"))
         if id_ is None or name is None:
             return
         key = self.batch.add_node("organization", id_, {"name": name, "kind": kind,
@@ -315,7 +335,7 @@ class TableConverter:
             self.error(row, "country", "", "a country, or an organization when the originator is not a country")
         props = {"title": title, "description": self.cell(row, "description"),
                  "year": self.cell(row, "year", parse_year),
-                 "maturity": self.cell(row, "maturity", lambda t: parse_enum(t, "maturity")),
+                 "maturity": self.cell(row, "maturity", _enum("maturity")),
                  "problem": self.cell(row, "problem"), "components": self.cells(row, "components"),
                  "evidence": self.cell(row, "evidence"), "sources": sources}
         targets_provenance = self._provenance(row, "sdg_targets_")
@@ -330,16 +350,16 @@ class TableConverter:
     def _practice_factors(self, row: Row) -> None:
         practice = self.cell(row, "practice", self.ref("practice"), required=True)
         factor = self.cell(row, "factor", self.ref("factor"), required=True)
-        role = self.cell(row, "role", lambda t: parse_enum(t, "role"), required=True)
+        role = self.cell(row, "role", _ROLE, required=True)
         provenance = self._provenance(row)
         if practice and factor and role:
-            source = node_key(*practice)
-            if (source, "factors", node_key(*factor)) in self.batch.links:
+            source, target = node_key(*practice), node_key(*factor)
+            if (source, "factors", target) in self.batch.links:
                 self.error(row, "factor", factor[1], f"each factor once per practice ({factor[1]} repeats)")
                 return
-            self.batch.add_link(source, "factors", node_key(*factor),
+            self.batch.add_link(source, "factors", target,
                                 {"role": role,
-                                 "kind": self.cell(row, "kind", lambda t: parse_enum(t, "factor_kind")) or "precondition",
+                                 "kind": self.cell(row, "kind", _FACTOR_KIND) or "precondition",
                                  "note": self.cell(row, "note"),
                                  "sources": self._sources(row) or None, **provenance})
 
@@ -385,7 +405,7 @@ class TableConverter:
         themes = self.cells(row, "themes", self.ref("theme"))
         event = self.cell(row, "event", self.ref("event"))
         props = {"title": title, "description": self.cell(row, "description"),
-                 "priority": self.cell(row, "priority", lambda t: parse_enum(t, "priority")),
+                 "priority": self.cell(row, "priority", _enum("priority")),
                  "sources": self._sources(row)}
         if id_ is None or title is None or country is None:
             return
@@ -403,11 +423,11 @@ class TableConverter:
         importer = self.cell(row, "importer", self.country, required=True)
         facilitators = self.cells(row, "facilitator", self.ref("organization"))
         event = self.cell(row, "event", self.ref("event"))
-        props = {"status": self.cell(row, "status", lambda t: parse_enum(t, "status"), required=True),
-                 "outcome": self.cell(row, "outcome", lambda t: parse_enum(t, "outcome")) or "unknown",
+        props = {"status": self.cell(row, "status", _enum("status"), required=True),
+                 "outcome": self.cell(row, "outcome", _enum("outcome")) or "unknown",
                  "start_year": self.cell(row, "start_year", parse_year),
                  "note": self.cell(row, "note"), "sources": self._sources(row),
-                 "degree": self.cell(row, "degree", lambda t: parse_enum(t, "degree")),
+                 "degree": self.cell(row, "degree", _enum("degree")),
                  "lesson": self.cell(row, "lesson")}
         basis = self.cell(row, "basis")
         if basis:  # a suggestion of matchmaking says so; absent otherwise, so every store reads the same
@@ -435,9 +455,9 @@ class TableConverter:
     def _status_history(self, row: Row) -> None:
         """One dated step of a transfer's status history (checked in loaders/history.py)."""
         transfer = self.cell(row, "transfer", self.ref("transfer"), required=True)
-        status = self.cell(row, "status", lambda t: parse_enum(t, "status"), required=True)
+        status = self.cell(row, "status", _enum("status"), required=True)
         date = self.cell(row, "date", parse_date)
-        outcome = self.cell(row, "outcome", lambda t: parse_enum(t, "outcome"))
+        outcome = self.cell(row, "outcome", _enum("outcome"))
         if transfer and status:
             self.steps.append(PendingStep(transfer[1], status, date, outcome, self.cell(row, "note"),
                                           tuple(self._sources(row)), self.cell(row, "forced"), row))

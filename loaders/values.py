@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from datetime import date
 
 from ..ontology.countries import EXPECTED as EXPECTED_COUNTRY
@@ -15,6 +16,10 @@ __all__ = [
     "BadValue", "MAX_ID_LENGTH", "split_list", "parse_slug", "parse_year", "parse_date", "parse_int", "parse_enum",
     "parse_present", "parse_sdg", "CountryResolver", "nearest",
 ]
+
+#: Cells repeat (a role, a status, a year): the pure parsers below remember their answers for
+#: the texts they accepted (a refusal is not remembered, so it is worded afresh every time).
+_remembered = lru_cache(maxsize=1 << 16)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 MAX_CELL = 20_000  # characters; longer cells are refused as a likely file error
@@ -61,6 +66,7 @@ def parse_slug(text: str) -> str:
     return text
 
 
+@_remembered
 def parse_year(text: str) -> int:
     if not re.fullmatch(r"\d{4}", text.strip()):
         raise BadValue("a year as YYYY (e.g. 2017)")
@@ -70,6 +76,7 @@ def parse_year(text: str) -> int:
     return year
 
 
+@_remembered
 def parse_date(text: str) -> str:
     """An ISO 8601 date or a year (YYYY, YYYY-MM or YYYY-MM-DD), returned as written."""
     text = text.strip()
@@ -93,6 +100,7 @@ def parse_int(text: str) -> int:
     return int(text)
 
 
+@_remembered
 def parse_enum(text: str, enum: str) -> str:
     allowed = ENUMS[enum]
     value = text.strip().lower()
@@ -101,6 +109,7 @@ def parse_enum(text: str, enum: str) -> str:
     return value
 
 
+@_remembered
 def parse_present(text: str) -> bool:
     value = text.strip().lower()
     if value in ("yes", "y", "true", "1", "present"):
