@@ -10,7 +10,6 @@ the generation of the tables they were built from (see :mod:`psikg.graph.sqlite_
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 from typing import Any
 
@@ -20,6 +19,7 @@ except ImportError:  # pragma: no cover
     _loads = json.loads
 
 from ..ontology import domain
+from .bulk import paused_gc
 from ..ontology.domain import Catalog, PracticeFactor, StatusStep
 
 __all__ = ["CACHE_VERSION", "encode_catalog", "decode_catalog"]
@@ -108,15 +108,11 @@ def _builder(cls, factors: list[PracticeFactor]):
 def decode_catalog(data: bytes) -> Catalog:
     """The catalog that :func:`encode_catalog` wrote. Raises ValueError when ``data`` is not one.
 
-    The cyclic garbage collector is paused meanwhile: the objects made here hold no cycles, and
-    its scans of the growing heap would otherwise cost a third of the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    The cyclic garbage collector is paused meanwhile and what was made is frozen: the objects
+    made here hold no cycles, its scans of the growing heap would otherwise cost a third of the
+    time, and its first collection afterwards would scan them all again (graph/bulk.py)."""
+    with paused_gc():
         return _decode(data)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _decode(data: bytes) -> Catalog:
