@@ -115,18 +115,20 @@ def _practices(reads: _Reads) -> list[Practice]:
     p_factors = reads.links("practice", "factors")
     shared_factors: dict[tuple, PracticeFactor] = {}
 
-    def practice_factor(factor: str, role: str, note: str | None, kind: str | None) -> PracticeFactor:
+    def practice_factors(links) -> tuple[PracticeFactor, ...]:
         """One object per distinct (factor, role, note, kind): most practices share them."""
-        key = (factor, role, note, kind or "precondition")
-        if key not in shared_factors:
-            shared_factors[key] = PracticeFactor(*key)
-        return shared_factors[key]
+        found = []
+        for _, factor, props in links:
+            key = (factor, props.get("role") or "supporting", props.get("note"), props.get("kind") or "precondition")
+            link = shared_factors.get(key)
+            if link is None:
+                link = shared_factors[key] = PracticeFactor(*key)
+            found.append(link)
+        return tuple(found)
 
     return [Practice(
         i, p.get("title") or i, _one(p_country, i), _one(p_org, i), p.get("year"), p.get("maturity"),
-        _many(p_themes, i), _many(p_targets, i),
-        tuple(practice_factor(f, props.get("role") or "supporting", props.get("note"), props.get("kind"))
-              for _, f, props in p_factors.get(i, ())),
+        _many(p_themes, i), _many(p_targets, i), practice_factors(p_factors.get(i, ())),
         p.get("description"), p.get("problem"), _tuple(p.get("components")), p.get("evidence"),
         _tuple(p.get("sources"))) for i, p in reads.nodes["practice"].items()]
 

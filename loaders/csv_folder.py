@@ -99,7 +99,9 @@ def read_csv_text(file: Path | str, data: bytes, table_name: str, issues: list[I
     try:
         for cells in reader:
             line = reader.line_num
-            if not "".join(cells).strip() or cells[0].lstrip().startswith("#"):
+            first = cells[0][:1] if cells else ""
+            if (not first or first.isspace() or first == "#") and (
+                    not "".join(cells).strip() or cells[0].lstrip().startswith("#")):
                 continue  # an empty row, or a comment such as a template's example row
             if len(cells) > len(header):
                 problem(line, None, ",".join(cells[len(header):]),

@@ -179,7 +179,7 @@ class TableConverter:
         return parse
 
     def known(self, kind: str, id_: str) -> bool:
-        return id_ in self.defined[kind] or id_ in self.existing.get(kind, set())
+        return id_ in self.defined[kind] or id_ in self.existing.get(kind, ())
 
     def known_ids(self, kind: str) -> set[str]:
         return set(self.defined[kind]) | set(self.existing.get(kind, set()))
@@ -357,10 +357,11 @@ class TableConverter:
             if (source, "factors", target) in self.batch.links:
                 self.error(row, "factor", factor[1], f"each factor once per practice ({factor[1]} repeats)")
                 return
+            cells = row.cells  # kind, note and source are often absent: no parsing then
             self.batch.add_link(source, "factors", target,
                                 {"role": role,
-                                 "kind": self.cell(row, "kind", _FACTOR_KIND) or "precondition",
-                                 "note": self.cell(row, "note"),
+                                 "kind": cells.get("kind") and self.cell(row, "kind", _FACTOR_KIND) or "precondition",
+                                 "note": self.cell(row, "note") if cells.get("note") else None,
                                  "sources": self._sources(row) or None, **provenance})
 
     def _contexts(self, row: Row) -> None:
