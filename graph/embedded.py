@@ -411,12 +411,12 @@ class EmbeddedStore:
 
         Into an empty store (or with ``replace``) the batch is written as a bulk load: no merge
         reads, the target indexes built once after the rows, and on a new file a rollback journal
-        instead of the write-ahead log while it runs (see :func:`_bulk_journal`)."""
+        instead of the write-ahead log while it runs (see :meth:`_bulk_journal`)."""
         if replace:
             self._open(create=True, replace_old=True)
         from .catalog import catalog_from_store
 
-        with paused_gc(), self._bulk_journal(replace), self.transaction() as _, self._guard("write"):
+        with paused_gc(), self._bulk_journal(), self.transaction() as _, self._guard("write"):
             connection = self._connection
             before = self._counts()
             whole = replace or not (sum(before[0].values()) or sum(before[1].values()))
@@ -445,15 +445,15 @@ class EmbeddedStore:
                            nodes=nodes_after, edges=edges_after)
 
     @contextmanager
-    def _bulk_journal(self, replace: bool):
+    def _bulk_journal(self):
         """A rollback journal instead of the write-ahead log while a bulk load fills an empty
         store that nobody else has open: the rows are then written once (into the file) rather
         than twice (into the log, then copied into the file), and a killed load still leaves the
         previous version (its hot journal is rolled back by the next opener, which also returns
         the store to WAL, see :meth:`_connect`). Anything else keeps WAL, so readers go on."""
         connection = self._open(create=True)
-        bulk = (not self._transaction_depth and not connection.in_transaction and not replace
-                and not _has_rows(connection) and _set_journal(connection, "delete"))
+        bulk = (not self._transaction_depth and not connection.in_transaction and not _has_rows(connection)
+                and _set_journal(connection, "delete"))
         try:
             yield
         finally:
