@@ -69,8 +69,9 @@ def check_file_header(path: Path) -> None:
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
-    wal = path.with_name(path.name + "-wal")
-    if pages and not wal.exists() and path.stat().st_size < pages * page_size:
+    wal, journal = path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")
+    # A killed bulk load leaves a hot rollback journal, which SQLite rolls back on opening.
+    if pages and not wal.exists() and not journal.exists() and path.stat().st_size < pages * page_size:
         raise StoreError(f"the store {path} is truncated ({path.stat().st_size:,} bytes, its header says "
                          f"{pages * page_size:,}); {_REBUILD}")
 

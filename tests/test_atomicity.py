@@ -72,6 +72,26 @@ def test_killed_load_keeps_previous_version(point, store_path, previous_version)
     assert _leftovers(store_path) == []
 
 
+def test_killed_first_load_into_a_new_store_is_rolled_back_and_back_in_wal(tmp_path):
+    """A first load into a new store writes through a rollback journal (graph/embedded.py,
+    _bulk_journal); killed, it leaves that journal, and the next opener rolls it back and
+    returns the store to WAL."""
+    path = tmp_path / "new.psikg"
+    script = "import os, signal\nimport psikg\nfrom psikg.graph import embedded\n"
+    script += textwrap.dedent(KILL_POINTS["while writing the tables"])
+    script += f"psikg.open({str(path)!r}).load(bundled=True)\n"
+    process = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert process.returncode == -signal.SIGKILL, process.stderr.decode()
+    assert path.with_name(path.name + "-journal").exists()  # the load ran in rollback mode
+    store = EmbeddedStore(path)
+    assert store.counts()["nodes"] == 0
+    assert store._open().execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    store.close()
+    assert _leftovers(path) == []
+    psikg.open(path).load([DATA / "minimal"], bundled=False)
+    assert "one-stop" in psikg.open(path).catalog.practices
+
+
 def test_load_killed_at_random_moments_is_old_or_new(store_path, previous_version, tmp_path):
     new_store = tmp_path / "new" / "new.psikg"
     psikg.open(new_store).load([DATA / "minimal"], bundled=True)
