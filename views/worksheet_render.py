@@ -241,7 +241,6 @@ ol.questions li { margin-bottom: .9rem; }
 ol.questions .answer { border-bottom: 1px dotted var(--muted); height: 3.2em; margin-top: .2rem; }
 .src { font-size: .85em; color: var(--muted); }
 .provenance { font-size: .85em; color: var(--muted); font-style: italic; white-space: nowrap; }
-.provenance.reading::before { content: "\270E\00a0"; font-style: normal; }
 footer { margin-top: 2rem; font-size: .8em; color: var(--muted); }
 @page { size: A4; margin: 16mm 14mm; }
 @media print {
