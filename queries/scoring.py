@@ -29,14 +29,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple, Sequence, TypeVar
 
+import numpy as np
+
 from ..ontology.domain import Catalog, Country, Practice
 from . import rules
 from .lookup import sdg_key
+from .score_arrays import columns_of, need_arrays, rows_of, state_arrays
 from .weights import check_weights, parse_weights
 
 __all__ = [
     "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "DEFAULT_MIN_COVERAGE", "STALE_YEARS",
-    "FactorCheck", "EvidenceTransfer", "Fit", "PracticeScorer", "preconditions", "links_of_kind",
+    "FactorCheck", "EvidenceTransfer", "Fit", "FitArrays", "PracticeScorer", "preconditions", "links_of_kind",
     "ranked", "targets_by_country", "countries_by_target",
 ]
 
@@ -122,6 +125,33 @@ class Fit(NamedTuple):
     tier: str
 
 
+@dataclass(frozen=True, eq=False)
+class FitArrays:
+    """The numbers of many countries for one practice, as arrays in the order of ``countries``
+    (``tier`` holds indexes into :data:`TIERS`); :meth:`fits` turns the chosen ones into
+    :class:`Fit` tuples, so only what is shown becomes Python objects."""
+
+    countries: tuple[str, ...]
+    score: np.ndarray
+    factor_fit: np.ndarray
+    coverage: np.ndarray
+    sdg_fit: np.ndarray
+    evidence: np.ndarray
+    tier: np.ndarray
+
+    def fits(self, indexes: np.ndarray | None = None) -> list[Fit]:
+        """The :class:`Fit` of each country at ``indexes`` (None: all), in that order."""
+        if indexes is None:
+            indexes = np.arange(len(self.countries))
+        countries = self.countries
+        columns = (self.score[indexes].tolist(), self.factor_fit[indexes].tolist(),
+                   self.coverage[indexes].tolist(), self.sdg_fit[indexes].tolist(),
+                   self.evidence[indexes].tolist(), self.tier[indexes].tolist())
+        return [Fit(countries[i], score, factor_fit, coverage, sdg_fit, evidence, TIERS[tier])
+                for i, score, factor_fit, coverage, sdg_fit, evidence, tier
+                in zip(indexes.tolist(), *columns)]
+
+
 def links_of_kind(practice: Practice, kind: str) -> list[tuple[str, str, float]]:
     """(factor, role, weight) of the practice's factor links of ``kind``, each factor once with its
     strongest role, critical first then by id."""
@@ -173,21 +203,6 @@ def countries_by_target(catalog: Catalog) -> dict[str, frozenset[str]]:
     return _cached(catalog, "countries_by_target", build)
 
 
-def _countries_by_group(catalog: Catalog) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """M49 sub-region -> countries, income group -> countries (computed once per catalog)."""
-    def build():
-        by_subregion: dict[str, list[str]] = defaultdict(list)
-        by_income: dict[str, list[str]] = defaultdict(list)
-        for country in catalog.countries.values():
-            if country.subregion is not None:
-                by_subregion[country.subregion].append(country.id)
-            if country.income_group is not None:
-                by_income[country.income_group].append(country.id)
-        return ({k: tuple(v) for k, v in by_subregion.items()}, {k: tuple(v) for k, v in by_income.items()})
-
-    return _cached(catalog, "countries_by_group", build)
-
-
 def _subregion_income(country: Country | None) -> tuple[str | None, str | None]:
     return (country.subregion, country.income_group) if country else (None, None)
 
@@ -204,7 +219,6 @@ class PracticeScorer:
         self.min_coverage = min_coverage
         self.states = rules.states_by_country(catalog, self.year)
         self.wanted = targets_by_country(catalog)
-        self.wanting = countries_by_target(catalog)
         self.factors = preconditions(practice)
         self.total = sum(weight for _, _, weight in self.factors)
         self.targets = tuple(sorted(set(practice.targets), key=sdg_key))
@@ -219,48 +233,50 @@ class PracticeScorer:
         return self.fits((country,))[0]
 
     def fits(self, countries: Sequence[str]) -> list[Fit]:
-        """The numbers and the tiers of ``countries``, in their order. The work is done per
-        precondition and per target through the inverted indexes of states and needs, so scoring
-        every country costs little more than scoring one."""
-        present_index, absent_index = rules.countries_by_state(self.catalog, self.year)
-        present_weight: dict[str, float] = defaultdict(float)
-        known_weight: dict[str, float] = defaultdict(float)
-        blocked: set[str] = set()
-        for factor, role, weight in self.factors:
-            for country in present_index.get(factor, ()):
-                present_weight[country] += weight
-                known_weight[country] += weight
-            for country in absent_index.get(factor, ()):
-                known_weight[country] += weight
-                if role == "critical":
-                    blocked.add(country)
-        wanted_count: dict[str, int] = defaultdict(int)
-        for target in self.targets:
-            for country in self.wanting.get(target, ()):
-                wanted_count[country] += 1
-        total, n_targets, w = self.total, len(self.targets), self.weights
-        near = self._near()
-        base_evidence = 0.5 if self.successful else 0.0
-        found = []
-        for country in countries:
-            factor_fit = present_weight.get(country, 0.0) / total if total else 0.0
-            coverage = known_weight.get(country, 0.0) / total if total else 0.0
-            sdg_fit = wanted_count.get(country, 0) / n_targets if n_targets else 0.0
-            evidence = 1.0 if country in near else base_evidence
-            score = w.factor * factor_fit + w.sdg * sdg_fit + w.evidence * evidence
-            tier = "blocked" if country in blocked else (
-                "ready" if coverage >= self.min_coverage - EPSILON else "unassessed")
-            found.append(Fit(country, score, factor_fit, coverage, sdg_fit, evidence, tier))
-        return found
+        """The numbers and the tiers of ``countries``, in their order."""
+        return self.scores(countries).fits()
 
-    def _near(self) -> set[str]:
-        """Countries in the sub-region or income group of an importer of a successful transfer."""
-        by_subregion, by_income = _countries_by_group(self.catalog)
-        near: set[str] = set()
-        for subregion in self.near_subregions:
-            near.update(by_subregion.get(subregion, ()))
-        for income in self.near_incomes:
-            near.update(by_income.get(income, ()))
+    def scores(self, countries: Sequence[str]) -> FitArrays:
+        """The numbers and the tiers of ``countries`` as arrays: each component is a product of
+        the state or need matrix (:mod:`.score_arrays`) with the practice's weight vector, so
+        scoring every country costs a few array operations. Weights are 1 and 0.5 and counts are
+        whole numbers, so the sums are exact whatever their order: the numbers are those of the
+        rule computed one country at a time."""
+        countries = tuple(countries)
+        states, needs = state_arrays(self.catalog, self.year), need_arrays(self.catalog)
+        rows = rows_of(states.row, countries)
+        total, n_targets, w = self.total, len(self.targets), self.weights
+        if total:
+            columns = columns_of(states.column, (factor for factor, _, _ in self.factors))
+            weights = np.fromiter((weight for _, _, weight in self.factors), dtype=float, count=len(self.factors))
+            critical = np.fromiter((role == "critical" for _, role, _ in self.factors), dtype=bool,
+                                   count=len(self.factors))
+            present = states.present[rows][:, columns]
+            absent = states.absent[rows][:, columns]
+            factor_fit = (present @ weights) / total
+            coverage = ((present | absent) @ weights) / total
+            blocked = absent[:, critical].any(axis=1)
+        else:
+            factor_fit = coverage = np.zeros(len(rows))
+            blocked = np.zeros(len(rows), dtype=bool)
+        if n_targets:
+            wanted = needs.wanted[rows][:, columns_of(needs.column, self.targets)]
+            sdg_fit = wanted.sum(axis=1) / n_targets
+        else:
+            sdg_fit = np.zeros(len(rows))
+        evidence = np.where(self._near_mask(needs, rows), 1.0, 0.5 if self.successful else 0.0)
+        score = w.factor * factor_fit + w.sdg * sdg_fit + w.evidence * evidence
+        tier = np.where(blocked, 2, np.where(coverage >= self.min_coverage - EPSILON, 0, 1))
+        return FitArrays(countries, score, factor_fit, coverage, sdg_fit, evidence, tier)
+
+    def _near_mask(self, needs, rows: np.ndarray) -> np.ndarray:
+        """Which rows are in the sub-region or income group of an importer of a successful transfer."""
+        near = np.zeros(len(rows), dtype=bool)
+        for codes, code_of, groups in ((needs.subregion, needs.subregion_code, self.near_subregions),
+                                       (needs.income, needs.income_code, self.near_incomes)):
+            found = [code_of[group] for group in groups if group in code_of]
+            if found:
+                near |= np.isin(codes[rows], found)
         return near
 
     def checks(self, country: str) -> list[FactorCheck]:
