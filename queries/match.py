@@ -36,6 +36,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -241,10 +242,14 @@ class Explainer:
         if len(self.themes) == 1:  # the common case: the index is already in id order
             (theme,) = self.themes
             best = [p for p in by_theme.get(theme, ())[:MAX_RELATED + 1] if p != own][:MAX_RELATED]
-        else:
-            shared: Counter = Counter(p for theme in self.themes for p in by_theme.get(theme, ()))
+        else:  # most shared themes first, then by id
+            shared = Counter(chain.from_iterable(by_theme.get(theme, ()) for theme in self.themes))
             shared.pop(own, None)
-            best = heapq.nsmallest(MAX_RELATED, shared, key=lambda p: (-shared[p], p))
+            best = []
+            for count in range(len(self.themes), 0, -1):
+                if len(best) >= MAX_RELATED:
+                    break
+                best.extend(heapq.nsmallest(MAX_RELATED - len(best), [p for p, n in shared.items() if n == count]))
         practices = self.catalog.practices
         return tuple(RelatedPractice(p, practices[p].title, tuple(sorted(self.themes & set(practices[p].themes))))
                      for p in best)

@@ -40,7 +40,7 @@ from .weights import check_weights, parse_weights
 __all__ = [
     "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "DEFAULT_MIN_COVERAGE", "STALE_YEARS",
     "FactorCheck", "EvidenceTransfer", "Fit", "FitArrays", "PracticeScorer", "preconditions", "links_of_kind",
-    "ranked", "targets_by_country", "countries_by_target",
+    "ranked", "targets_by_country", "countries_by_target", "deciding_dates",
 ]
 
 #: Weight of a precondition by its role.
@@ -203,6 +203,31 @@ def countries_by_target(catalog: Catalog) -> dict[str, frozenset[str]]:
     return _cached(catalog, "countries_by_target", build)
 
 
+def deciding_dates(catalog: Catalog, year: int) -> dict[str, dict[str, tuple[str, int]]]:
+    """country -> factor -> (as_of, its year) of the latest dated statement among those that decide
+    the factor's state as of ``year``: for a present factor, the statements that make it so (itself
+    or narrower factors; the first of equal dates in factor order); otherwise its own latest
+    statement. Factors with no dated deciding statement are left out. Built once per catalog and
+    year, so that explaining a candidate reads dates instead of comparing them."""
+    def build():
+        dates: dict[str, dict[str, tuple[str, int]]] = {}
+        for country, states in rules.states_by_country(catalog, year).items():
+            order = {f: rules.as_of_order(s.as_of) for f, s in states.decisive.items() if s.as_of}
+            found: dict[str, tuple[str, int]] = {}
+            for factor, via in states.present.items():
+                dated = [f for f in via if f in order]
+                if dated:
+                    best = max(dated, key=order.__getitem__)
+                    found[factor] = (states.decisive[best].as_of, order[best][1])
+            for factor, statement in states.decisive.items():
+                if factor not in states.present and factor in order:
+                    found[factor] = (statement.as_of, order[factor][1])
+            dates[country] = found
+        return dates
+
+    return _cached(catalog, f"deciding_dates_{year}", build)
+
+
 def _subregion_income(country: Country | None) -> tuple[str | None, str | None]:
     return (country.subregion, country.income_group) if country else (None, None)
 
@@ -282,16 +307,15 @@ class PracticeScorer:
     def checks(self, country: str) -> list[FactorCheck]:
         """Each precondition's state at ``country``, critical first then by id."""
         states = self.states.get(country, rules.NO_STATES)
-        label = self._label
+        dates = deciding_dates(self.catalog, self.year).get(country, {})
+        label, oldest_fresh = self._label, self.year - STALE_YEARS
         found = []
         for factor, role, weight in self.factors:
             status = states.state(factor)
-            via = states.present.get(factor, ())
-            deciding = [states.decisive[f] for f in (via or (factor,)) if f in states.decisive]
-            as_of = max((s.as_of for s in deciding if s.as_of), key=rules.as_of_order, default=None)
-            year = rules.statement_year(as_of)
-            stale = status != "unknown" and year is not None and year < self.year - STALE_YEARS
-            found.append(FactorCheck(factor, label(factor), role, weight, status, via, as_of, stale))
+            as_of, year = dates.get(factor, (None, None))
+            stale = status != "unknown" and year is not None and year < oldest_fresh
+            found.append(FactorCheck(factor, label(factor), role, weight, status,
+                                     states.present.get(factor, ()), as_of, stale))
         return found
 
     def _label(self, factor: str) -> str:
