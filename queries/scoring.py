@@ -39,7 +39,7 @@ from .weights import check_weights, parse_weights
 
 __all__ = [
     "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "DEFAULT_MIN_COVERAGE", "STALE_YEARS",
-    "FactorCheck", "EvidenceTransfer", "Fit", "FitArrays", "PracticeScorer", "preconditions", "links_of_kind",
+    "FactorCheck", "EvidenceTransfer", "Fit", "FitArrays", "PracticeScorer", "score_practices", "preconditions", "links_of_kind",
     "ranked", "targets_by_country", "countries_by_target", "deciding_dates",
 ]
 
@@ -262,37 +262,8 @@ class PracticeScorer:
         return self.scores(countries).fits()
 
     def scores(self, countries: Sequence[str]) -> FitArrays:
-        """The numbers and the tiers of ``countries`` as arrays: each component is a product of
-        the state or need matrix (:mod:`.score_arrays`) with the practice's weight vector, so
-        scoring every country costs a few array operations. Weights are 1 and 0.5 and counts are
-        whole numbers, so the sums are exact whatever their order: the numbers are those of the
-        rule computed one country at a time."""
-        countries = tuple(countries)
-        states, needs = state_arrays(self.catalog, self.year), need_arrays(self.catalog)
-        rows = rows_of(states.row, countries)
-        total, n_targets, w = self.total, len(self.targets), self.weights
-        if total:
-            columns = columns_of(states.column, (factor for factor, _, _ in self.factors))
-            weights = np.fromiter((weight for _, _, weight in self.factors), dtype=float, count=len(self.factors))
-            critical = np.fromiter((role == "critical" for _, role, _ in self.factors), dtype=bool,
-                                   count=len(self.factors))
-            present = states.present[rows][:, columns]
-            absent = states.absent[rows][:, columns]
-            factor_fit = (present @ weights) / total
-            coverage = ((present | absent) @ weights) / total
-            blocked = absent[:, critical].any(axis=1)
-        else:
-            factor_fit = coverage = np.zeros(len(rows))
-            blocked = np.zeros(len(rows), dtype=bool)
-        if n_targets:
-            wanted = needs.wanted[rows][:, columns_of(needs.column, self.targets)]
-            sdg_fit = wanted.sum(axis=1) / n_targets
-        else:
-            sdg_fit = np.zeros(len(rows))
-        evidence = np.where(self._near_mask(needs, rows), 1.0, 0.5 if self.successful else 0.0)
-        score = w.factor * factor_fit + w.sdg * sdg_fit + w.evidence * evidence
-        tier = np.where(blocked, 2, np.where(coverage >= self.min_coverage - EPSILON, 0, 1))
-        return FitArrays(countries, score, factor_fit, coverage, sdg_fit, evidence, tier)
+        """The numbers and the tiers of ``countries`` as arrays (:func:`score_practices`)."""
+        return score_practices((self,), countries)[0]
 
     def _near_mask(self, needs, rows: np.ndarray) -> np.ndarray:
         """Which rows are in the sub-region or income group of an importer of a successful transfer."""
@@ -344,6 +315,66 @@ class PracticeScorer:
                                     "+".join(same) or "elsewhere")
             (near if same else elsewhere).append(item)
         return tuple(near) if near else tuple(elsewhere)
+
+
+#: Practices scored in one matrix product by :func:`score_practices` (bounds its memory: at scale L
+#: a block is at most 4,096 x 559 weights and 4,096 x 249 results, a few tens of MB).
+BLOCK = 4096
+
+
+def score_practices(scorers: Sequence[PracticeScorer], countries: Sequence[str]) -> list[FitArrays]:
+    """The numbers and tiers of ``countries`` for each scorer's practice, every practice at once.
+
+    Each component is a matrix product: practices' precondition weights (practices x factors) times
+    the state matrices (:mod:`.score_arrays`, read off :mod:`.rules`) of the countries, practices'
+    targets times the countries' wanted targets. Weights are 1 and 0.5 and counts are whole
+    numbers, so the sums are exact whatever their order: the numbers are those of the rule
+    computed one country at a time. The scorers must share catalog, year, weights and
+    min_coverage."""
+    countries = tuple(countries)
+    found: list[FitArrays] = []
+    for start in range(0, len(scorers), BLOCK):
+        found.extend(_score_block(scorers[start:start + BLOCK], countries))
+    return found
+
+
+def _weight_matrix(items: list[list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray]:
+    """The columns used by any item, and items x those columns with each item's (column, value)."""
+    used = np.unique(np.fromiter((c for pairs in items for c, _ in pairs), dtype=np.intp))
+    matrix = np.zeros((len(items), len(used)))
+    for i, pairs in enumerate(items):
+        if pairs:
+            columns, values = zip(*pairs)
+            matrix[i, np.searchsorted(used, columns)] = values
+    return used, matrix
+
+
+def _score_block(scorers: Sequence[PracticeScorer], countries: tuple[str, ...]) -> list[FitArrays]:
+    first = scorers[0]
+    states, needs = state_arrays(first.catalog, first.year), need_arrays(first.catalog)
+    rows = rows_of(states.row, countries)
+    factor_columns = [columns_of(states.column, (f for f, _, _ in s.factors)).tolist() for s in scorers]
+    used, weights = _weight_matrix([list(zip(cols, (w for _, _, w in s.factors)))
+                                    for cols, s in zip(factor_columns, scorers)])
+    _, critical = _weight_matrix([[(c, 1.0 if role == "critical" else 0.0) for c, (_, role, _) in zip(cols, s.factors)]
+                                  for cols, s in zip(factor_columns, scorers)])
+    present, absent = states.present[np.ix_(rows, used)], states.absent[np.ix_(rows, used)]
+    present_weight, known_weight = weights @ present.T, weights @ (present | absent).T
+    blocked = (critical @ absent.T) > 0
+    target_used, targets = _weight_matrix([[(c, 1.0) for c in columns_of(needs.column, s.targets).tolist()]
+                                           for s in scorers])
+    shared = targets @ needs.wanted[np.ix_(rows, target_used)].T
+    totals = np.array([s.total for s in scorers])[:, None]
+    counts = np.array([len(s.targets) for s in scorers], dtype=float)[:, None]
+    factor_fit = np.divide(present_weight, totals, out=np.zeros_like(present_weight), where=totals > 0)
+    coverage = np.divide(known_weight, totals, out=np.zeros_like(known_weight), where=totals > 0)
+    sdg_fit = np.divide(shared, counts, out=np.zeros_like(shared), where=counts > 0)
+    evidence = np.array([np.where(s._near_mask(needs, rows), 1.0, 0.5 if s.successful else 0.0) for s in scorers])
+    w = first.weights
+    score = w.factor * factor_fit + w.sdg * sdg_fit + w.evidence * evidence
+    tier = np.where(blocked, 2, np.where(coverage >= first.min_coverage - EPSILON, 0, 1))
+    return [FitArrays(countries, score[i], factor_fit[i], coverage[i], sdg_fit[i], evidence[i], tier[i])
+            for i in range(len(scorers))]
 
 
 def _chains(keyed: list, index: int) -> list[list]:
