@@ -8,7 +8,7 @@ Nothing here decides a state: the arrays are *read off* the one rule.
   unknown. One extra row (a country with no statement) and one extra column (a factor nobody
   states) stay all False, so any id can be looked up.
 * :func:`need_arrays`: a boolean matrix, countries x SDG targets, from
-  :func:`psikg.queries.scoring.targets_by_country` (a need tagged with a goal covers every
+  :func:`psikg.queries.rules.targets_of_country_needs` (a need tagged with a goal covers every
   target of that goal), and each country's M49 sub-region and income group as integer codes
   (-1 when unknown) for the evidence rule.
 
@@ -114,10 +114,8 @@ def state_arrays(catalog: Catalog, year: int | None = None) -> StateArrays:
 
 def need_arrays(catalog: Catalog) -> NeedArrays:
     """The wanted-targets matrix and the group codes; built once per catalog."""
-    from .scoring import targets_by_country
-
     def build() -> NeedArrays:
-        by_country = targets_by_country(catalog)
+        by_country = {country: rules.targets_of_country_needs(catalog, country) for country in catalog.needs_by_country}
         row = _country_rows(catalog)
         column = {t: i for i, t in enumerate(sorted({t for ts in by_country.values() for t in ts}
                                                     | set(catalog.targets)))}
