@@ -50,7 +50,7 @@ from .scoring import (
     DEFAULT_MIN_COVERAGE, DEFAULT_WEIGHTS, EPSILON, ROLE_WEIGHTS, STALE_YEARS, TIERS, EvidenceTransfer,
     FactorCheck, Fit, FitArrays, PracticeScorer, Weights, _cached, ranked,
 )
-from .score_arrays import columns_of, rows_of, state_arrays
+from .score_arrays import columns_of, state_arrays
 
 __all__ = [
     "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "STALE_YEARS", "DEFAULT_MIN_COVERAGE",
@@ -250,8 +250,11 @@ class Explainer:
                 if len(best) >= MAX_RELATED:
                     break
                 best.extend(heapq.nsmallest(MAX_RELATED - len(best), [p for p, n in shared.items() if n == count]))
-        practices = self.catalog.practices
-        return tuple(RelatedPractice(p, practices[p].title, tuple(sorted(self.themes & set(practices[p].themes))))
+        practices, themes = self.catalog.practices, self.themes
+        if len(themes) == 1:  # every related practice shares the one theme
+            shared_themes = tuple(themes)
+            return tuple(RelatedPractice(p, practices[p].title, shared_themes) for p in best)
+        return tuple(RelatedPractice(p, practices[p].title, tuple(sorted(themes & set(practices[p].themes))))
                      for p in best)
 
 
@@ -344,7 +347,7 @@ def _ask(scorer: PracticeScorer, scores: FitArrays) -> tuple[Question, ...]:
     if not scorer.factors or not unassessed.size:
         return ()
     states = state_arrays(scorer.catalog, scorer.year)
-    rows = rows_of(states.row, (scores.countries[i] for i in unassessed.tolist()))
+    rows = scores.rows[unassessed]
     columns = columns_of(states.column, (factor for factor, _, _ in scorer.factors))
     known = states.known[rows][:, columns].sum(axis=0).tolist()
     questions = [Question(factor, scorer._label(factor), role, len(rows) - n)

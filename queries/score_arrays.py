@@ -78,7 +78,7 @@ def _country_rows(catalog: Catalog) -> dict[str, int]:
 def rows_of(row: dict[str, int], countries: Iterable[str]) -> np.ndarray:
     """Row indexes of ``countries`` (a country not in ``row`` gets the last, all-unknown row)."""
     missing = len(row)
-    return np.fromiter((row.get(c, missing) for c in countries), dtype=np.intp)
+    return np.array([row.get(c, missing) for c in countries], dtype=np.intp)
 
 
 def columns_of(column: dict[str, int], ids: Iterable[str]) -> np.ndarray:

@@ -138,6 +138,7 @@ class FitArrays:
     sdg_fit: np.ndarray
     evidence: np.ndarray
     tier: np.ndarray
+    rows: np.ndarray  # each country's row in the matrices of :mod:`.score_arrays`
 
     def fits(self, indexes: np.ndarray | None = None) -> list[Fit]:
         """The :class:`Fit` of each country at ``indexes`` (None: all), in that order."""
@@ -246,6 +247,7 @@ class PracticeScorer:
         self.wanted = targets_by_country(catalog)
         self.factors = preconditions(practice)
         self.total = sum(weight for _, _, weight in self.factors)
+        self.labels = [self._label(factor) for factor, _, _ in self.factors]
         self.targets = tuple(sorted(set(practice.targets), key=sdg_key))
         self.successful = [(t, *_subregion_income(catalog.countries.get(t.importer)))
                            for t in catalog.transfers_by_practice.get(practice.id, ())
@@ -278,15 +280,16 @@ class PracticeScorer:
     def checks(self, country: str) -> list[FactorCheck]:
         """Each precondition's state at ``country``, critical first then by id."""
         states = self.states.get(country, rules.NO_STATES)
+        present, absent = states.present, states.absent
         dates = deciding_dates(self.catalog, self.year).get(country, {})
-        label, oldest_fresh = self._label, self.year - STALE_YEARS
+        oldest_fresh = self.year - STALE_YEARS
         found = []
-        for factor, role, weight in self.factors:
-            status = states.state(factor)
+        for (factor, role, weight), label in zip(self.factors, self.labels):
+            via = present.get(factor)
+            status = "present" if via is not None else "absent" if factor in absent else "unknown"
             as_of, year = dates.get(factor, (None, None))
             stale = status != "unknown" and year is not None and year < oldest_fresh
-            found.append(FactorCheck(factor, label(factor), role, weight, status,
-                                     states.present.get(factor, ()), as_of, stale))
+            found.append(FactorCheck(factor, label, role, weight, status, via or (), as_of, stale))
         return found
 
     def _label(self, factor: str) -> str:
@@ -373,7 +376,7 @@ def _score_block(scorers: Sequence[PracticeScorer], countries: tuple[str, ...]) 
     w = first.weights
     score = w.factor * factor_fit + w.sdg * sdg_fit + w.evidence * evidence
     tier = np.where(blocked, 2, np.where(coverage >= first.min_coverage - EPSILON, 0, 1))
-    return [FitArrays(countries, score[i], factor_fit[i], coverage[i], sdg_fit[i], evidence[i], tier[i])
+    return [FitArrays(countries, score[i], factor_fit[i], coverage[i], sdg_fit[i], evidence[i], tier[i], rows)
             for i in range(len(scorers))]
 
 
