@@ -349,7 +349,7 @@ def _ask(scorer: PracticeScorer, scores: FitArrays) -> tuple[Question, ...]:
     states = state_arrays(scorer.catalog, scorer.year)
     rows = scores.rows[unassessed]
     columns = columns_of(states.column, (factor for factor, _, _ in scorer.factors))
-    known = states.known[rows][:, columns].sum(axis=0).tolist()
+    known = states.by_factor["known"][columns][:, rows].sum(axis=1).astype(int).tolist()
     questions = [Question(factor, scorer._label(factor), role, len(rows) - n)
                  for (factor, role, _), n in zip(scorer.factors, known) if len(rows) > n]
     return tuple(sorted(questions, key=lambda q: (q.role != "critical", -q.count, q.factor)))

@@ -343,13 +343,14 @@ def score_practices(scorers: Sequence[PracticeScorer], countries: Sequence[str])
 
 def _weight_matrix(items: list[list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray]:
     """The columns used by any item, and items x those columns with each item's (column, value)."""
-    used = np.unique(np.fromiter((c for pairs in items for c, _ in pairs), dtype=np.intp))
+    used = sorted({c for pairs in items for c, _ in pairs})
+    position = {c: i for i, c in enumerate(used)}
     matrix = np.zeros((len(items), len(used)))
-    for i, pairs in enumerate(items):
-        if pairs:
-            columns, values = zip(*pairs)
-            matrix[i, np.searchsorted(used, columns)] = values
-    return used, matrix
+    cells = [(i, position[c], value) for i, pairs in enumerate(items) for c, value in pairs]
+    if cells:
+        at_row, at_column, values = zip(*cells)
+        matrix[at_row, at_column] = values
+    return np.array(used, dtype=np.intp), matrix
 
 
 def _score_block(scorers: Sequence[PracticeScorer], countries: tuple[str, ...]) -> list[FitArrays]:
@@ -361,12 +362,13 @@ def _score_block(scorers: Sequence[PracticeScorer], countries: tuple[str, ...]) 
                                     for cols, s in zip(factor_columns, scorers)])
     _, critical = _weight_matrix([[(c, 1.0 if role == "critical" else 0.0) for c, (_, role, _) in zip(cols, s.factors)]
                                   for cols, s in zip(factor_columns, scorers)])
-    present, absent = states.present[np.ix_(rows, used)], states.absent[np.ix_(rows, used)]
-    present_weight, known_weight = weights @ present.T, weights @ (present | absent).T
-    blocked = (critical @ absent.T) > 0
+    by_factor = states.by_factor
+    present_weight = (weights @ by_factor["present"][used])[:, rows]
+    known_weight = (weights @ by_factor["known"][used])[:, rows]
+    blocked = (critical @ by_factor["absent"][used])[:, rows] > 0
     target_used, targets = _weight_matrix([[(c, 1.0) for c in columns_of(needs.column, s.targets).tolist()]
                                            for s in scorers])
-    shared = targets @ needs.wanted[np.ix_(rows, target_used)].T
+    shared = (targets @ needs.wanted_by_target[target_used])[:, rows]
     totals = np.array([s.total for s in scorers])[:, None]
     counts = np.array([len(s.targets) for s in scorers], dtype=float)[:, None]
     factor_fit = np.divide(present_weight, totals, out=np.zeros_like(present_weight), where=totals > 0)
