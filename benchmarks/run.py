@@ -152,8 +152,9 @@ def case_match(work: Path) -> None:
 
 def case_match_baseline(work: Path) -> None:
     """The full match as one SPARQL query (benchmarks/match_baselines.py) on pyoxigraph, over psikg's
-    own export, for the first practices of the match sample; each answer checked against psikg's
-    top 10 (countries, tiers, numbers to 1e-9)."""
+    own export, for the first practices of the match sample (10, or PSIKG_BENCH_BASELINE_PRACTICES:
+    at L one query takes seconds); each answer checked against psikg's top 10 (countries, tiers,
+    numbers to 1e-9)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import match_baselines
 
@@ -166,7 +167,7 @@ def case_match_baseline(work: Path) -> None:
     start = time.perf_counter()
     oxigraph = match_baselines.oxigraph_store_of(store)
     build = time.perf_counter() - start
-    sample = _practice_sample(catalog, 300)[:int(os.environ.get("PSIKG_BENCH_BASELINE_PRACTICES", "20"))]
+    sample = _practice_sample(catalog, 300)[:int(os.environ.get("PSIKG_BENCH_BASELINE_PRACTICES", "10"))]
     year, answers = current_year(), {}
     wall, cpu = _latencies(lambda p: answers.__setitem__(p, match_baselines.run_query(oxigraph, p, year)), sample)
     same = sum(_same_top(answers[p], match(catalog, p, top=10).candidates) for p in sample)
