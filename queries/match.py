@@ -36,7 +36,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from itertools import chain
+from itertools import chain, groupby, islice
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -242,6 +242,11 @@ class Explainer:
         if len(self.themes) == 1:  # the common case: the index is already in id order
             (theme,) = self.themes
             best = [p for p in by_theme.get(theme, ())[:MAX_RELATED + 1] if p != own][:MAX_RELATED]
+        elif len(self.themes) == 2:  # both themes first, then one; each list is in id order
+            first, second = (by_theme.get(theme, ()) for theme in self.themes)
+            both = sorted(set(first).intersection(second) - {own})[:MAX_RELATED]
+            best = both + list(islice((p for p, _ in groupby(heapq.merge(first, second))
+                                       if p != own and p not in both), MAX_RELATED - len(both)))
         else:  # most shared themes first, then by id
             shared = Counter(chain.from_iterable(by_theme.get(theme, ()) for theme in self.themes))
             shared.pop(own, None)
