@@ -187,8 +187,10 @@ def show(ctx, node_id, fmt):
         emit(fmt, view)
         return
     rows = [{"field": k, "value": _words(v)} for k, v in view.properties.items() if v not in (None, "", [], {})]
+    node_sources = _as_list(view.properties.get("sources"))  # what a stated link without its own rests on
     if fmt == "csv":  # one table: properties, then each link as relation, id, name
-        rows += [{"field": relation, "value": link.id, "name": link.label, "details": _words(link.properties)}
+        rows += [{"field": relation, "value": link.id, "name": link.label,
+                  "details": _link_details(link.properties, node_sources, keep_long=True)}
                  for relation, links in view.links.items() for link in links]
         emit(fmt, None, rows, ["field", "value", "name", "details"])
         return
@@ -196,8 +198,7 @@ def show(ctx, node_id, fmt):
     emit(fmt, None, rows, ["field", "value"])
     for relation, links in view.links.items():
         link_rows = [{"id": link.id, "name": link.label if link.label != link.id else "",
-                      "details": _words({k: v for k, v in link.properties.items() if k not in LONG_LINK_FIELDS})}
-                     for link in links]
+                      "details": _link_details(link.properties, node_sources)} for link in links]
         columns = ["id", "name"] + (["details"] if any(r["details"] for r in link_rows) else [])
         click.echo(f"\n{relation} ({plural(len(links), 'link')}):")
         emit(fmt, None, link_rows, columns)
@@ -207,6 +208,29 @@ def show(ctx, node_id, fmt):
 
 #: Link properties a table leaves to JSON: long text that would bury the links themselves.
 LONG_LINK_FIELDS = {"note", "sources", "source", "read_by", "read_on", "lesson", "statement"}
+#: Link properties that say how a fact is known: shown as one phrase (views.provenance).
+PROVENANCE_FIELDS = ("basis", "read_by", "read_on")
+
+
+def _link_details(props: dict, node_sources=(), keep_long: bool = False) -> str:
+    """A link's properties for people; a fact with a basis says how it is known ("reading by X,
+    2026-11-30", "stated in <source>": the link's sources, else the node's, by web site in a table
+    and in full with ``keep_long``) instead of the bare basis."""
+    from ..views.provenance import provenance_text
+
+    shown = {k: v for k, v in props.items()
+             if k not in PROVENANCE_FIELDS and (keep_long or k not in LONG_LINK_FIELDS)}
+    details = _words(shown)
+    if "basis" in props:
+        how = provenance_text(props.get("basis"), props.get("read_by"), props.get("read_on"),
+                              _as_list(props.get("sources") or props.get("source")) or node_sources,
+                              hosts_only=not keep_long)
+        details = f"{details}; {how}" if details else how
+    return details
+
+
+def _as_list(value) -> list:
+    return [] if value in (None, "") else list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _words(value) -> str:

@@ -116,10 +116,11 @@ def _practices(reads: _Reads) -> list[Practice]:
     shared_factors: dict[tuple, PracticeFactor] = {}
 
     def practice_factors(links) -> tuple[PracticeFactor, ...]:
-        """One object per distinct (factor, role, note, kind): most practices share them."""
+        """One object per distinct link (factor, role, note, kind, provenance): most practices share them."""
         found = []
         for _, factor, props in links:
-            key = (factor, props.get("role") or "supporting", props.get("note"), props.get("kind") or "precondition")
+            key = (factor, props.get("role") or "supporting", props.get("note"), props.get("kind") or "precondition",
+                   props.get("basis"), props.get("read_by"), props.get("read_on"))
             link = shared_factors.get(key)
             if link is None:
                 link = shared_factors[key] = PracticeFactor(*key)
@@ -130,7 +131,15 @@ def _practices(reads: _Reads) -> list[Practice]:
         i, p.get("title") or i, _one(p_country, i), _one(p_org, i), p.get("year"), p.get("maturity"),
         _many(p_themes, i), _many(p_targets, i), practice_factors(p_factors.get(i, ())),
         p.get("description"), p.get("problem"), _tuple(p.get("components")), p.get("evidence"),
-        _tuple(p.get("sources"))) for i, p in reads.nodes["practice"].items()]
+        _tuple(p.get("sources")), *_targets_provenance(p_targets.get(i, ())))
+        for i, p in reads.nodes["practice"].items()]
+
+
+def _targets_provenance(target_links) -> tuple:
+    """(basis, read_by, read_on) of a practice's targets: the loader gives every target of a
+    practice the provenance of its ``sdg_targets`` cell, so the first link speaks for all."""
+    props = target_links[0][2] if target_links else {}
+    return props.get("basis"), props.get("read_by"), props.get("read_on")
 
 
 def _statements(reads: _Reads) -> list[FactorStatement]:
@@ -141,9 +150,10 @@ def _statements(reads: _Reads) -> list[FactorStatement]:
         country = _one(c_country, cid)
         notes = _notes_by_factor(props.get("notes"))
         for present, grouped in ((True, c_present), (False, c_absent)):
-            for factor in _many(grouped, cid):
+            for _, factor, link in grouped.get(cid, ()):
                 statements.append(FactorStatement(country, factor, present, props.get("as_of"), cid,
-                                                  _tuple(props.get("sources")), notes.get(factor)))
+                                                  _tuple(props.get("sources")), notes.get(factor),
+                                                  link.get("basis"), link.get("read_by"), link.get("read_on")))
     return statements
 
 

@@ -24,7 +24,7 @@ from ..ontology.domain import Catalog, PracticeFactor, StatusStep
 
 __all__ = ["CACHE_VERSION", "encode_catalog", "decode_catalog"]
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4  # 4: practice-factor links and statements carry basis, read_by, read_on
 _SECTIONS = {"countries": domain.Country, "factors": domain.Factor, "themes": domain.Theme,
              "practices": domain.Practice, "needs": domain.Need, "transfers": domain.Transfer,
              "organizations": domain.Organization, "networks": domain.Network, "events": domain.Event,

@@ -60,6 +60,9 @@ class PracticeFactor:
     role: str  # "critical" | "supporting"
     note: str | None = None
     kind: str = "precondition"  # "precondition" | "component" | "outcome"
+    basis: str | None = None  # "stated" | "reading" (who read it and when: read_by, read_on)
+    read_by: str | None = None
+    read_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ class Practice:
     components: tuple[str, ...] = ()
     evidence: str | None = None
     sources: tuple[str, ...] = ()
+    targets_basis: str | None = None  # of the set of targets: "stated" | "reading" (by, on: below)
+    targets_read_by: str | None = None
+    targets_read_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,9 @@ class FactorStatement:
     context: str | None = None
     sources: tuple[str, ...] = ()
     note: str | None = None
+    basis: str | None = None  # "stated" | "reading" (who read it and when: read_by, read_on)
+    read_by: str | None = None
+    read_on: str | None = None
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,10 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from itertools import chain, groupby, islice
 from typing import Iterable, Sequence
+
+import numpy as np
 
 from ..errors import QueryError
 from ..ontology.domain import Catalog, Country, FactorStatement, Practice, Transfer
@@ -45,8 +48,9 @@ from .as_of import catalog_as_of
 from .lookup import practice_of
 from .scoring import (
     DEFAULT_MIN_COVERAGE, DEFAULT_WEIGHTS, EPSILON, ROLE_WEIGHTS, STALE_YEARS, TIERS, EvidenceTransfer,
-    FactorCheck, Fit, PracticeScorer, Weights, _cached, ranked,
+    FactorCheck, Fit, FitArrays, PracticeScorer, Weights, _cached, ranked,
 )
+from .score_arrays import columns_of, state_arrays
 
 __all__ = [
     "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "STALE_YEARS", "DEFAULT_MIN_COVERAGE",
@@ -238,12 +242,24 @@ class Explainer:
         if len(self.themes) == 1:  # the common case: the index is already in id order
             (theme,) = self.themes
             best = [p for p in by_theme.get(theme, ())[:MAX_RELATED + 1] if p != own][:MAX_RELATED]
-        else:
-            shared: Counter = Counter(p for theme in self.themes for p in by_theme.get(theme, ()))
+        elif len(self.themes) == 2:  # both themes first, then one; each list is in id order
+            first, second = (by_theme.get(theme, ()) for theme in self.themes)
+            both = sorted(set(first).intersection(second) - {own})[:MAX_RELATED]
+            best = both + list(islice((p for p, _ in groupby(heapq.merge(first, second))
+                                       if p != own and p not in both), MAX_RELATED - len(both)))
+        else:  # most shared themes first, then by id
+            shared = Counter(chain.from_iterable(by_theme.get(theme, ()) for theme in self.themes))
             shared.pop(own, None)
-            best = heapq.nsmallest(MAX_RELATED, shared, key=lambda p: (-shared[p], p))
-        practices = self.catalog.practices
-        return tuple(RelatedPractice(p, practices[p].title, tuple(sorted(self.themes & set(practices[p].themes))))
+            best = []
+            for count in range(len(self.themes), 0, -1):
+                if len(best) >= MAX_RELATED:
+                    break
+                best.extend(heapq.nsmallest(MAX_RELATED - len(best), [p for p, n in shared.items() if n == count]))
+        practices, themes = self.catalog.practices, self.themes
+        if len(themes) == 1:  # every related practice shares the one theme
+            shared_themes = tuple(themes)
+            return tuple(RelatedPractice(p, practices[p].title, shared_themes) for p in best)
+        return tuple(RelatedPractice(p, practices[p].title, tuple(sorted(themes & set(practices[p].themes))))
                      for p in best)
 
 
@@ -299,34 +315,48 @@ def _pool(catalog: Catalog, countries: Iterable[str] | None, all_countries: bool
                    lambda: tuple(sorted(c for c, country in catalog.countries.items() if country.un_member)))
 
 
-def _tiered(fits: list[Fit]) -> list[Fit]:
-    """Fits in the order people see them: by tier, then :func:`ranked` within each tier."""
-    by_tier: dict[str, list[Fit]] = defaultdict(list)
-    for fit in fits:
-        by_tier[fit.tier].append(fit)
-    return [f for tier in TIERS for f in ranked(by_tier[tier], lambda f: (f.score, f.factor_fit, f.country))]
+def _fit_key(fit: Fit) -> tuple[float, float, str]:
+    return (fit.score, fit.factor_fit, fit.country)
 
 
-def _first_of_each_tier(fits: list[Fit], n: int) -> list[Fit]:
-    kept: list[Fit] = []
-    seen: Counter = Counter()
-    for fit in fits:
-        seen[fit.tier] += 1
-        if seen[fit.tier] <= n:
-            kept.append(fit)
-    return kept
+def _ranked_head(scores: FitArrays, indexes: np.ndarray, n: int | None) -> list[Fit]:
+    """The first ``n`` (None: all) of the countries at ``indexes`` as :func:`ranked` orders them.
+
+    Only the head is ranked: the countries whose score is at least that of the n-th best, extended
+    to the end of its run of near ties (scores each within EPSILON of the next), because
+    :func:`ranked` reorders within such a run; the rest cannot come first and stay arrays."""
+    if n is None or n >= len(indexes):
+        return ranked(scores.fits(indexes), _fit_key)
+    if n == 0:
+        return []
+    values = scores.score[indexes]
+    ordered = np.sort(values)[::-1]
+    breaks = np.flatnonzero(ordered[n - 1:-1] - ordered[n:] > EPSILON)
+    last = n - 1 + int(breaks[0]) if breaks.size else len(ordered) - 1
+    return ranked(scores.fits(indexes[values >= ordered[last]]), _fit_key)[:n]
 
 
-def _ask(scorer: PracticeScorer, fits: list[Fit]) -> tuple[Question, ...]:
+def _shown(scores: FitArrays, top: int | None, top_per_tier: int | None) -> list[Fit]:
+    """The candidates shown, in the order people see them: by tier, then :func:`ranked` within
+    each tier; the first ``top_per_tier`` of each tier, the first ``top`` in all."""
+    shown: list[Fit] = []
+    for code in range(len(TIERS)):
+        wanted = [n for n in (top_per_tier, None if top is None else top - len(shown)) if n is not None]
+        shown.extend(_ranked_head(scores, np.flatnonzero(scores.tier == code), min(wanted, default=None)))
+    return shown
+
+
+def _ask(scorer: PracticeScorer, scores: FitArrays) -> tuple[Question, ...]:
     """The preconditions unknown among the unassessed candidates, critical first, then most often."""
-    unassessed = {fit.country for fit in fits if fit.tier == "unassessed"}
-    present_index, absent_index = rules.countries_by_state(scorer.catalog, scorer.year)
-    questions = []
-    for factor, role, _ in scorer.factors:
-        known = len(unassessed & present_index.get(factor, frozenset())) + \
-            len(unassessed & absent_index.get(factor, frozenset()))
-        if len(unassessed) > known:
-            questions.append(Question(factor, scorer._label(factor), role, len(unassessed) - known))
+    unassessed = np.flatnonzero(scores.tier == TIERS.index("unassessed"))
+    if not scorer.factors or not unassessed.size:
+        return ()
+    states = state_arrays(scorer.catalog, scorer.year)
+    rows = scores.rows[unassessed]
+    columns = columns_of(states.column, (factor for factor, _, _ in scorer.factors))
+    known = states.by_factor["known"][columns][:, rows].sum(axis=1).astype(int).tolist()
+    questions = [Question(factor, scorer._label(factor), role, len(rows) - n)
+                 for (factor, role, _), n in zip(scorer.factors, known) if len(rows) > n]
     return tuple(sorted(questions, key=lambda q: (q.role != "critical", -q.count, q.factor)))
 
 
@@ -364,14 +394,10 @@ def match(catalog: Catalog, practice_id: str, top: int | None = None, weights: W
     engaged, flags_of = _engagements(catalog.transfers_by_practice.get(practice.id, ()))
     engaged_ids = {e.country for e in engaged}
     scorer = PracticeScorer(catalog, practice, weights, as_of, min_coverage)
-    fits = _tiered(scorer.fits([country for country in _pool(catalog, countries, all_countries)
-                                if country != practice.country and country not in engaged_ids]))
-    tier_counts = {tier: 0 for tier in TIERS}
-    for fit in fits:
-        tier_counts[fit.tier] += 1
-    shown = fits if top_per_tier is None else _first_of_each_tier(fits, top_per_tier)
-    if top is not None:
-        shown = shown[:top]
+    scores = scorer.scores([country for country in _pool(catalog, countries, all_countries)
+                            if country != practice.country and country not in engaged_ids])
+    tier_counts = dict(zip(TIERS, np.bincount(scores.tier, minlength=len(TIERS)).tolist()))
+    shown = _shown(scores, top, top_per_tier)
     explainer = Explainer(scorer)
     candidates = tuple(explainer.candidate(fit, flags_of.get(fit.country, ())) for fit in shown)
 
@@ -382,5 +408,5 @@ def match(catalog: Catalog, practice_id: str, top: int | None = None, weights: W
     if not practice.targets:
         warnings.append(f"practice {practice.id} has no SDG targets: sdg_fit is 0 for every candidate")
     return MatchResult(practice.id, practice.country or practice.organization, candidates, tuple(engaged),
-                       tuple(warnings), weights, scorer.year, min_coverage, tier_counts, _ask(scorer, fits),
+                       tuple(warnings), weights, scorer.year, min_coverage, tier_counts, _ask(scorer, scores),
                        record_as_of)

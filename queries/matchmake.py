@@ -1,8 +1,10 @@
 """Event matchmaking: every partnership opportunity among an event's participants, ranked.
 
-Each participating country's practices are matched against every other participant with
-:func:`psikg.queries.match.match` (restricted to the participants), so an opportunity's score and
-explanation are exactly those of ``psikg match``. Pairs whose importer is already engaged with the
+Each participating country's practices are matched against every other participant as
+:func:`psikg.queries.match.match` restricted to the participants would match them, so an
+opportunity's score and explanation are exactly those of ``psikg match``; all the practices of an
+event are scored at once (one matrix product, :func:`psikg.queries.scoring.score_practices`), and
+only the pairs above the threshold are explained. Pairs whose importer is already engaged with the
 practice (a transfer agreed, implementing, adopted or scaled) are not opportunities: they are
 listed in :attr:`Matchmaking.engaged`. An opportunity counts when its score is at least
 ``min_score`` (within 1e-9). Order: score descending, factor_fit descending, then practice id and
@@ -26,10 +28,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
+
 from ..ontology.domain import Catalog
 from ..graph.records import GraphBatch, node_key
 from .lookup import event_of
-from .match import DEFAULT_WEIGHTS, EPSILON, Candidate, Weights, match, ranked
+from .match import DEFAULT_WEIGHTS, EPSILON, Candidate, Explainer, Weights, _engagements, ranked
+from .scoring import PracticeScorer, score_practices
 
 __all__ = ["Opportunity", "EngagedPair", "Matchmaking", "matchmake", "opportunities_batch", "transfer_id"]
 
@@ -154,23 +159,40 @@ def matchmake(catalog: Catalog, event_id: str, min_score: float = 0.0,
     if len(participants) >= 2 and not exporters:
         warnings.append(f"no participant of event {event.id} has a practice in the graph")
 
-    opportunities, engaged = [], []
-    for exporter in exporters:
-        others = [c for c in participants if c != exporter]
-        for practice in catalog.practices_by_country[exporter]:
-            result = match(catalog, practice.id, weights=weights, countries=others)
-            recorded = {t.importer: t.id for t in catalog.transfers_by_practice.get(practice.id, ())}
-            for candidate in result.candidates:
-                if candidate.score >= min_score - EPSILON:
-                    opportunities.append(Opportunity(practice.id, exporter, candidate.country, candidate,
-                                                     transfer_id(practice.id, candidate.country),
-                                                     recorded.get(candidate.country)))
-            engaged.extend(EngagedPair(practice.id, exporter, e.country, e.status, e.transfer)
-                           for e in result.engaged if e.country in others)
+    opportunities, engaged = _opportunities(catalog, participants, exporters, min_score, weights)
     opportunities = ranked(opportunities, lambda o: (o.score, o.factor_fit, (o.practice, o.importer)))
     engaged.sort(key=lambda e: (e.practice, e.importer))
     return Matchmaking(event.id, participants, min_score, tuple(opportunities), tuple(engaged),
                        tuple(warnings), weights, (), count, unassessed)
+
+
+def _opportunities(catalog: Catalog, participants: tuple[str, ...], exporters: list[str], min_score: float,
+                   weights: Weights) -> tuple[list[Opportunity], list[EngagedPair]]:
+    """Every exporter's practices scored against every participant at once
+    (:func:`psikg.queries.scoring.score_practices`); each pair above the threshold is then explained
+    exactly as ``psikg match --countries`` explains it (the exporter and the countries engaged with the
+    practice are not candidates)."""
+    practices = [practice for exporter in exporters for practice in catalog.practices_by_country[exporter]]
+    if not practices:
+        return [], []
+    scorers = [PracticeScorer(catalog, practice, weights) for practice in practices]
+    opportunities, engaged = [], []
+    for scorer, scores in zip(scorers, score_practices(scorers, participants)):
+        practice, exporter = scorer.practice, scorer.practice.country
+        engagements, flags_of = _engagements(catalog.transfers_by_practice.get(practice.id, ()))
+        engaged_ids = {e.country for e in engagements}
+        recorded = {t.importer: t.id for t in catalog.transfers_by_practice.get(practice.id, ())}
+        explainer = Explainer(scorer)
+        above = np.flatnonzero(scores.score >= min_score - EPSILON)
+        for fit in scores.fits(above):
+            if fit.country == exporter or fit.country in engaged_ids:
+                continue
+            candidate = explainer.candidate(fit, flags_of.get(fit.country, ()))
+            opportunities.append(Opportunity(practice.id, exporter, fit.country, candidate,
+                                             transfer_id(practice.id, fit.country), recorded.get(fit.country)))
+        engaged.extend(EngagedPair(practice.id, exporter, e.country, e.status, e.transfer)
+                       for e in engagements if e.country in participants and e.country != exporter)
+    return opportunities, engaged
 
 
 def opportunities_batch(catalog: Catalog, result: Matchmaking, saved_on: str | None = None) -> GraphBatch:

@@ -29,15 +29,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple, Sequence, TypeVar
 
+import numpy as np
+
 from ..ontology.domain import Catalog, Country, Practice
 from . import rules
 from .lookup import sdg_key
+from .score_arrays import columns_of, need_arrays, rows_of, state_arrays
 from .weights import check_weights, parse_weights
 
 __all__ = [
     "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "DEFAULT_MIN_COVERAGE", "STALE_YEARS",
-    "FactorCheck", "EvidenceTransfer", "Fit", "PracticeScorer", "preconditions", "links_of_kind",
-    "ranked", "targets_by_country", "countries_by_target",
+    "FactorCheck", "EvidenceTransfer", "Fit", "FitArrays", "PracticeScorer", "score_practices", "preconditions", "links_of_kind",
+    "ranked", "targets_by_country", "countries_by_target", "deciding_dates",
 ]
 
 #: Weight of a precondition by its role.
@@ -122,6 +125,34 @@ class Fit(NamedTuple):
     tier: str
 
 
+@dataclass(frozen=True, eq=False)
+class FitArrays:
+    """The numbers of many countries for one practice, as arrays in the order of ``countries``
+    (``tier`` holds indexes into :data:`TIERS`); :meth:`fits` turns the chosen ones into
+    :class:`Fit` tuples, so only what is shown becomes Python objects."""
+
+    countries: tuple[str, ...]
+    score: np.ndarray
+    factor_fit: np.ndarray
+    coverage: np.ndarray
+    sdg_fit: np.ndarray
+    evidence: np.ndarray
+    tier: np.ndarray
+    rows: np.ndarray  # each country's row in the matrices of :mod:`.score_arrays`
+
+    def fits(self, indexes: np.ndarray | None = None) -> list[Fit]:
+        """The :class:`Fit` of each country at ``indexes`` (None: all), in that order."""
+        if indexes is None:
+            indexes = np.arange(len(self.countries))
+        countries = self.countries
+        columns = (self.score[indexes].tolist(), self.factor_fit[indexes].tolist(),
+                   self.coverage[indexes].tolist(), self.sdg_fit[indexes].tolist(),
+                   self.evidence[indexes].tolist(), self.tier[indexes].tolist())
+        return [Fit(countries[i], score, factor_fit, coverage, sdg_fit, evidence, TIERS[tier])
+                for i, score, factor_fit, coverage, sdg_fit, evidence, tier
+                in zip(indexes.tolist(), *columns)]
+
+
 def links_of_kind(practice: Practice, kind: str) -> list[tuple[str, str, float]]:
     """(factor, role, weight) of the practice's factor links of ``kind``, each factor once with its
     strongest role, critical first then by id."""
@@ -173,19 +204,29 @@ def countries_by_target(catalog: Catalog) -> dict[str, frozenset[str]]:
     return _cached(catalog, "countries_by_target", build)
 
 
-def _countries_by_group(catalog: Catalog) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """M49 sub-region -> countries, income group -> countries (computed once per catalog)."""
+def deciding_dates(catalog: Catalog, year: int) -> dict[str, dict[str, tuple[str, int]]]:
+    """country -> factor -> (as_of, its year) of the latest dated statement among those that decide
+    the factor's state as of ``year``: for a present factor, the statements that make it so (itself
+    or narrower factors; the first of equal dates in factor order); otherwise its own latest
+    statement. Factors with no dated deciding statement are left out. Built once per catalog and
+    year, so that explaining a candidate reads dates instead of comparing them."""
     def build():
-        by_subregion: dict[str, list[str]] = defaultdict(list)
-        by_income: dict[str, list[str]] = defaultdict(list)
-        for country in catalog.countries.values():
-            if country.subregion is not None:
-                by_subregion[country.subregion].append(country.id)
-            if country.income_group is not None:
-                by_income[country.income_group].append(country.id)
-        return ({k: tuple(v) for k, v in by_subregion.items()}, {k: tuple(v) for k, v in by_income.items()})
+        dates: dict[str, dict[str, tuple[str, int]]] = {}
+        for country, states in rules.states_by_country(catalog, year).items():
+            order = {f: rules.as_of_order(s.as_of) for f, s in states.decisive.items() if s.as_of}
+            found: dict[str, tuple[str, int]] = {}
+            for factor, via in states.present.items():
+                dated = [f for f in via if f in order]
+                if dated:
+                    best = max(dated, key=order.__getitem__)
+                    found[factor] = (states.decisive[best].as_of, order[best][1])
+            for factor, statement in states.decisive.items():
+                if factor not in states.present and factor in order:
+                    found[factor] = (statement.as_of, order[factor][1])
+            dates[country] = found
+        return dates
 
-    return _cached(catalog, "countries_by_group", build)
+    return _cached(catalog, f"deciding_dates_{year}", build)
 
 
 def _subregion_income(country: Country | None) -> tuple[str | None, str | None]:
@@ -204,9 +245,9 @@ class PracticeScorer:
         self.min_coverage = min_coverage
         self.states = rules.states_by_country(catalog, self.year)
         self.wanted = targets_by_country(catalog)
-        self.wanting = countries_by_target(catalog)
         self.factors = preconditions(practice)
         self.total = sum(weight for _, _, weight in self.factors)
+        self.labels = [self._label(factor) for factor, _, _ in self.factors]
         self.targets = tuple(sorted(set(practice.targets), key=sdg_key))
         self.successful = [(t, *_subregion_income(catalog.countries.get(t.importer)))
                            for t in catalog.transfers_by_practice.get(practice.id, ())
@@ -219,63 +260,36 @@ class PracticeScorer:
         return self.fits((country,))[0]
 
     def fits(self, countries: Sequence[str]) -> list[Fit]:
-        """The numbers and the tiers of ``countries``, in their order. The work is done per
-        precondition and per target through the inverted indexes of states and needs, so scoring
-        every country costs little more than scoring one."""
-        present_index, absent_index = rules.countries_by_state(self.catalog, self.year)
-        present_weight: dict[str, float] = defaultdict(float)
-        known_weight: dict[str, float] = defaultdict(float)
-        blocked: set[str] = set()
-        for factor, role, weight in self.factors:
-            for country in present_index.get(factor, ()):
-                present_weight[country] += weight
-                known_weight[country] += weight
-            for country in absent_index.get(factor, ()):
-                known_weight[country] += weight
-                if role == "critical":
-                    blocked.add(country)
-        wanted_count: dict[str, int] = defaultdict(int)
-        for target in self.targets:
-            for country in self.wanting.get(target, ()):
-                wanted_count[country] += 1
-        total, n_targets, w = self.total, len(self.targets), self.weights
-        near = self._near()
-        base_evidence = 0.5 if self.successful else 0.0
-        found = []
-        for country in countries:
-            factor_fit = present_weight.get(country, 0.0) / total if total else 0.0
-            coverage = known_weight.get(country, 0.0) / total if total else 0.0
-            sdg_fit = wanted_count.get(country, 0) / n_targets if n_targets else 0.0
-            evidence = 1.0 if country in near else base_evidence
-            score = w.factor * factor_fit + w.sdg * sdg_fit + w.evidence * evidence
-            tier = "blocked" if country in blocked else (
-                "ready" if coverage >= self.min_coverage - EPSILON else "unassessed")
-            found.append(Fit(country, score, factor_fit, coverage, sdg_fit, evidence, tier))
-        return found
+        """The numbers and the tiers of ``countries``, in their order."""
+        return self.scores(countries).fits()
 
-    def _near(self) -> set[str]:
-        """Countries in the sub-region or income group of an importer of a successful transfer."""
-        by_subregion, by_income = _countries_by_group(self.catalog)
-        near: set[str] = set()
-        for subregion in self.near_subregions:
-            near.update(by_subregion.get(subregion, ()))
-        for income in self.near_incomes:
-            near.update(by_income.get(income, ()))
+    def scores(self, countries: Sequence[str]) -> FitArrays:
+        """The numbers and the tiers of ``countries`` as arrays (:func:`score_practices`)."""
+        return score_practices((self,), countries)[0]
+
+    def _near_mask(self, needs, rows: np.ndarray) -> np.ndarray:
+        """Which rows are in the sub-region or income group of an importer of a successful transfer."""
+        near = np.zeros(len(rows), dtype=bool)
+        for codes, code_of, groups in ((needs.subregion, needs.subregion_code, self.near_subregions),
+                                       (needs.income, needs.income_code, self.near_incomes)):
+            found = [code_of[group] for group in groups if group in code_of]
+            if found:
+                near |= np.isin(codes[rows], found)
         return near
 
     def checks(self, country: str) -> list[FactorCheck]:
         """Each precondition's state at ``country``, critical first then by id."""
         states = self.states.get(country, rules.NO_STATES)
-        label = self._label
+        present, absent = states.present, states.absent
+        dates = deciding_dates(self.catalog, self.year).get(country, {})
+        oldest_fresh = self.year - STALE_YEARS
         found = []
-        for factor, role, weight in self.factors:
-            status = states.state(factor)
-            via = states.present.get(factor, ())
-            deciding = [states.decisive[f] for f in (via or (factor,)) if f in states.decisive]
-            as_of = max((s.as_of for s in deciding if s.as_of), key=rules.as_of_order, default=None)
-            year = rules.statement_year(as_of)
-            stale = status != "unknown" and year is not None and year < self.year - STALE_YEARS
-            found.append(FactorCheck(factor, label(factor), role, weight, status, via, as_of, stale))
+        for (factor, role, weight), label in zip(self.factors, self.labels):
+            via = present.get(factor)
+            status = "present" if via is not None else "absent" if factor in absent else "unknown"
+            as_of, year = dates.get(factor, (None, None))
+            stale = status != "unknown" and year is not None and year < oldest_fresh
+            found.append(FactorCheck(factor, label, role, weight, status, via or (), as_of, stale))
         return found
 
     def _label(self, factor: str) -> str:
@@ -304,6 +318,68 @@ class PracticeScorer:
                                     "+".join(same) or "elsewhere")
             (near if same else elsewhere).append(item)
         return tuple(near) if near else tuple(elsewhere)
+
+
+#: Practices scored in one matrix product by :func:`score_practices` (bounds its memory: at scale L
+#: a block is at most 4,096 x 559 weights and 4,096 x 249 results, a few tens of MB).
+BLOCK = 4096
+
+
+def score_practices(scorers: Sequence[PracticeScorer], countries: Sequence[str]) -> list[FitArrays]:
+    """The numbers and tiers of ``countries`` for each scorer's practice, every practice at once.
+
+    Each component is a matrix product: practices' precondition weights (practices x factors) times
+    the state matrices (:mod:`.score_arrays`, read off :mod:`.rules`) of the countries, practices'
+    targets times the countries' wanted targets. Weights are 1 and 0.5 and counts are whole
+    numbers, so the sums are exact whatever their order: the numbers are those of the rule
+    computed one country at a time. The scorers must share catalog, year, weights and
+    min_coverage."""
+    countries = tuple(countries)
+    found: list[FitArrays] = []
+    for start in range(0, len(scorers), BLOCK):
+        found.extend(_score_block(scorers[start:start + BLOCK], countries))
+    return found
+
+
+def _weight_matrix(items: list[list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray]:
+    """The columns used by any item, and items x those columns with each item's (column, value)."""
+    used = sorted({c for pairs in items for c, _ in pairs})
+    position = {c: i for i, c in enumerate(used)}
+    matrix = np.zeros((len(items), len(used)))
+    cells = [(i, position[c], value) for i, pairs in enumerate(items) for c, value in pairs]
+    if cells:
+        at_row, at_column, values = zip(*cells)
+        matrix[at_row, at_column] = values
+    return np.array(used, dtype=np.intp), matrix
+
+
+def _score_block(scorers: Sequence[PracticeScorer], countries: tuple[str, ...]) -> list[FitArrays]:
+    first = scorers[0]
+    states, needs = state_arrays(first.catalog, first.year), need_arrays(first.catalog)
+    rows = rows_of(states.row, countries)
+    factor_columns = [columns_of(states.column, (f for f, _, _ in s.factors)).tolist() for s in scorers]
+    used, weights = _weight_matrix([list(zip(cols, (w for _, _, w in s.factors)))
+                                    for cols, s in zip(factor_columns, scorers)])
+    _, critical = _weight_matrix([[(c, 1.0 if role == "critical" else 0.0) for c, (_, role, _) in zip(cols, s.factors)]
+                                  for cols, s in zip(factor_columns, scorers)])
+    by_factor = states.by_factor
+    present_weight = (weights @ by_factor["present"][used])[:, rows]
+    known_weight = (weights @ by_factor["known"][used])[:, rows]
+    blocked = (critical @ by_factor["absent"][used])[:, rows] > 0
+    target_used, targets = _weight_matrix([[(c, 1.0) for c in columns_of(needs.column, s.targets).tolist()]
+                                           for s in scorers])
+    shared = (targets @ needs.wanted_by_target[target_used])[:, rows]
+    totals = np.array([s.total for s in scorers])[:, None]
+    counts = np.array([len(s.targets) for s in scorers], dtype=float)[:, None]
+    factor_fit = np.divide(present_weight, totals, out=np.zeros_like(present_weight), where=totals > 0)
+    coverage = np.divide(known_weight, totals, out=np.zeros_like(known_weight), where=totals > 0)
+    sdg_fit = np.divide(shared, counts, out=np.zeros_like(shared), where=counts > 0)
+    evidence = np.array([np.where(s._near_mask(needs, rows), 1.0, 0.5 if s.successful else 0.0) for s in scorers])
+    w = first.weights
+    score = w.factor * factor_fit + w.sdg * sdg_fit + w.evidence * evidence
+    tier = np.where(blocked, 2, np.where(coverage >= first.min_coverage - EPSILON, 0, 1))
+    return [FitArrays(countries, score[i], factor_fit[i], coverage[i], sdg_fit[i], evidence[i], tier[i], rows)
+            for i in range(len(scorers))]
 
 
 def _chains(keyed: list, index: int) -> list[list]:

@@ -56,6 +56,9 @@ class StatementRef:
     as_of: str | None
     sources: tuple[str, ...] = ()
     note: str | None = None
+    basis: str | None = None  # "stated" by its sources, or a curator's "reading" (by read_by, on read_on)
+    read_by: str | None = None
+    read_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class FactorRow:
 
     A status is ``present``, ``absent`` (the latest statement about the factor says so) or
     ``unknown``; for an organization exporter the exporter status is ``not-applicable``.
+    ``basis``, ``read_by`` and ``read_on`` say how the practice's link to the factor is known.
     """
 
     factor: str
@@ -76,6 +80,9 @@ class FactorRow:
     exporter_statements: tuple[StatementRef, ...]
     importer_status: str
     importer_statements: tuple[StatementRef, ...]
+    basis: str | None = None
+    read_by: str | None = None
+    read_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,8 +108,14 @@ class Adopter:
 
 @dataclass(frozen=True)
 class TargetRef:
+    """An SDG target of the practice; ``basis`` (``read_by``, ``read_on``) says how the practice's
+    set of targets is known: stated by its sources or a curator's reading."""
+
     id: str
     title: str
+    basis: str | None = None
+    read_by: str | None = None
+    read_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -151,7 +164,7 @@ class Worksheet:
 def _ref(catalog: Catalog, statement: FactorStatement) -> StatementRef:
     label = catalog.factors[statement.factor].label if statement.factor in catalog.factors else statement.factor
     return StatementRef(statement.factor, label, statement.present, statement.as_of, statement.sources,
-                        statement.note)
+                        statement.note, statement.basis, statement.read_by, statement.read_on)
 
 
 def _status(catalog: Catalog, states: rules.FactorStates, factor: str) -> tuple[str, tuple[StatementRef, ...]]:
@@ -174,9 +187,10 @@ def _profile(catalog: Catalog, country: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _target(catalog: Catalog, id_: str) -> TargetRef:
+def _target(catalog: Catalog, id_: str, practice) -> TargetRef:
     found = catalog.targets.get(id_)
-    return TargetRef(id_, found.title if found else "")
+    return TargetRef(id_, found.title if found else "", practice.targets_basis, practice.targets_read_by,
+                     practice.targets_read_on)
 
 
 def worksheet(catalog: Catalog, practice_id: str, country: str,
@@ -211,17 +225,20 @@ def worksheet(catalog: Catalog, practice_id: str, country: str,
         else:
             exporter_status, exporter_refs = "not-applicable", ()
         importer_status, importer_refs = _status(catalog, importer_states, factor)
+        link = next((pf for pf in practice.factors  # the link that gives the row its role
+                     if pf.factor == factor and pf.kind == "precondition" and pf.role == role), None)
         rows.append(FactorRow(factor, known.label if known else factor, known.definition if known else None,
                               role, weight, notes_of.get(factor), exporter_status, exporter_refs,
-                              importer_status, importer_refs))
+                              importer_status, importer_refs, *((link.basis, link.read_by, link.read_on)
+                                                                if link else (None, None, None))))
     gaps = sorted((r for r in rows if r.importer_status != "present"),
                   key=lambda r: (r.role != "critical", r.importer_status != "absent", r.factor))
 
     candidate = score_country(catalog, practice, importer.id, weights)
     adopters, engagement, recorded = _adopters(catalog, practice, importer)
 
-    targets = tuple(_target(catalog, t) for t in sorted(set(practice.targets), key=sdg_key))
-    served = tuple(_target(catalog, t) for t in candidate.matching_targets)
+    targets = tuple(_target(catalog, t, practice) for t in sorted(set(practice.targets), key=sdg_key))
+    served = tuple(_target(catalog, t, practice) for t in candidate.matching_targets)
     themes = tuple(catalog.themes[t].label if t in catalog.themes else t for t in practice.themes)
     organization = catalog.organizations.get(practice.organization or "")
 

@@ -150,3 +150,15 @@ def test_states_are_read_as_of_the_transfer_start_year():
     assert (result.n, result.successes) == (2, 1)
     (champion,) = result.factors  # the component is no precondition
     assert (champion.with_n, champion.with_success, champion.without_n, champion.unknown_n) == (1, 0, 0, 1)
+
+
+def test_issue_15_bundled_network_tests_five_factors_with_n_of_10(psikg_cli):
+    """Issue 15: ``psikg factors`` on the bundled network tests at least five factors on 10 or more
+    transfers each (n = transfers whose importer's state is known as of the transfer's start year)."""
+    import json
+
+    result = json.loads(psikg_cli("factors", "--format", "json").output)
+    sized = {f["factor"]: f["with_n"] + f["without_n"] for f in result["factors"]}
+    large = sorted(factor for factor, n in sized.items() if n >= 10)
+    assert len(large) >= 5, sized
+    assert "e-transactions-law" in large  # grown from the importers' own laws (importer-contexts/)

@@ -12,6 +12,7 @@ from html import escape
 
 from ..queries.worksheet import FactorRow, StatementRef, Worksheet
 from .links import html_link, markdown_link
+from .provenance import provenance_text
 
 __all__ = ["to_markdown", "to_html", "render"]
 
@@ -40,6 +41,25 @@ def _statement_text(ref: StatementRef) -> str:
     return f"{ref.label}: {said}, {when}" + (f" ({ref.note})" if ref.note else "")
 
 
+def _how_known(item) -> str:
+    """How a statement or a factor link is known: "reading by X, 2026-11-30" or "stated by its
+    source" (its sources stand beside it); nothing for data that records no basis."""
+    return provenance_text(item.basis, item.read_by, item.read_on) if item.basis else ""
+
+
+def _md_how(item) -> str:
+    how = _how_known(item)
+    return f" [{how}]" if how else ""
+
+
+def _targets_text(sheet: Worksheet) -> str:
+    """The practice's targets, and how the set is known (stated: by the practice's sources' sites)."""
+    first, ids = sheet.targets[0], "; ".join(t.id for t in sheet.targets)
+    if not first.basis:
+        return ids
+    return ids + f" ({provenance_text(first.basis, first.read_by, first.read_on, sheet.sources, hosts_only=True)})"
+
+
 def _facts(sheet: Worksheet) -> list[tuple[str, str]]:
     facts = [("Exporter", f"{sheet.exporter_name} ({sheet.exporter})" if sheet.exporter else "unknown"),
              ("Importer", f"{sheet.importer_name} ({sheet.importer})"
@@ -53,7 +73,7 @@ def _facts(sheet: Worksheet) -> list[tuple[str, str]]:
     if sheet.themes:
         facts.append(("Themes", "; ".join(sheet.themes)))
     if sheet.targets:
-        facts.append(("SDG targets", "; ".join(t.id for t in sheet.targets)))
+        facts.append(("SDG targets", _targets_text(sheet)))
     facts.append(("Fit", _score_line(sheet)))
     if sheet.engagement:
         facts.append(("Already engaged", sheet.engagement))
@@ -88,6 +108,10 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines + [""]
 
 
+def _md_statements(refs: tuple[StatementRef, ...]) -> str:
+    return "; ".join(_statement_text(s) + _md_how(s) for s in refs)
+
+
 def _md_sources(refs: tuple[StatementRef, ...]) -> str:
     return " ".join(markdown_link(s) for ref in refs for s in ref.sources)
 
@@ -110,7 +134,8 @@ def to_markdown(sheet: Worksheet) -> str:
         rows = [r for r in sheet.factors if r.role == role]
         if rows:
             out += [f"**{role.capitalize()} preconditions.**", ""]
-            out += [f"- {r.label} (`{r.factor}`)" + (f": {r.note}" if r.note else "") for r in rows] + [""]
+            out += [f"- {r.label} (`{r.factor}`)" + (f": {r.note}" if r.note else "") + _md_how(r)
+                    for r in rows] + [""]
     if sheet.measures:
         out += ["**Outcomes to measure.**", ""] + [f"- {c}" for c in sheet.measures] + [""]
     if sheet.evidence:
@@ -121,13 +146,13 @@ def to_markdown(sheet: Worksheet) -> str:
     out += [f"## 2. Why it worked in {sheet.exporter_name or sheet.exporter}", ""]
     out += _md_table(["Factor", "Role", "Status", "Context statement", "Sources"],
                      [[r.label, r.role, STATUS_TEXT[r.exporter_status],
-                       "; ".join(_statement_text(s) for s in r.exporter_statements), _md_sources(r.exporter_statements)]
+                       _md_statements(r.exporter_statements), _md_sources(r.exporter_statements)]
                       for r in sheet.factors])
 
     out += [f"## 3. {sheet.importer_name}'s preconditions", ""]
     out += _md_table(["Factor", "Role", "Status", "Context statement", "Sources"],
                      [[r.label, r.role, STATUS_TEXT[r.importer_status],
-                       "; ".join(_statement_text(s) for s in r.importer_statements), _md_sources(r.importer_statements)]
+                       _md_statements(r.importer_statements), _md_sources(r.importer_statements)]
                       for r in sheet.factors])
 
     out += ["## 4. Gaps, most critical first", ""]
@@ -215,6 +240,7 @@ a { color: #0b57d0; overflow-wrap: anywhere; }
 ol.questions li { margin-bottom: .9rem; }
 ol.questions .answer { border-bottom: 1px dotted var(--muted); height: 3.2em; margin-top: .2rem; }
 .src { font-size: .85em; color: var(--muted); }
+.provenance { font-size: .85em; color: var(--muted); font-style: italic; white-space: nowrap; }
 footer { margin-top: 2rem; font-size: .8em; color: var(--muted); }
 @page { size: A4; margin: 16mm 14mm; }
 @media print {
@@ -239,8 +265,14 @@ def _status(status: str) -> str:
     return f'<span class="status {_e(status)}">{_e(STATUS_TEXT.get(status, status))}</span>'
 
 
+def _provenance_html(item) -> str:
+    """How a fact is known, marked up so that a reading stands out as one (nothing without a basis)."""
+    how = _how_known(item)
+    return f' <span class="provenance {_e(item.basis)}">{_e(how)}</span>' if how else ""
+
+
 def _statements_html(refs: tuple[StatementRef, ...]) -> tuple[str, str]:
-    text = "<br>".join(_e(_statement_text(r)) for r in refs)
+    text = "<br>".join(_e(_statement_text(r)) + _provenance_html(r) for r in refs)
     sources = "<br>".join(_link(s) for r in refs for s in dict.fromkeys(r.sources))
     return text, sources
 
@@ -312,7 +344,8 @@ def _html_practice(sheet: Worksheet) -> list[str]:
         rows = [r for r in sheet.factors if r.role == role]
         if rows:
             parts.append(_html_list(f"{role.capitalize()} preconditions.", rows, lambda r: (
-                f"{_e(r.label)} <code>{_e(r.factor)}</code>" + (f": {_e(r.note)}" if r.note else ""))))
+                f"{_e(r.label)} <code>{_e(r.factor)}</code>" + (f": {_e(r.note)}" if r.note else "")
+                + _provenance_html(r))))
     if sheet.measures:
         parts.append(_html_list("Outcomes to measure.", sheet.measures))
     if sheet.evidence:

@@ -11,17 +11,26 @@ from dataclasses import asdict, dataclass
 from ...ontology.domain import Catalog
 from ...queries.lookup import country_of
 from ...queries.rules import NO_STATES, states_by_country, verdict
+from ..provenance import provenance_text
 
 __all__ = ["FactorLine", "TransferLine", "CountryProfile", "country_profile"]
 
 
 @dataclass(frozen=True)
 class FactorLine:
+    """A factor the country has or lacks, by the statement that decides it, and how that statement
+    is known: ``basis`` stated by its sources or a curator's reading (``read_by``, ``read_on``);
+    ``provenance`` says so in words ("reading by X, 2026-11-30"; empty when no basis is recorded)."""
+
     factor: str
     label: str
     state: str  # present or absent
     as_of: str | None
     sources: tuple[str, ...]
+    basis: str | None = None
+    read_by: str | None = None
+    read_on: str | None = None
+    provenance: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,8 @@ class CountryProfile:
 
     def rows(self) -> list[dict]:
         """One row per fact, for CSV: the factors, then the needs, then the transfers."""
-        rows = [{"section": f.state, "id": f.factor, "label": f.label, "detail": f.as_of or "", "status": ""}
+        rows = [{"section": f.state, "id": f.factor, "label": f.label,
+                 "detail": "; ".join(x for x in (f.as_of, f.provenance) if x), "status": ""}
                 for f in self.has + self.lacks]
         rows += [{"section": "need", "id": n["id"], "label": n["title"], "detail": n["priority"] or "",
                   "status": ""} for n in self.needs]
@@ -70,8 +80,13 @@ def _factor_lines(catalog: Catalog, states, present: bool) -> tuple[FactorLine, 
     for factor in chosen:
         decisive = states.decisive.get(factor)
         label = catalog.factors[factor].label if factor in catalog.factors else factor
-        lines.append(FactorLine(factor, label, "present" if present else "absent",
-                                decisive.as_of if decisive else None, decisive.sources if decisive else ()))
+        if decisive is None:
+            lines.append(FactorLine(factor, label, "present" if present else "absent", None, ()))
+            continue
+        how = provenance_text(decisive.basis, decisive.read_by, decisive.read_on, decisive.sources,
+                              hosts_only=True) if decisive.basis else ""
+        lines.append(FactorLine(factor, label, "present" if present else "absent", decisive.as_of,
+                                decisive.sources, decisive.basis, decisive.read_by, decisive.read_on, how))
     return tuple(lines)
 
 
