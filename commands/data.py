@@ -56,17 +56,29 @@ def load(ctx, paths, no_bundled, replace, mapping, report_file, allow_extra_colu
     click.echo(_change_summary(report.changes))
 
 
+#: Up to this many relations are named in the load summary; more are counted (diff lists them).
+SUMMARY_RELATIONS = 8
+
+
 def _change_summary(changes) -> str:
-    """One line per load: what it added and changed, by kind (``psikg diff`` lists them)."""
+    """What a load added, changed and removed, per kind of node and per relation of links."""
     if changes is None or changes.unchanged:
         return "Nothing changed: the store already held all of it."
-    parts = [f"{c.name} " + " ".join(f"{sign}{n}" for sign, n in
-                                      (("+", c.added), ("~", c.changed), ("-", c.removed)) if n)
-             for c in changes.nodes]
-    removed = sum(c.removed for c in changes.links)
-    return ("Changed: " + ", ".join(parts) if parts else "Changed: links only") + \
-        (f"; {plural(removed, 'link')} replaced away" if removed else "") + \
-        " (+ added, ~ changed, - removed; psikg diff shows them before a load)"
+    nodes = ", ".join(f"{c.name} {_signed(c)}" for c in changes.nodes) or "none"
+    if len(changes.links) <= SUMMARY_RELATIONS:
+        links = ", ".join(f"{c.name} {_signed(c)}" for c in changes.links) or "none"
+    else:
+        added, removed = sum(c.added for c in changes.links), sum(c.removed for c in changes.links)
+        links = f"{_signed_counts(added, 0, removed)} in {len(changes.links)} relations"
+    return f"Changed: nodes {nodes}; links {links} (+ added, ~ changed, - removed; psikg diff shows them before a load)"
+
+
+def _signed(change) -> str:
+    return _signed_counts(change.added, change.changed, change.removed)
+
+
+def _signed_counts(added: int, changed: int, removed: int) -> str:
+    return " ".join(f"{sign}{n}" for sign, n in (("+", added), ("~", changed), ("-", removed)) if n)
 
 
 @click.command()

@@ -28,7 +28,8 @@ from typing import Any, Iterator
 
 from ..errors import StoreError
 from ..ontology.model import KINDS
-from .records import ApplyResult, GraphBatch, node_key, split_key
+from .records import ApplyResult, GraphBatch, Origin, node_key, split_key
+from .sqlite_origins import apply_origins, read_origins
 from .sqlite_schema import CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, schema_sql
 
 __all__ = ["EmbeddedStore", "SQLITE_MAGIC", "check_file_header", "is_old_pickle_store"]
@@ -344,6 +345,11 @@ class EmbeddedStore:
                 by_type[PG_TYPE[key]] += connection.execute(f"SELECT count(*) FROM {_q(table.table)}").fetchone()[0]
         return by_kind, by_type
 
+    def origins(self) -> dict[str, Origin]:
+        """What each input source contributed, as recorded by the loads (graph/sqlite_origins.py)."""
+        with self._reading() as connection:
+            return {} if connection is None else read_origins(connection)
+
     @property
     def graph(self):
         """The graph as a networkx ``MultiDiGraph`` (node keys ``kind/id``, edge keys = relation
@@ -418,6 +424,7 @@ class EmbeddedStore:
                     connection.execute(f"DELETE FROM {_q(table.table)}")
             _merge_nodes(connection, batch, replace)
             link_rows = _merge_links(connection, batch, replace)
+            apply_origins(connection, batch, replace)  # a reload's removals, and what each source gave
             self._catalog, self._derived = None, {}
             # When the batch is the whole graph, its catalog is read from the batch itself (the
             # same reads, without reading back every row just written).
