@@ -28,7 +28,8 @@ def extra_columns_option(function):
 @extra_columns_option
 @click.pass_context
 def load(ctx, paths, no_bundled, replace, mapping, report_file, allow_extra_columns):
-    """Load reference data, the bundled network and PATHS into the store, merging by id. All or
+    """Load reference data, the bundled network and PATHS into the store, merging by id; loading a
+    source again removes the rows deleted from it since (docs/tutorial.md, section 9). All or
     nothing. PATHS are folders of CSV files, CSV files named after their table, .xlsx workbooks,
     YAML / JSON records, RDF in the psikg ontology (.ttl, .nt, .nq, .jsonld, .rdf: checked against
     the SHACL shapes), or official reference files recognised by their content (UN M49 overview,
@@ -115,8 +116,9 @@ def validate(ctx, paths, no_bundled, mapping, report_file, allow_extra_columns):
 @click.pass_context
 def diff(ctx, paths, no_bundled, mapping, allow_extra_columns, fmt):
     """What `psikg load PATHS` would change in the store, without writing: per kind the nodes
-    added and changed, per relation the links added and removed (a row's links are replaced by
-    what its file now says), with a few ids of each. Checks PATHS exactly as load does.
+    added, changed and removed, per relation the links added and removed (a row's links are
+    replaced by what its file now says; a row deleted from a source loaded before is removed),
+    with a few ids of each. Checks PATHS exactly as load does.
 
     \b
     Example:
