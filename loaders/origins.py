@@ -51,10 +51,15 @@ def name_origins(batch: GraphBatch, origin_of_label: dict[str, str]) -> None:
     let every origin that states something about a derived node (a context) contribute it."""
     named: dict[str, Origin] = {}
     for label, contributed in batch.origins.items():
-        named.setdefault(origin_of_label.get(label, label), Origin()).update(contributed)
+        name = origin_of_label.get(label, label)
+        if name in named:
+            named[name].update(contributed)
+        else:
+            named[name] = contributed
+    derived = tuple(f"{kind}/" for kind in DERIVED_KINDS)
     for contributed in named.values():
         contributed.nodes |= {source for source, _, _ in contributed.links
-                              if split_key(source)[0] in DERIVED_KINDS and source in batch.nodes}
+                              if source.startswith(derived) and source in batch.nodes}
     batch.origins = named
 
 
