@@ -121,9 +121,10 @@ class GraphBatch:
 
     def add_link(self, source: str, rel: str, target: str, props: dict[str, Any] | None = None) -> None:
         self.owned.add((source, rel))
-        self.links[(source, rel, target)] = Link(source, rel, target, tuple(sorted(props.items())) if props else ())
+        key = (source, rel, target)
+        self.links[key] = Link(source, rel, target, tuple(sorted(props.items())) if props else ())
         if self.origin is not None:
-            self._contributed().links.add((source, rel, target))
+            self._contributed().links.add(key)
 
     def update(self, other: "GraphBatch") -> None:
         for node in other.nodes.values():
