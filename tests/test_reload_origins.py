@@ -203,3 +203,16 @@ def test_loading_the_bundled_data_twice_changes_nothing(bundled_store_path, tmp_
     report = graph.load()
     assert report.changes.unchanged and (report.nodes, report.edges) == (report.nodes_before, report.edges_before)
     assert (contents(graph.store), graph.store.origins()) == before
+
+
+def test_a_source_of_links_only_is_recorded_and_reloaded(any_store, data, tmp_path):
+    factors = tmp_path / "factors"
+    factors.mkdir()
+    (data / "practice_factors.csv").rename(factors / "practice_factors.csv")
+    graph = Psikg(any_store)
+    graph.load([data, factors], bundled=False)
+    assert any_store.origins()[str(factors.resolve())].nodes == set()
+    drop_lines(factors / "practice_factors.csv", "one-stop,legal-mandate,")
+    graph.load([factors], bundled=False)
+    links = {(s, t) for s, _, t, _ in any_store.links("practice", "factors")}
+    assert ("one-stop", "political-champion") in links and ("one-stop", "legal-mandate") not in links
