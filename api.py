@@ -81,8 +81,8 @@ class Psikg:
                             mapping=mapping, allow_extra_columns=allow_extra_columns)
 
     def diff(self, paths=(), *, bundled: bool = True, mapping=None, allow_extra_columns: bool = False):
-        """What loading ``paths`` would add and change, per kind, without writing
-        (:class:`psikg.loaders.diff.LoadDiff`). Raises InputError as :meth:`load` would."""
+        """What loading ``paths`` would add, change and remove, per kind and per relation, without
+        writing (:class:`psikg.loaders.diff.LoadDiff`). Raises InputError as :meth:`load` would."""
         from .loaders.diff import diff_batch
 
         from dataclasses import replace
@@ -94,7 +94,8 @@ class Psikg:
     def load(self, paths=(), *, bundled: bool = True, replace: bool = False, mapping=None,
              allow_extra_columns: bool = False) -> LoadReport:
         """Load reference data, the bundled network (unless ``bundled`` is False) and ``paths``,
-        merging by id; ``replace`` starts from an empty store. All or nothing. ``mapping`` (a mapping
+        merging by id; a source loaded before is replaced: what it no longer gives is removed
+        (loaders/origins.py). ``replace`` starts from an empty store. All or nothing. ``mapping`` (a mapping
         file or a shipped mapping's name) reads CSV files among ``paths`` as external catalogues; an
         unknown column is refused unless ``allow_extra_columns``."""
         plan = prepare_load([Path(p) for p in paths], store=None if replace else self._existing_store(),

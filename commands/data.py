@@ -28,7 +28,8 @@ def extra_columns_option(function):
 @extra_columns_option
 @click.pass_context
 def load(ctx, paths, no_bundled, replace, mapping, report_file, allow_extra_columns):
-    """Load reference data, the bundled network and PATHS into the store, merging by id. All or
+    """Load reference data, the bundled network and PATHS into the store, merging by id; loading a
+    source again removes the rows deleted from it since (docs/tutorial.md, section 9). All or
     nothing. PATHS are folders of CSV files, CSV files named after their table, .xlsx workbooks,
     YAML / JSON records, RDF in the psikg ontology (.ttl, .nt, .nq, .jsonld, .rdf: checked against
     the SHACL shapes), or official reference files recognised by their content (UN M49 overview,
@@ -56,17 +57,29 @@ def load(ctx, paths, no_bundled, replace, mapping, report_file, allow_extra_colu
     click.echo(_change_summary(report.changes))
 
 
+#: Up to this many relations are named in the load summary; more are counted (diff lists them).
+SUMMARY_RELATIONS = 8
+
+
 def _change_summary(changes) -> str:
-    """One line per load: what it added and changed, by kind (``psikg diff`` lists them)."""
+    """What a load added, changed and removed, per kind of node and per relation of links."""
     if changes is None or changes.unchanged:
         return "Nothing changed: the store already held all of it."
-    parts = [f"{c.name} " + " ".join(f"{sign}{n}" for sign, n in
-                                      (("+", c.added), ("~", c.changed), ("-", c.removed)) if n)
-             for c in changes.nodes]
-    removed = sum(c.removed for c in changes.links)
-    return ("Changed: " + ", ".join(parts) if parts else "Changed: links only") + \
-        (f"; {plural(removed, 'link')} replaced away" if removed else "") + \
-        " (+ added, ~ changed, - removed; psikg diff shows them before a load)"
+    nodes = ", ".join(f"{c.name} {_signed(c)}" for c in changes.nodes) or "none"
+    if len(changes.links) <= SUMMARY_RELATIONS:
+        links = ", ".join(f"{c.name} {_signed(c)}" for c in changes.links) or "none"
+    else:
+        added, removed = sum(c.added for c in changes.links), sum(c.removed for c in changes.links)
+        links = f"{_signed_counts(added, 0, removed)} in {len(changes.links)} relations"
+    return f"Changed: nodes {nodes}; links {links} (+ added, ~ changed, - removed; psikg diff shows them before a load)"
+
+
+def _signed(change) -> str:
+    return _signed_counts(change.added, change.changed, change.removed)
+
+
+def _signed_counts(added: int, changed: int, removed: int) -> str:
+    return " ".join(f"{sign}{n}" for sign, n in (("+", added), ("~", changed), ("-", removed)) if n)
 
 
 @click.command()
@@ -103,8 +116,9 @@ def validate(ctx, paths, no_bundled, mapping, report_file, allow_extra_columns):
 @click.pass_context
 def diff(ctx, paths, no_bundled, mapping, allow_extra_columns, fmt):
     """What `psikg load PATHS` would change in the store, without writing: per kind the nodes
-    added and changed, per relation the links added and removed (a row's links are replaced by
-    what its file now says), with a few ids of each. Checks PATHS exactly as load does.
+    added, changed and removed, per relation the links added and removed (a row's links are
+    replaced by what its file now says; a row deleted from a source loaded before is removed),
+    with a few ids of each. Checks PATHS exactly as load does.
 
     \b
     Example:

@@ -32,6 +32,7 @@ __all__ = [
     "delete_link_pairs", "merge_links", "merge_link_single", "wipe_label", "read_nodes",
     "read_ids", "read_existing_ids", "link_shape", "read_links", "read_node", "read_neighbours",
     "count_nodes", "count_links", "ReadOnlyError", "check_read_only", "mapping_markdown",
+    "ORIGIN_LABEL", "delete_origins", "create_origin_parts", "read_origins", "wipe_origins",
 ]
 
 # The allow-list, generated from the model ------------------------------------------------------
@@ -159,6 +160,34 @@ def merge_link_single(kind: str, rel: str, target_kind: str) -> str:
 def wipe_label(kind: str) -> str:
     """Delete up to ``$limit`` nodes of a kind with their links; run until it returns 0."""
     return f"MATCH (n:{label(kind)}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+
+
+# Origins: what each input source contributed (loaders/origins.py) ----------------------------------
+
+#: The label of the nodes that record origins, outside the model's labels: queries, counts and
+#: catalogs never read them. One origin is one or more parts (``name``, ``part``, ``nodes``: node
+#: keys, ``links``: link keys as ``source<TAB>rel<TAB>target``), so no property grows without bound.
+ORIGIN_LABEL = "PsikgOrigin"
+assert ORIGIN_LABEL not in LABELS.values()
+
+
+def delete_origins() -> str:
+    """Forget the origins ``$names`` (before their new parts are written)."""
+    return f"UNWIND $names AS name MATCH (o:{ORIGIN_LABEL} {{name: name}}) DELETE o"
+
+
+def create_origin_parts() -> str:
+    """Record origin parts ``$rows`` = ``[{name, part, nodes, links}]``."""
+    return (f"UNWIND $rows AS row CREATE (o:{ORIGIN_LABEL} {{name: row.name, part: row.part, nodes: row.nodes, "
+            f"links: row.links}})")
+
+
+def read_origins() -> str:
+    return f"MATCH (o:{ORIGIN_LABEL}) RETURN o.name AS name, o.nodes AS nodes, o.links AS links"
+
+
+def wipe_origins() -> str:
+    return f"MATCH (o:{ORIGIN_LABEL}) DELETE o"
 
 
 # Reads ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 from ..errors import StoreError
 from ..ontology.model import KINDS, RELATIONS
 from . import cypher
-from .records import ApplyResult, GraphBatch, split_key
+from .records import ApplyResult, GraphBatch, Origin, split_key
 
 __all__ = ["CypherStore", "Step", "chunks", "node_row", "link_props"]
 
@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 Step = tuple[str, dict[str, Any]]
 
 DEFAULT_BATCH_SIZE = 1000
+#: Keys per recorded origin part, and parts per statement (see cypher.ORIGIN_LABEL).
+ORIGIN_PART_SIZE = 5000
+ORIGIN_PARTS_PER_STATEMENT = 4
 #: How long an ad-hoc query (``psikg cypher``) may run, in seconds, before the database stops it.
 CYPHER_TIMEOUT = 60.0
 
@@ -116,7 +119,9 @@ class CypherStore:
         self._schema_ready = True
 
     def wipe(self) -> int:
-        """Delete every psikg node and link (nodes of other labels are left alone)."""
+        """Delete every psikg node and link, and the recorded origins (nodes of other labels are
+        left alone)."""
+        self._write([(cypher.wipe_origins(), {})])
         deleted = 0
         for kind in KINDS:
             while True:
@@ -265,7 +270,52 @@ class CypherStore:
         for (kind, rel, target_kind), rows in sorted(links.items()):
             for part in chunks(rows, self.batch_size):
                 steps.append((cypher.merge_links(kind, rel, target_kind), {"rows": part}))
+        return steps + self._removal_steps(batch) + self._origin_steps(batch)
+
+    def _removal_steps(self, batch: GraphBatch) -> list[Step]:
+        """Delete what a reload drops (loaders/origins.py): links, then nodes with their links."""
+        steps: list[Step] = []
+        pairs: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for source, rel, target in sorted(batch.removals.links):
+            kind, source_id = split_key(source)
+            target_kind, target_id = split_key(target)
+            pairs[(kind, rel, target_kind)].append({"source": source_id, "target": target_id})
+        for (kind, rel, target_kind), rows in sorted(pairs.items()):
+            for part in chunks(rows, self.batch_size):
+                steps.append((cypher.delete_link_pairs(kind, rel, target_kind), {"rows": part}))
+        ids: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(batch.removals.nodes):
+            kind, id_ = split_key(key)
+            ids[kind].append(id_)
+        for kind, found in sorted(ids.items()):
+            for part in chunks(found, self.batch_size):
+                steps.append((cypher.delete_nodes(kind), {"ids": part}))
         return steps
+
+    def _origin_steps(self, batch: GraphBatch) -> list[Step]:
+        """Replace the recorded origins of the sources the batch read, in parts of bounded size."""
+        if not batch.origins:
+            return []
+        steps: list[Step] = [(cypher.delete_origins(), {"names": sorted(batch.origins)})]
+        rows = []
+        for name, contributed in sorted(batch.origins.items()):
+            nodes = sorted(contributed.nodes)
+            links = sorted("\t".join(key) for key in contributed.links)
+            size = ORIGIN_PART_SIZE
+            for part in range(max(1, -(-max(len(nodes), len(links)) // size))):
+                rows.append({"name": name, "part": part, "nodes": nodes[part * size:(part + 1) * size],
+                             "links": links[part * size:(part + 1) * size]})
+        steps += [(cypher.create_origin_parts(), {"rows": part}) for part in chunks(rows, ORIGIN_PARTS_PER_STATEMENT)]
+        return steps
+
+    def origins(self) -> dict[str, Origin]:
+        """What each input source contributed, as the loads recorded it (see :mod:`psikg.graph.cypher`)."""
+        found: dict[str, Origin] = {}
+        for name, nodes, links in self._read(cypher.read_origins()):
+            contributed = found.setdefault(name, Origin())
+            contributed.nodes.update(nodes or ())
+            contributed.links.update(tuple(key.split("\t")) for key in links or ())
+        return found
 
     def _validate(self, batch: GraphBatch, *, check_ends: bool) -> None:
         """Refuse what the database would silently drop: unknown kinds or relations, and links

@@ -29,7 +29,8 @@ from typing import Any, Iterator
 from ..errors import StoreError
 from ..ontology.model import KINDS
 from .bulk import paused_gc
-from .records import ApplyResult, GraphBatch, node_key
+from .records import ApplyResult, GraphBatch, Origin, node_key
+from .sqlite_origins import apply_origins, read_origins
 from .sqlite_schema import CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, schema_sql
 from .sqlite_write import merge_links as _merge_links  # module names: tests stop a load inside them
 from .sqlite_write import merge_nodes as _merge_nodes
@@ -350,6 +351,11 @@ class EmbeddedStore:
                 by_type[PG_TYPE[key]] += connection.execute(f"SELECT count(*) FROM {_q(table.table)}").fetchone()[0]
         return by_kind, by_type
 
+    def origins(self) -> dict[str, Origin]:
+        """What each input source contributed, as recorded by the loads (graph/sqlite_origins.py)."""
+        with self._reading() as connection:
+            return {} if connection is None else read_origins(connection)
+
     @property
     def graph(self):
         """The graph as a networkx ``MultiDiGraph`` (node keys ``kind/id``, edge keys = relation
@@ -429,6 +435,7 @@ class EmbeddedStore:
                     connection.execute(f"DELETE FROM {_q(table.table)}")
             node_rows = _merge_nodes(connection, batch, whole)
             link_rows = _merge_links(connection, batch, whole)
+            apply_origins(connection, batch, replace)  # a reload's removals, and what each source gave
             self._catalog, self._derived = None, {}
             # When the batch is the whole graph, its catalog is read from the batch itself (the
             # same reads, without reading back every row just written).

@@ -4,6 +4,13 @@ A :class:`GraphBatch` is a set of nodes and links keyed by stable ids. Applying 
 *merges* it: a node's given properties replace the stored ones (``None`` removes a property), and
 for every ``(source node, relation)`` pair the batch *owns*, the stored links are replaced by the
 batch's links. Applying the same batch twice therefore changes nothing.
+
+A batch made from input files also says what each file *contributed* (its :class:`Origin`: the
+keys of the nodes and links its rows gave), and what a reload of those files drops
+(:class:`Removals`: the keys no file contributes any more). A store applies both in the same
+all-or-nothing write: it deletes the removed links and nodes (with their links) and replaces the
+stored origins of the files read. The rules that decide what is removed live in
+:mod:`psikg.loaders.origins`; stores only carry them out.
 """
 
 from __future__ import annotations
@@ -11,7 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["node_key", "split_key", "Node", "Link", "GraphBatch", "ApplyResult"]
+__all__ = ["node_key", "split_key", "Node", "Link", "GraphBatch", "ApplyResult", "Origin", "Removals",
+           "LinkKey"]
+
+#: A link's key: ``(source node key, relation, target node key)``.
+LinkKey = tuple[str, str, str]
 
 
 def node_key(kind: str, id_: str) -> str:
@@ -53,10 +64,39 @@ class Link:
 
 
 @dataclass
+class Origin:
+    """What one input source contributed to the graph: node keys and link keys."""
+
+    nodes: set[str] = field(default_factory=set)
+    links: set[LinkKey] = field(default_factory=set)
+
+    def update(self, other: "Origin") -> None:
+        self.nodes |= other.nodes
+        self.links |= other.links
+
+
+@dataclass
+class Removals:
+    """What a reload deletes: links, and nodes with every link they have."""
+
+    nodes: set[str] = field(default_factory=set)
+    links: set[LinkKey] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes or self.links)
+
+
+@dataclass
 class GraphBatch:
     nodes: dict[str, Node] = field(default_factory=dict)
     links: dict[tuple[str, str, str], Link] = field(default_factory=dict)
     owned: set[tuple[str, str]] = field(default_factory=set)
+    #: While set, every node and link added is recorded as contributed by this label (a row's file).
+    origin: str | None = None
+    #: What each label (then, once named, each source) contributed; stores record these.
+    origins: dict[str, Origin] = field(default_factory=dict)
+    #: What applying the batch deletes (see :mod:`psikg.loaders.origins`).
+    removals: Removals = field(default_factory=Removals)
 
     def add_node(self, kind: str, id_: str, props: dict[str, Any]) -> Node:
         """Add or merge a node (later properties win, as in a store)."""
@@ -65,7 +105,15 @@ class GraphBatch:
         if node is None:
             node = self.nodes[key] = Node(kind, id_, {})
         node.props.update(props)
+        if self.origin is not None:
+            self._contributed().nodes.add(key)
         return node
+
+    def _contributed(self) -> Origin:
+        found = self.origins.get(self.origin)
+        if found is None:
+            found = self.origins[self.origin] = Origin()
+        return found
 
     def own(self, source: str, rel: str) -> None:
         """Declare that this batch holds every ``rel`` link of ``source``."""
@@ -73,13 +121,20 @@ class GraphBatch:
 
     def add_link(self, source: str, rel: str, target: str, props: dict[str, Any] | None = None) -> None:
         self.owned.add((source, rel))
-        self.links[(source, rel, target)] = Link(source, rel, target, tuple(sorted(props.items())) if props else ())
+        key = (source, rel, target)
+        self.links[key] = Link(source, rel, target, tuple(sorted(props.items())) if props else ())
+        if self.origin is not None:
+            self._contributed().links.add(key)
 
     def update(self, other: "GraphBatch") -> None:
         for node in other.nodes.values():
             self.add_node(node.kind, node.id, node.props)
         self.links.update(other.links)
         self.owned |= other.owned
+        for name, contributed in other.origins.items():
+            self.origins.setdefault(name, Origin()).update(contributed)
+        self.removals.nodes |= other.removals.nodes
+        self.removals.links |= other.removals.links
 
     def ids(self, kind: str) -> set[str]:
         return {n.id for n in self.nodes.values() if n.kind == kind}

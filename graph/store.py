@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator, Protocol, runtime_checkable
 
 from ..errors import StoreError
-from .records import ApplyResult, GraphBatch
+from .records import ApplyResult, GraphBatch, Origin
 
 __all__ = ["Store", "ApplyResult", "CAPABILITIES", "open_store", "open_database", "DATABASE_SCHEMES"]
 
@@ -71,6 +71,10 @@ class Store(Protocol):
 
     def catalog(self):
         """The :class:`~psikg.ontology.domain.Catalog` of the current graph."""
+
+    def origins(self) -> dict[str, Origin]:
+        """What each input source contributed, as the loads recorded it (graph/records.py); a
+        reload removes what its source no longer gives (loaders/origins.py)."""
 
     def close(self) -> None: ...
 

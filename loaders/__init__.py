@@ -17,6 +17,7 @@ from .checks import suspicious
 from .curation import is_curation_path, read_curation_path
 from .history import record_steps
 from .imports import one_issue_per_cell, read_special
+from .origins import REFERENCE, claim_whole_batch, name_origins, origin_name, plan_removals
 from .rdf_input import is_psikg_rdf, is_rdf_path, read_rdf
 from .reference import reference_batch
 from .tables import Row, TableConverter
@@ -96,8 +97,12 @@ def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True, ma
 
     Official reference files among ``paths`` are recognised by their content (loaders/official.py);
     with ``mapping`` (a mapping file or a shipped mapping's name) CSV files among ``paths`` are
-    external catalogues read through it (loaders/mapping.py)."""
+    external catalogues read through it (loaders/mapping.py).
+
+    The batch records what each source contributed, and what reloading a source removes from
+    ``store`` (loaders/origins.py): a row deleted from a file since its last load is deleted."""
     reference = reference_batch()
+    claim_whole_batch(reference, REFERENCE)
     countries = {n.id: n.props for n in reference.nodes.values() if n.kind == "country"}
     existing: dict[str, set[str]] = {}
     for node in reference.nodes.values():
@@ -107,44 +112,71 @@ def prepare_load(paths: list[Path] = (), *, store=None, bundled: bool = True, ma
             existing.setdefault(kind, set()).update(store.ids(kind))
 
     issues: list[InputIssue] = []
-    tables: dict[str, list[Row]] = {}
     sources = bundled_paths() if bundled else []
     already = {p.resolve() for p in sources}
     sources += [Path(p) for p in paths if Path(p).resolve() not in already]  # a bundled folder counts once
-    rdf_batches: list[GraphBatch] = []
-    imports = []
-    for path in sources:
-        if is_psikg_rdf(path):  # data in the ontology, before official files (it cites the SDG KOS too)
-            rdf_batches.append(read_rdf(path, issues, known=existing))
-            continue
-        special = read_special(path, issues, reference, None if path.resolve() in already else mapping)
-        if special is not None:  # an official reference file, or a catalogue read through a mapping
-            imports.append(special)
-            for name, rows in special.tables.items():
-                tables.setdefault(name, []).extend(rows)
-            continue
-        if is_rdf_path(path) and path.is_file():  # RDF in the ontology becomes a batch directly
-            rdf_batches.append(read_rdf(path, issues, known=existing))
-            continue
-        for name, rows in read_tables(path, issues).items():
-            tables.setdefault(name, []).extend(rows)
+    read = _read_sources(sources, already, issues, reference, existing, mapping)
     converter = TableConverter(countries, existing.get("goal", set()), existing.get("target", set()),
                                existing=existing)
-    batch = converter.convert(tables)
+    batch = converter.convert(read.tables)
+    name_origins(batch, read.origin_of_label)
     issues.extend(converter.issues)
     if converter.steps:  # the status history of transfers, checked against the store's
         record_steps(batch, converter.steps, store, issues)
     issues.extend(suspicious(batch, store, converter.defined.get("transfer")))
     issues = one_issue_per_cell(issues if allow_extra_columns else unknown_columns_refused(issues))
     issues, empty_notes = empty_tables_noted(issues)
-    errors = [i for i in issues if i.severity == "error"]
+    _refuse([i for i in issues if i.severity == "error"])
     warnings = [i for i in issues if i.severity == "warning"]
+    reference.update(batch)
+    for special in read.imports:
+        reference.update(special.batch)
+    for rdf_batch in read.rdf_batches:
+        reference.update(rdf_batch)
+    _refuse(plan_removals(reference, store))
+    return LoadPlan(reference, warnings, sum(len(r) for r in read.tables.values()), [str(p) for p in sources],
+                    [special.summary for special in read.imports] + empty_notes)
+
+
+def _refuse(errors: list[InputIssue]) -> None:
     if errors:
         raise InputError(errors[:MAX_ISSUES], truncated=max(0, len(errors) - MAX_ISSUES))
-    reference.update(batch)
-    for special in imports:
-        reference.update(special.batch)
-    for rdf_batch in rdf_batches:
-        reference.update(rdf_batch)
-    return LoadPlan(reference, warnings, sum(len(r) for r in tables.values()), [str(p) for p in sources],
-                    [special.summary for special in imports] + empty_notes)
+
+
+@dataclass
+class _Read:
+    """What the sources of a load gave: rows by table, whole batches, and the origin of each row label."""
+
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+    rdf_batches: list[GraphBatch] = field(default_factory=list)
+    imports: list = field(default_factory=list)
+    origin_of_label: dict[str, str] = field(default_factory=dict)
+
+    def add_rows(self, found: dict[str, list[Row]], origin: str) -> None:
+        for name, rows in found.items():
+            self.tables.setdefault(name, []).extend(rows)
+            self.origin_of_label.update((row.file, origin) for row in rows)
+
+
+def _read_sources(sources: list[Path], bundled: set[Path], issues: list[InputIssue], reference: GraphBatch,
+                  existing: dict[str, set[str]], mapping) -> _Read:
+    """Read every source by what it is, noting which origin (loaders/origins.py) each part comes from."""
+    read = _Read()
+    for path in sources:
+        origin = origin_name(path, BUNDLED_DIR)
+        if is_psikg_rdf(path):  # data in the ontology, before official files (it cites the SDG KOS too)
+            read.rdf_batches.append(read_rdf(path, issues, known=existing))
+            claim_whole_batch(read.rdf_batches[-1], origin)
+            continue
+        special = read_special(path, issues, reference, None if path.resolve() in bundled else mapping)
+        if special is not None:  # an official reference file, or a catalogue read through a mapping
+            claim_whole_batch(special.batch, origin)
+            read.imports.append(special)
+            read.add_rows(special.tables, origin)
+            continue
+        if is_rdf_path(path) and path.is_file():  # RDF in the ontology becomes a batch directly
+            read.rdf_batches.append(read_rdf(path, issues, known=existing))
+            claim_whole_batch(read.rdf_batches[-1], origin)
+            continue
+        read.add_rows(read_tables(path, issues), origin)
+    return read

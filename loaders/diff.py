@@ -4,8 +4,9 @@ states the same counts after writing, so a curator sees a renamed row as one add
 one kept) rather than as "+0".
 
 A batch *merges* into a store (graph/records.py): a given property replaces the stored one
-(``None`` or an empty list removes it), and a batch that holds a node's links of one relation
-replaces them all. The counts here follow exactly those rules.
+(``None`` or an empty list removes it), a batch that holds a node's links of one relation
+replaces them all, and what a reloaded source no longer gives is removed (the batch's
+``removals``, planned in loaders/origins.py). The counts here follow exactly those rules.
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ def _node_changes(batch: GraphBatch, store) -> tuple[KindChanges, ...]:
         change = _node_change(_stored_node(store, node.kind, node.id, cache), node.props)
         if change:
             found.setdefault(node.kind, {}).setdefault(change, []).append(node.id)
+    for key in batch.removals.nodes:  # planned from the store: each one is there
+        kind, id_ = split_key(key)
+        found.setdefault(kind, {}).setdefault("removed", []).append(id_)
     return tuple(_changes(name, ids) for name, ids in sorted(found.items()))
 
 
@@ -105,7 +109,9 @@ def _stored_links(store, owned: set[tuple[str, str]]) -> set[tuple[str, str, str
 
 
 def _link_changes(batch: GraphBatch, store) -> tuple[KindChanges, ...]:
-    before = _stored_links(store, batch.owned)
+    removed = batch.removals.links
+    pairs = batch.owned | {(source, rel) for source, rel, _ in removed}
+    before = {key for key in _stored_links(store, pairs) if (key[0], key[1]) in batch.owned or key in removed}
     after = set(batch.links)
     found: dict[str, dict[str, list[str]]] = {}
     for change, keys in (("added", after - before), ("removed", before - after)):

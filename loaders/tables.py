@@ -199,7 +199,9 @@ class TableConverter:
         for name in ("factors", "organizations", "networks", "events", "practices", "practice_factors",
                      "contexts", "needs", "transfers", "status_history"):
             for row in tables.get(name, ()):
+                self.batch.origin = row.file  # what each file contributed (loaders/origins.py)
                 getattr(self, f"_{name}")(row)
+        self.batch.origin = None
         return self.batch
 
     def _collect_ids(self, table: Table, rows: list[Row]) -> None:

@@ -158,9 +158,11 @@ def prepare_sparql_store(store, base: str, workdir, info=None) -> str:
     """The path of an on-disk SPARQL store of ``store`` in a subfolder of ``workdir`` (one per base
     and dataset description), built unless an up-to-date one is there (``stamp.json`` says what it
     was built from). Anything else in that subfolder (dumps) is removed when it is rebuilt. A lock
-    makes concurrent callers build it once."""
-    import fcntl
+    makes concurrent callers build it once (``filelock``: an OS lock on every platform, released
+    when its holder dies)."""
     import shutil
+
+    from filelock import FileLock
     from pathlib import Path
 
     from .rdf import _base
@@ -175,8 +177,7 @@ def prepare_sparql_store(store, base: str, workdir, info=None) -> str:
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / "oxigraph"
     stamp_path = workdir / "stamp.json"
-    with open(workdir / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with FileLock(workdir / ".lock"):
         try:
             current = json.loads(stamp_path.read_text()) if stamp_path.exists() else None
         except (OSError, ValueError):

@@ -146,7 +146,7 @@ def test_diff_shows_a_load_without_writing_and_load_says_what_changed(runner, bu
     assert {"name": "practice", "added": 1, "changed": 0, "removed": 0}.items() <= changes["nodes"][0].items()
     assert bundled_store.read_bytes() == before
     loaded = invoke(runner, bundled_store, "load", str(folder))
-    assert "Changed: practice +1" in loaded.output
+    assert "Changed: nodes practice +1" in loaded.output
     (folder / "practices.csv").write_text(PRACTICES_HEADER + "x-portal,X portal,https://example.org/x,KEN,scaled\n",
                                           encoding="utf-8")
     again = invoke(runner, bundled_store, "diff", str(folder))
