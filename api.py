@@ -243,7 +243,20 @@ class Psikg:
 
         if isinstance(weights, str):
             weights = Weights.parse(weights)
-        return match(self.catalog, practice_id, top, weights or DEFAULT_WEIGHTS, **options)
+        return match(self._match_catalog(practice_id), practice_id, top, weights or DEFAULT_WEIGHTS, **options)
+
+    def _match_catalog(self, practice_id: str):
+        """What a match of one practice reads: on a graph database only the practice's subgraph,
+        in a few round trips (:mod:`psikg.graph.match_reads`), else the whole catalog."""
+        if "match_reads" not in self.store.capabilities:
+            return self.catalog
+        found = self.store.match_catalog(practice_id)
+        if found is None:
+            from .errors import UnknownIdError
+            from .queries.lookup import nearest
+
+            raise UnknownIdError("practice", practice_id, nearest(practice_id, sorted(self.store.ids("practice"))))
+        return found
 
     def catalog_as_of(self, year: int):
         """The catalog as it stood at the end of ``year``: statements, transfers (status from their

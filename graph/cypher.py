@@ -32,6 +32,7 @@ __all__ = [
     "delete_link_pairs", "merge_links", "merge_link_single", "wipe_label", "read_nodes",
     "read_ids", "read_existing_ids", "link_shape", "read_links", "read_node", "read_neighbours",
     "count_nodes", "count_links", "ReadOnlyError", "check_read_only", "mapping_markdown",
+    "SELECTIONS", "read_subgraph", "read_statements_about", "read_first_statements", "read_related_practices",
 ]
 
 # The allow-list, generated from the model ------------------------------------------------------
@@ -90,6 +91,14 @@ class Dialect:
     name: str
     schema_template: str
     schema_exists_error: str | None
+    #: A condition true when ``{node}`` has an outgoing link of a type among ``{piped}`` (``A|B``),
+    #: or whose sum of ``{degrees}`` (one ``outdegree`` per type) is positive: FalkorDB answers that
+    #: from the node's degrees, faster than a pattern or a degree over several types.
+    has_links_template: str = "EXISTS {{ ({node})-[:{piped}]->() }}"
+
+    def has_links(self, node: str, types: tuple[str, ...]) -> str:
+        return self.has_links_template.format(node=node, piped="|".join(types),
+                                              degrees=" + ".join(f"outdegree({node}, '{t}')" for t in types))
 
     def schema(self) -> list[str]:
         return [self.schema_template.format(label=label(k), name=k) for k in sorted(LABELS)]
@@ -100,7 +109,8 @@ NEO4J = Dialect(
     "CREATE CONSTRAINT psikg_{name}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE",
     None,
 )
-FALKORDB = Dialect("falkordb", "CREATE INDEX FOR (n:{label}) ON (n.id)", "already indexed")
+FALKORDB = Dialect("falkordb", "CREATE INDEX FOR (n:{label}) ON (n.id)", "already indexed",
+                   "{degrees} > 0")
 
 
 # Writes --------------------------------------------------------------------------------------------
@@ -185,13 +195,16 @@ def link_shape(kind: str, rel: str) -> tuple[str | None, bool]:
     return (relation.targets[0] if len(relation.targets) == 1 else None), bool(relation.properties)
 
 
-def read_links(kind: str, rel: str) -> str:
-    """Every ``rel`` link: ``source, [labels,] target[, props]`` as :func:`link_shape` says."""
+def read_links(kind: str, rel: str, *, from_sources: bool = False) -> str:
+    """Every ``rel`` link: ``source, [labels,] target[, props]`` as :func:`link_shape` says.
+    ``from_sources`` walks from the source nodes (``WITH s``): much faster when the targets have
+    many links of the same type from other kinds (a need's themes: practices link themes too)."""
     target_kind, with_props = link_shape(kind, rel)
     target = f"(t:{label(target_kind)})" if target_kind else "(t)"
     columns = ["s.id AS source"] + ([] if target_kind else ["labels(t) AS labels"]) + ["t.id AS target"]
     columns += ["properties(r) AS props"] if with_props else []
-    return f"MATCH (s:{label(kind)})-[r:{rel_type(kind, rel)}]->{target} RETURN {', '.join(columns)}"
+    start = f"MATCH (s:{label(kind)}) WITH s MATCH (s)" if from_sources else f"MATCH (s:{label(kind)})"
+    return f"{start}-[r:{rel_type(kind, rel)}]->{target} RETURN {', '.join(columns)}"
 
 
 def read_node(kind: str) -> str:
@@ -212,6 +225,66 @@ def count_nodes() -> str:
 
 def count_links() -> str:
     return "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count"
+
+
+# Partial reads (the match's subgraph: psikg.graph.match_reads) ----------------------------------------
+
+#: How :func:`read_subgraph` picks its nodes ``n``: the nodes ``$ids``, or the transfers of the
+#: practice ``$practice``, or the status steps of those transfers.
+SELECTIONS = {
+    "ids": "MATCH (n:{label}) WHERE n.id IN $ids",
+    "transfers_of_practice": "MATCH (:Practice {{id: $practice}})<-[:TRANSFERS]-(n:Transfer)",
+    "steps_of_practice": "MATCH (:Practice {{id: $practice}})<-[:TRANSFERS]-(:Transfer)-[:HAS_STEP]->(n:StatusStep)",
+}
+
+
+def read_subgraph(kind: str, rels: tuple[str, ...], selection: str = "ids") -> str:
+    """A few nodes of a kind (``SELECTIONS[selection]``) with their properties and, per relation
+    of ``rels``, their links as a list of ``[target id, link properties]`` (``[target labels,
+    target id, link properties]`` for a relation with several target kinds): ``id, props, links_0,
+    links_1, …``. For a handful of nodes: the links are read per node."""
+    columns = ["n.id AS id", "properties(n) AS props"]
+    for index, rel in enumerate(rels):
+        target_kind, with_props = link_shape(kind, rel)
+        t, r = f"t{index}", f"r{index}"  # FalkorDB mixes up comprehensions that reuse a variable name
+        target = f"({t}:{label(target_kind)})" if target_kind else f"({t})"
+        item = ("" if target_kind else f"labels({t}), ") + f"{t}.id, " + (f"properties({r})" if with_props else "null")
+        columns.append(f"[(n)-[{r}:{rel_type(kind, rel)}]->{target} | [{item}]] AS links_{index}")
+    match = SELECTIONS[selection].format(label=label(kind))
+    return f"{match} RETURN {', '.join(columns)}"
+
+
+def read_statements_about() -> str:
+    """The context statements about the factors ``$factors``: context id, its properties, its
+    country, ``FACTOR_PRESENT`` or ``FACTOR_ABSENT``, the factor."""
+    return ("UNWIND $factors AS factor MATCH (f:SuccessFactor {id: factor})<-[r:FACTOR_PRESENT|FACTOR_ABSENT]-"
+            "(c:Context) OPTIONAL MATCH (c)-[:OF_COUNTRY]->(k:Country) "
+            "RETURN c.id AS context, properties(c) AS props, k.id AS country, type(r) AS type, f.id AS factor")
+
+
+def read_first_statements(dialect: "Dialect") -> str:
+    """One statement per country from its earliest context with statements (undated first, then by
+    ``as_of``, which ISO 8601 orders as text, then by id), with the columns of
+    :func:`read_statements_about` (the type and factor as one text, ``TYPE factor``): whether a
+    country has any statement counted as of a year depends on that context alone."""
+    said = dialect.has_links("c", (rel_type("context", "present"), rel_type("context", "absent")))
+    return (f"MATCH (k:Country)<-[:OF_COUNTRY]-(c:Context) WHERE {said} "
+            "WITH k.id AS country, c ORDER BY country, coalesce(c.as_of, ''), c.id "
+            "WITH country, collect(c.id)[0] AS first "
+            "MATCH (c:Context {id: first})-[r:FACTOR_PRESENT|FACTOR_ABSENT]->(f:SuccessFactor) "
+            "WITH country, c, min(type(r) + ' ' + f.id) AS statement "
+            "RETURN c.id AS context, properties(c) AS props, country, statement")
+
+
+def read_related_practices() -> str:
+    """Per country, the ``$limit`` practices sharing the most themes with the practice ``$practice``
+    (then by id): country, practice id, title, the themes shared."""
+    return ("MATCH (p:Practice {id: $practice})-[:HAS_THEME]->(t:Theme)<-[:HAS_THEME]-(o:Practice)"
+            "-[:ORIGINATES_IN]->(c:Country) "
+            "WITH c.id AS country, o.id AS practice, o.title AS title, collect(t.id) AS shared "
+            "ORDER BY country, size(shared) DESC, practice "
+            "WITH country, collect([practice, title, shared])[0..$limit] AS best "
+            "UNWIND best AS row RETURN country, row[0] AS practice, row[1] AS title, row[2] AS shared")
 
 
 # Ad-hoc queries (psikg cypher) ---------------------------------------------------------------------
