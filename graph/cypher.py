@@ -33,6 +33,7 @@ __all__ = [
     "read_ids", "read_existing_ids", "link_shape", "read_links", "read_node", "read_neighbours",
     "count_nodes", "count_links", "ReadOnlyError", "check_read_only", "mapping_markdown",
     "SELECTIONS", "read_subgraph", "read_statements_about", "read_first_statements", "read_related_practices",
+    "match_in_one_query",
 ]
 
 # The allow-list, generated from the model ------------------------------------------------------
@@ -285,6 +286,67 @@ def read_related_practices() -> str:
             "ORDER BY country, size(shared) DESC, practice "
             "WITH country, collect([practice, title, shared])[0..$limit] AS best "
             "UNWIND best AS row RETURN country, row[0] AS practice, row[1] AS title, row[2] AS shared")
+
+
+def match_in_one_query() -> str:
+    """The ranking of ``match`` (default options) as ONE Cypher query, the way a user would write it
+    on the database: the baseline of ``benchmarks/backends.py``, never run by psikg itself (the one
+    scoring rule is :mod:`psikg.queries.scoring`; a test checks this gives the same top 10).
+
+    Parameters: ``$practice``, ``$year``, ``$factor``, ``$sdg``, ``$evidence`` (the weights),
+    ``$min_coverage``, ``$limit``. Rows: country, tier, score, factor_fit, coverage, sdg_fit,
+    evidence, in psikg's order. The latest statement decides (``as_of`` ordered as ISO text, then
+    the later context, an absent statement after a present one of the same context); a factor is
+    present when its latest statement, or that of a narrower factor, says present.
+    """
+    success = ("t.status <> 'opportunity' AND t.status <> 'abandoned' AND coalesce(t.outcome, 'unknown') <> 'failure' "
+               "AND (t.outcome = 'success' OR (coalesce(t.outcome, 'unknown') = 'unknown' "
+               "AND t.status IN ['adopted', 'scaled'])) AND (t.start_year IS NULL OR t.start_year <= $year)")
+    return (
+        "MATCH (p:Practice {id: $practice}) "
+        "OPTIONAL MATCH (p)-[:ORIGINATES_IN]->(e:Country) "
+        "OPTIONAL MATCH (p)<-[:TRANSFERS]-(t:Transfer)-[:IMPORTER]->(i:Country) "
+        "WITH p, e.id AS exporter, "
+        "collect(CASE WHEN t.status IN ['agreed', 'implementing', 'adopted', 'scaled'] THEN i.id END) AS engaged, "
+        f"collect(CASE WHEN {success} THEN [i.subregion, i.income_group] END) AS successes "
+        "OPTIONAL MATCH (p)-[pf:HAS_FACTOR]->(f:SuccessFactor) WHERE coalesce(pf.kind, 'precondition') = 'precondition' "
+        "WITH p, exporter, engaged, successes, f.id AS factor, "
+        "max(CASE WHEN pf.role = 'critical' THEN 1.0 ELSE 0.5 END) AS weight "
+        "WITH p, exporter, engaged, successes, collect(CASE WHEN factor IS NOT NULL THEN [factor, weight] END) AS pres "
+        "WITH p, exporter, engaged, successes, pres, reduce(w = 0.0, x IN pres | w + x[1]) AS total, "
+        "[(p)-[:ADDRESSES]->(pt:SDGTarget) | pt.id] AS targets "
+        "MATCH (c:Country) WHERE c.un_member = true AND NOT c.id IN engaged AND (exporter IS NULL OR c.id <> exporter) "
+        "UNWIND (CASE WHEN size(pres) = 0 THEN [null] ELSE pres END) AS pre "
+        "OPTIONAL MATCH (f:SuccessFactor {id: pre[0]})<-[:BROADER*0..]-(d:SuccessFactor)"
+        "<-[r:FACTOR_PRESENT|FACTOR_ABSENT]-(x:Context)-[:OF_COUNTRY]->(c) "
+        "WHERE x.as_of IS NULL OR toInteger(substring(x.as_of, 0, 4)) <= $year "
+        "WITH c, targets, successes, total, pre, d, x, r "
+        "ORDER BY coalesce(x.as_of, '') DESC, x.id DESC, CASE WHEN type(r) = 'FACTOR_ABSENT' THEN 1 ELSE 0 END DESC "
+        "WITH c, targets, successes, total, pre, d, collect(type(r))[0] AS latest "
+        "WITH c, targets, successes, total, pre, "
+        "collect(CASE WHEN latest = 'FACTOR_PRESENT' THEN 1 END) AS present, "
+        "collect(CASE WHEN d.id = pre[0] AND latest = 'FACTOR_ABSENT' THEN 1 END) AS absent "
+        "WITH c, targets, successes, total, "
+        "sum(CASE WHEN size(present) > 0 THEN pre[1] ELSE 0.0 END) AS present_weight, "
+        "sum(CASE WHEN size(present) > 0 OR size(absent) > 0 THEN pre[1] ELSE 0.0 END) AS known_weight, "
+        "max(CASE WHEN size(present) = 0 AND size(absent) > 0 AND pre[1] = 1.0 THEN 1 ELSE 0 END) AS blocked "
+        "WITH c, targets, successes, blocked, "
+        "CASE WHEN total > 0 THEN present_weight / total ELSE 0.0 END AS factor_fit, "
+        "CASE WHEN total > 0 THEN known_weight / total ELSE 0.0 END AS coverage, "
+        "[(c)<-[:NEED_OF]-(:Need)-[:ADDRESSES]->(nt:SDGTarget) | nt.id] + "
+        "[(c)<-[:NEED_OF]-(:Need)-[:ADDRESSES_GOAL]->(:SDGGoal)<-[:TARGET_OF]-(gt:SDGTarget) | gt.id] AS wanted "
+        "WITH c, blocked, factor_fit, coverage, "
+        "CASE WHEN size(targets) = 0 THEN 0.0 "
+        "ELSE toFloat(size([target IN targets WHERE target IN wanted])) / size(targets) END AS sdg_fit, "
+        "CASE WHEN any(s IN successes WHERE s[0] = c.subregion OR s[1] = c.income_group) THEN 1.0 "
+        "WHEN size(successes) > 0 THEN 0.5 ELSE 0.0 END AS evidence "
+        "WITH c, factor_fit, coverage, sdg_fit, evidence, "
+        "$factor * factor_fit + $sdg * sdg_fit + $evidence * evidence AS score, "
+        "CASE WHEN blocked = 1 THEN 2 WHEN coverage >= $min_coverage - 1e-9 THEN 0 ELSE 1 END AS rank "
+        "RETURN c.id AS country, ['ready', 'unassessed', 'blocked'][rank] AS tier, score, factor_fit, coverage, "
+        "sdg_fit, evidence "
+        "ORDER BY rank, round(score * 1e9) DESC, round(factor_fit * 1e9) DESC, country LIMIT $limit"
+    )
 
 
 # Ad-hoc queries (psikg cypher) ---------------------------------------------------------------------
