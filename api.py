@@ -416,16 +416,18 @@ class Psikg:
         finally:
             target.close()
 
-    def cypher(self, query: str, params: dict | None = None) -> "CypherRows":
+    def cypher(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> "CypherRows":
         """A read-only Cypher query on a database store, as one dict per row (``columns`` in the
-        query's order). Raises ReadOnlyError for a query that writes, StoreError on the embedded store."""
+        query's order). The database stops it after ``timeout`` seconds (default 60). Raises
+        ReadOnlyError for a query that writes, StoreError on the embedded store or on timeout."""
         from .errors import StoreError
 
         if "cypher" not in self.store.capabilities:
             raise StoreError("Cypher needs a graph database store: run psikg push --to falkor://host:port/graph "
                              "(or bolt://…), then psikg --store <that URI> cypher \"…\". The embedded store "
                              "answers the psikg commands (match, paths, …) directly.")
-        columns, rows = self.store.cypher(query, params)
+        columns, rows = self.store.cypher(query, params) if timeout is None else \
+            self.store.cypher(query, params, timeout=timeout)
         return CypherRows([dict(zip(columns, row)) for row in rows], columns)
 
     # Linked data (lod/; imported on first use) ----------------------------------------------

@@ -106,3 +106,40 @@ def test_regression_issue22_comprehensions_with_the_same_variable(database_uri, 
     found = database.match_catalog(practice.id).practices[practice.id]
     assert found == practice and found.themes and found.targets and found.factors
     database.close()
+
+
+def baseline_top(store, practice: str, year: int) -> list[tuple]:
+    rows = store._read(cypher.match_in_one_query(), {
+        "practice": practice, "year": year, "factor": 0.6, "sdg": 0.3, "evidence": 0.1, "min_coverage": 0.5,
+        "limit": 10})
+    return [(row[0], row[1], row[2:]) for row in rows]
+
+
+def psikg_top(graph, practice: str, year: int) -> list[tuple]:
+    return [(c.country, c.tier, [c.score, c.factor_fit, c.coverage, c.sdg_fit, c.evidence])
+            for c in graph.match(practice, top=10, as_of=year).candidates]
+
+
+@pytest.mark.parametrize("data", ["bundled", "generated"])
+def test_cypher_baseline_gives_the_same_top_10(data, database_uri, bundled_store_path, tmp_path):
+    """The benchmark's baseline (the whole ranking as one Cypher query) computes what psikg does:
+    the same ten countries, tiers and numbers (to 1e-9), for every practice and two years."""
+    if data == "bundled":
+        reference = EmbeddedStore(bundled_store_path)
+    else:
+        reference = EmbeddedStore(tmp_path / "generated.psikg")
+        for seed in (7, 8):
+            reference.apply(random_batch(seed))
+    database = open_database(database_uri)
+    push(reference, database)
+    graph = Psikg(reference)
+    checked = 0
+    for practice in sorted(reference.catalog().practices):
+        for year in (2016, 2026):
+            expected, found = psikg_top(graph, practice, year), baseline_top(database, practice, year)
+            assert [(c, t) for c, t, _ in found] == [(c, t) for c, t, _ in expected], (practice, year)
+            for (_, _, numbers), (_, _, wanted) in zip(found, expected):
+                assert numbers == pytest.approx(wanted, abs=1e-9), (practice, year)
+            checked += bool(expected)
+    assert checked
+    database.close()
