@@ -32,7 +32,7 @@ __all__ = [
     "delete_link_pairs", "merge_links", "merge_link_single", "wipe_label", "read_nodes",
     "read_ids", "read_existing_ids", "link_shape", "read_links", "read_node", "read_neighbours",
     "count_nodes", "count_links", "ReadOnlyError", "check_read_only", "mapping_markdown",
-    "SELECTIONS", "read_subgraph", "read_statements_about", "read_first_statements", "read_related_practices",
+    "SELECTIONS", "read_subgraph", "read_practice_factors", "read_statements_about", "read_first_statements", "read_related_practices",
     "match_in_one_query",
 ]
 
@@ -255,11 +255,24 @@ def read_subgraph(kind: str, rels: tuple[str, ...], selection: str = "ids") -> s
     return f"{match} RETURN {', '.join(columns)}"
 
 
+#: The practice ``$practice``'s factors and every factor narrower than them, transitively.
+_PRACTICE_FACTORS = ("MATCH (:Practice {id: $practice})-[:HAS_FACTOR]->(:SuccessFactor)<-[:BROADER*0..]-"
+                     "(f:SuccessFactor) WITH DISTINCT f ")
+
+
+def read_practice_factors() -> str:
+    """The factors a match of ``$practice`` needs: its factors, every factor narrower than them and
+    every factor broader than those (a narrower factor present makes its broader ones present), as
+    ``id, props, broader id``."""
+    return (_PRACTICE_FACTORS + "MATCH (f)-[:BROADER*0..]->(n:SuccessFactor) WITH DISTINCT n "
+            "OPTIONAL MATCH (n)-[:BROADER]->(b:SuccessFactor) RETURN n.id AS id, properties(n) AS props, b.id AS broader")
+
+
 def read_statements_about() -> str:
-    """The context statements about the factors ``$factors``: context id, its properties, its
-    country, ``FACTOR_PRESENT`` or ``FACTOR_ABSENT``, the factor."""
-    return ("UNWIND $factors AS factor MATCH (f:SuccessFactor {id: factor})<-[r:FACTOR_PRESENT|FACTOR_ABSENT]-"
-            "(c:Context) OPTIONAL MATCH (c)-[:OF_COUNTRY]->(k:Country) "
+    """The context statements about the factors of ``$practice`` and every factor narrower than
+    them: context id, its properties, its country, ``FACTOR_PRESENT`` or ``FACTOR_ABSENT``, the factor."""
+    return (_PRACTICE_FACTORS + "MATCH (f)<-[r:FACTOR_PRESENT|FACTOR_ABSENT]-(c:Context) "
+            "OPTIONAL MATCH (c)-[:OF_COUNTRY]->(k:Country) "
             "RETURN c.id AS context, properties(c) AS props, k.id AS country, type(r) AS type, f.id AS factor")
 
 

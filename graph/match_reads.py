@@ -1,24 +1,26 @@
-"""What ``match`` reads from a graph database: the practice's subgraph, in two round trips.
+"""What ``match`` reads from a graph database: the practice's subgraph, in one round trip.
 
 Reading the whole catalog of a large network (one query per kind and per relation) takes tens of
 seconds; a match needs a small part of it. :func:`match_catalog` reads that part and builds a
 :class:`~psikg.ontology.domain.Catalog` of it with the same builder as the whole catalog
 (:func:`psikg.graph.catalog.catalog_from_reads`), so :func:`psikg.queries.match.match` scores it
 with the one scoring rule and gives the same answer as on the whole catalog (the conformance
-suite compares them). The subgraph:
+suite compares them). The subgraph, read by a fixed set of statements sent together (one
+pipeline on FalkorDB, one read transaction on Neo4j):
 
-* the practice with its links (first round trip: the rest depends on its id and factors);
-* whatever does not depend on the practice and stays small as the network grows: every country,
-  the factor and theme hierarchies, SDG goals and targets, needs, events;
-* the statements about the practice's factors and every factor narrower than them (a factor is
-  present when a narrower one is), and per country one statement of its earliest context: whether
-  a country has any statement as of a year (the ``no-context`` flag) depends on that one alone;
+* the practice with its links;
+* its factors, every factor narrower than them (a factor is present when a narrower one is) and
+  every factor broader than those, and the statements about the factors and the narrower ones;
+* per country one statement of its earliest context: whether a country has any statement as of a
+  year (the ``no-context`` flag) depends on that one alone;
 * the practice's transfers with their status history (evidence, engagements, ``record_as_of``);
 * per country, the practices sharing the most themes with the practice (what an explanation lists
-  as the candidate's related practices), each with its title, country and the themes it shares.
+  as the candidate's related practices), each with its title, country and the themes it shares;
+* whatever does not depend on the practice and stays small as the network grows: every country,
+  the theme hierarchy, SDG goals and targets, needs, events.
 
-Other practices, contexts and organizations are left out, so the catalog answers ``match`` and
-nothing else: it is never cached as the store's catalog.
+Other practices, factors, contexts and organizations are left out, so the catalog answers
+``match`` and nothing else: it is never kept as the store's catalog.
 """
 
 from __future__ import annotations
@@ -30,13 +32,13 @@ from ..ontology.model import KINDS
 from . import cypher
 from .catalog import KINDS_READ, catalog_from_reads
 
-__all__ = ["match_catalog", "first_round", "second_round", "whole_reads", "RELATED_PER_COUNTRY"]
+__all__ = ["match_catalog", "reads_for", "whole_reads", "RELATED_PER_COUNTRY"]
 
-#: Related practices read per country: the explanation lists five, and the practice itself may be
-#: among the best of its own country.
-RELATED_PER_COUNTRY = 6
+#: Related practices read per country: the explanation lists five (``MAX_RELATED``). The practice
+#: itself is among the best of its own country only, which is never a candidate (the exporter).
+RELATED_PER_COUNTRY = 5
 #: Kinds read whole: small, and independent of the practice.
-WHOLE_KINDS = ("country", "factor", "theme", "goal", "target", "need", "event")
+WHOLE_KINDS = ("country", "theme", "goal", "target", "need", "event")
 
 Statement = tuple[str, dict[str, Any]]
 
@@ -112,13 +114,23 @@ class Subgraph:
                 self.add_link("practice", "themes", practice, "theme", theme)
 
 
-def first_round(practice_id: str, dialect: cypher.Dialect) -> list[Statement]:
-    """The practice (by its id as given, or trimmed and in lower case, as lookups accept it); one
-    statement per country from its earliest context; then, for every kind read whole, its nodes
-    and the links of each of its relations (:func:`whole_reads`)."""
-    ids = sorted({practice_id, practice_id.strip().lower()})
-    return [(cypher.read_subgraph("practice", _relations("practice"), "ids"), {"ids": ids}),
-            (cypher.read_first_statements(dialect), {})] + [(query, {}) for _, _, query in whole_reads()]
+def reads_for(practice: str, dialect: cypher.Dialect) -> list[Statement]:
+    """Every read of a match of ``practice``, sent together: the practice (also by its id trimmed
+    and in lower case, as lookups accept it), its factors with the narrower and broader ones, the
+    statements about them, one statement per country from its earliest context, the practice's
+    transfers and their steps, the related practices of each country, and every kind read whole
+    (:func:`whole_reads`)."""
+    ids = sorted({practice, practice.strip().lower()})
+    by_practice = {"practice": practice}
+    return [
+        (cypher.read_subgraph("practice", _relations("practice"), "ids"), {"ids": ids}),
+        (cypher.read_practice_factors(), by_practice),
+        (cypher.read_statements_about(), by_practice),
+        (cypher.read_first_statements(dialect), {}),
+        (cypher.read_subgraph("transfer", _relations("transfer"), "transfers_of_practice"), by_practice),
+        (cypher.read_subgraph("status_step", (), "steps_of_practice"), by_practice),
+        (cypher.read_related_practices(), {**by_practice, "limit": RELATED_PER_COUNTRY}),
+    ] + [(query, {}) for _, _, query in whole_reads()]
 
 
 def whole_reads() -> list[tuple[str, str | None, str]]:
@@ -130,53 +142,31 @@ def whole_reads() -> list[tuple[str, str | None, str]]:
     return reads
 
 
-def second_round(practice: str, factors: list[str]) -> list[Statement]:
-    """The statements about ``factors``, the practice's transfers and their steps, and the related
-    practices of each country."""
-    return [
-        (cypher.read_statements_about(), {"factors": factors}),
-        (cypher.read_subgraph("transfer", _relations("transfer"), "transfers_of_practice"), {"practice": practice}),
-        (cypher.read_subgraph("status_step", (), "steps_of_practice"), {"practice": practice}),
-        (cypher.read_related_practices(), {"practice": practice, "limit": RELATED_PER_COUNTRY}),
-    ]
-
-
-def _narrower_closure(subgraph: Subgraph, factors: set[str]) -> list[str]:
-    """The factors and every factor narrower than them, transitively."""
-    narrower: dict[str, list[str]] = defaultdict(list)
-    for factor, targets in subgraph.links("factor", "broader").items():
-        for _, broader, _ in targets:
-            narrower[broader].append(factor)
-    found, todo = set(factors), list(factors)
-    while todo:
-        for child in narrower.get(todo.pop(), ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return sorted(found)
-
-
 def match_catalog(store, practice_id: str):
     """The catalog of the subgraph a match of ``practice_id`` reads (see the module), or None
-    when the store has no such practice. ``store.read_many`` runs each round's statements."""
-    subgraph = Subgraph(store._kind_of)
-    practices, first_statements, *whole = store.read_many(first_round(practice_id, store.dialect))
-    practices = [row for row in practices if row[0] == practice_id] or practices[:1]
+    when the store has no such practice. ``store.read_many`` sends the reads together; a second
+    time only when the practice's id is written differently (capitals, spaces)."""
+    found = store.read_many(reads_for(practice_id, store.dialect))
+    practices = [row for row in found[0] if row[0] == practice_id] or found[0][:1]
     if not practices:
         return None
+    if practices[0][0] != practice_id:
+        found = store.read_many(reads_for(practices[0][0], store.dialect))
+    _, factors, statements, first_statements, transfers, steps, related, *whole = found
+    subgraph = Subgraph(store._kind_of)
     subgraph.add_rows("practice", _relations("practice"), practices)
+    for id_, props, broader in factors:
+        subgraph.add_nodes("factor", [(id_, props)])
+        if broader is not None:
+            subgraph.add_link("factor", "broader", id_, "factor", broader)
     subgraph.add_statements(first_statements)
+    subgraph.add_statements(statements)
+    subgraph.add_rows("transfer", _relations("transfer"), transfers)
+    subgraph.add_rows("status_step", (), steps)
+    subgraph.add_related(related)
     for (kind, rel, _), rows in zip(whole_reads(), whole):
         if rel is None:
             subgraph.add_nodes(kind, rows)
         else:
             subgraph.add_links(kind, rel, rows)
-    practice = practices[0][0]
-    factors = {factor for _, factor, _ in subgraph.links("practice", "factors").get(practice, ())}
-    statements, transfers, steps, related = store.read_many(
-        second_round(practice, _narrower_closure(subgraph, factors)))
-    subgraph.add_statements(statements)
-    subgraph.add_rows("transfer", _relations("transfer"), transfers)
-    subgraph.add_rows("status_step", (), steps)
-    subgraph.add_related(related)
     return catalog_from_reads(subgraph)

@@ -78,8 +78,8 @@ def test_minimal_and_generated_graphs_match_the_same(database_uri, tmp_path):
 
 
 def test_match_reads_a_bounded_subgraph(database_uri, bundled_store_path):
-    """Two rounds of reads, the same statements whatever the network's size, none of which reads
-    every practice, context or transfer."""
+    """One round of reads, the same statements whatever the network's size, none of which reads
+    every practice, context, factor or transfer."""
     reference = EmbeddedStore(bundled_store_path)
     trace = Trace()
     database = open_database(database_uri, tracer=trace)
@@ -87,9 +87,8 @@ def test_match_reads_a_bounded_subgraph(database_uri, bundled_store_path):
     trace.queries.clear()
     practice = sorted(reference.catalog().practices)[0]
     Psikg(database).match(practice)
-    expected = len(match_reads.first_round(practice, database.dialect)) + len(match_reads.second_round(practice, []))
-    assert len(trace.queries) == expected
-    for kind in ("practice", "context", "transfer", "status_step"):
+    assert len(trace.queries) == len(match_reads.reads_for(practice, database.dialect))
+    for kind in ("practice", "context", "factor", "transfer", "status_step"):
         assert cypher.read_nodes(kind) not in trace.queries
     for relation in ("factors", "targets", "themes", "country"):
         assert cypher.read_links("practice", relation) not in trace.queries
