@@ -28,7 +28,7 @@ from ..ontology.model import KINDS, pg_labels, pg_relationship_types
 __all__ = [
     "LABELS", "KIND_OF_LABEL", "RELATION_OF", "label", "rel_type", "property_name",
     "Dialect", "NEO4J", "FALKORDB",
-    "merge_nodes", "replace_nodes", "remove_property", "delete_nodes", "delete_links",
+    "read_any_id", "merge_nodes", "replace_nodes", "remove_property", "delete_nodes", "delete_links",
     "delete_link_pairs", "merge_links", "merge_link_single", "wipe_label", "read_nodes",
     "read_ids", "read_existing_ids", "link_shape", "read_links", "read_node", "read_neighbours",
     "count_nodes", "count_links", "ReadOnlyError", "check_read_only", "mapping_markdown",
@@ -177,6 +177,11 @@ def wipe_label(kind: str) -> str:
 
 def read_nodes(kind: str) -> str:
     return f"MATCH (n:{label(kind)}) RETURN n.id AS id, properties(n) AS props"
+
+
+def read_any_id(kind: str) -> str:
+    """The id of one node of a kind, if there is any (whether a psikg graph is there, without counting)."""
+    return f"MATCH (n:{label(kind)}) RETURN n.id AS id LIMIT 1"
 
 
 def read_ids(kind: str) -> str:

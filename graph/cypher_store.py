@@ -209,8 +209,9 @@ class CypherStore:
         return match_catalog(self, practice_id)
 
     def exists(self) -> bool:
-        """True when the database holds psikg nodes."""
-        return self.counts()["nodes"] > 0
+        """True when the database holds psikg nodes: one node looked up per label until one is
+        found (counting every node and relationship takes seconds on a large graph)."""
+        return any(self._read(cypher.read_any_id(kind)) for kind in ("country", *sorted(cypher.LABELS)))
 
     @staticmethod
     def _kind_of(labels) -> str | None:
