@@ -244,7 +244,20 @@ class Psikg:
 
         if isinstance(weights, str):
             weights = Weights.parse(weights)
-        return match(self.catalog, practice_id, top, weights or DEFAULT_WEIGHTS, **options)
+        return match(self._match_catalog(practice_id), practice_id, top, weights or DEFAULT_WEIGHTS, **options)
+
+    def _match_catalog(self, practice_id: str):
+        """What a match of one practice reads: on a graph database only the practice's subgraph,
+        in a few round trips (:mod:`psikg.graph.match_reads`), else the whole catalog."""
+        if "match_reads" not in self.store.capabilities:
+            return self.catalog
+        found = self.store.match_catalog(practice_id)
+        if found is None:
+            from .errors import UnknownIdError
+            from .queries.lookup import nearest
+
+            raise UnknownIdError("practice", practice_id, nearest(practice_id, sorted(self.store.ids("practice"))))
+        return found
 
     def catalog_as_of(self, year: int):
         """The catalog as it stood at the end of ``year``: statements, transfers (status from their
@@ -404,16 +417,18 @@ class Psikg:
         finally:
             target.close()
 
-    def cypher(self, query: str, params: dict | None = None) -> "CypherRows":
+    def cypher(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> "CypherRows":
         """A read-only Cypher query on a database store, as one dict per row (``columns`` in the
-        query's order). Raises ReadOnlyError for a query that writes, StoreError on the embedded store."""
+        query's order). The database stops it after ``timeout`` seconds (default 60). Raises
+        ReadOnlyError for a query that writes, StoreError on the embedded store or on timeout."""
         from .errors import StoreError
 
         if "cypher" not in self.store.capabilities:
             raise StoreError("Cypher needs a graph database store: run psikg push --to falkor://host:port/graph "
                              "(or bolt://…), then psikg --store <that URI> cypher \"…\". The embedded store "
                              "answers the psikg commands (match, paths, …) directly.")
-        columns, rows = self.store.cypher(query, params)
+        columns, rows = self.store.cypher(query, params) if timeout is None else \
+            self.store.cypher(query, params, timeout=timeout)
         return CypherRows([dict(zip(columns, row)) for row in rows], columns)
 
     # Linked data (lod/; imported on first use) ----------------------------------------------

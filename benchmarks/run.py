@@ -24,6 +24,8 @@ Cases and their baselines:
 * ``sparql``: the documented importers query on pyoxigraph against rdflib's engine.
 * ``push``: batched ``UNWIND`` writes to a real FalkorDB against row-by-row writes
   (``benchmarks/push.py``).
+* ``backends``: ``match`` on FalkorDB and Neo4j (the practice's subgraph read, then scored) against
+  the same ranking as one Cypher query on each server (``benchmarks/backends.py``).
 """
 
 from __future__ import annotations
@@ -349,7 +351,19 @@ def case_push(work: Path, scale: str) -> None:
     print(json.dumps(figures))
 
 
-CASES = ["load", "reopen", "match", "match_baseline", "cli", "factors", "paths", "export", "sparql", "rdflib", "push"]
+def case_backends(work: Path, scale: str) -> None:
+    """Match on FalkorDB and Neo4j against the same ranking as one Cypher query
+    (``benchmarks/backends.py``; a server that cannot start is skipped there with a message)."""
+    process = subprocess.run([PYTHON, str(ROOT / "benchmarks" / "backends.py"), "--scale", scale],
+                             capture_output=True, text=True)
+    lines = [line for line in process.stdout.splitlines() if line.startswith("{")]
+    if process.returncode != 0 or not lines:
+        emit(case="backends", error=(process.stderr or process.stdout)[-500:])
+        return
+    print(lines[-1])
+
+
+CASES = ["load", "reopen", "match", "match_baseline", "cli", "factors", "paths", "export", "sparql", "rdflib", "push", "backends"]
 
 
 # The runner ----------------------------------------------------------------------------------------

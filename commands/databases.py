@@ -72,17 +72,22 @@ def push_command(ctx, uri, user, password, database, wipe, batch_size, fmt):
 @click.argument("query")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter ($NAME); VALUE is read as JSON, else as a string. Repeatable.")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=60.0, show_default=True, metavar="SECONDS",
+              help="The database stops the query after this long (Neo4j's transaction timeout, FalkorDB's "
+                   "query TIMEOUT) and psikg exits 1.")
 @output_options
 @click.pass_context
-def cypher_command(ctx, query, params, fmt):
+def cypher_command(ctx, query, params, timeout, fmt):
     """Run a read-only Cypher QUERY on a graph database store (--store bolt://… or falkor://…).
     Queries that write (CREATE, MERGE, SET, DELETE, REMOVE, DROP, LOAD CSV, writing procedures)
-    are refused (exit 2). Labels, relationship types and properties: docs/graph-databases.md.
+    are refused (exit 2). The database stops a query that runs longer than --timeout seconds.
+    Labels, relationship types and properties: docs/graph-databases.md.
 
     \b
     Example:
       psikg --store falkor://127.0.0.1:6379/psikg cypher -p iso3=BGD \\
         'MATCH (p:Practice)-[:ORIGINATES_IN]->(:Country {id: $iso3}) RETURN p.id, p.title'
+      psikg --store bolt://localhost:7687 cypher --timeout 5 'MATCH (n) RETURN count(n)'
     """
     from ..graph.cypher import check_read_only
 
@@ -96,7 +101,7 @@ def cypher_command(ctx, query, params, fmt):
             values[name] = json.loads(raw)
         except ValueError:
             values[name] = raw
-    records = open_graph(ctx).cypher(query, values)
+    records = open_graph(ctx).cypher(query, values, timeout=timeout)
     columns = records.columns
     if fmt == "json":
         emit(fmt, records)

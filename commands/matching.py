@@ -77,7 +77,7 @@ TIER_COLUMNS = {
 
 def _match_tables(graph, result) -> None:
     """The match as one table per tier, with what to ask the unassessed candidates."""
-    title = graph.catalog.practices[result.practice].title
+    title = (graph.store.node("practice", result.practice) or {}).get("title") or result.practice  # one node read
     record = " (the whole record as it stood then: statements, transfers, needs)" if result.record_as_of else ""
     click.echo(f"Importers for {result.practice} ({title}), from {result.exporter}, as of {result.as_of}{record}: "
                + ", ".join(f"{n} {tier}" for tier, n in result.tier_counts.items()))

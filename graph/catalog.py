@@ -12,7 +12,7 @@ from ..ontology.domain import (Catalog, Country, Event, Factor, FactorStatement,
                                Organization, Practice, PracticeFactor, StatusStep, Target, Theme, Transfer)
 from ..ontology.lifecycle import history_order
 
-__all__ = ["catalog_from_store"]
+__all__ = ["catalog_from_store", "catalog_from_reads"]
 
 
 def _tuple(value) -> tuple:
@@ -85,7 +85,14 @@ def catalog_from_store(store) -> Catalog:
 
     One read per kind and one per relation, whatever the size of the graph.
     """
-    reads = _Reads(store)
+    return catalog_from_reads(_Reads(store))
+
+
+def catalog_from_reads(reads) -> Catalog:
+    """A catalog from nodes already read: ``reads.nodes`` maps each kind of :data:`KINDS_READ` to
+    ``{id: properties}``, and ``reads.links(kind, rel)`` gives the links of those nodes grouped by
+    source, each list sorted by (target kind, target id). A subgraph gives the catalog of that
+    subgraph (:mod:`psikg.graph.match_reads`), built by the same code as the whole one."""
     factors, themes = _concepts(reads)
     organizations, networks, events = _parties(reads)
     goals, targets = _sdgs(reads)

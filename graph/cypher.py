@@ -28,11 +28,13 @@ from ..ontology.model import KINDS, pg_labels, pg_relationship_types
 __all__ = [
     "LABELS", "KIND_OF_LABEL", "RELATION_OF", "label", "rel_type", "property_name",
     "Dialect", "NEO4J", "FALKORDB",
-    "merge_nodes", "replace_nodes", "remove_property", "delete_nodes", "delete_links",
+    "read_any_id", "merge_nodes", "replace_nodes", "remove_property", "delete_nodes", "delete_links",
     "delete_link_pairs", "merge_links", "merge_link_single", "wipe_label", "read_nodes",
     "read_ids", "read_existing_ids", "link_shape", "read_links", "read_node", "read_neighbours",
     "count_nodes", "count_links", "ReadOnlyError", "check_read_only", "mapping_markdown",
     "ORIGIN_LABEL", "delete_origins", "create_origin_parts", "read_origins", "wipe_origins",
+    "SELECTIONS", "read_subgraph", "read_practice_factors", "read_statements_about", "read_first_statements", "read_related_practices",
+    "match_in_one_query",
 ]
 
 # The allow-list, generated from the model ------------------------------------------------------
@@ -91,6 +93,14 @@ class Dialect:
     name: str
     schema_template: str
     schema_exists_error: str | None
+    #: A condition true when ``{node}`` has an outgoing link of a type among ``{piped}`` (``A|B``),
+    #: or whose sum of ``{degrees}`` (one ``outdegree`` per type) is positive: FalkorDB answers that
+    #: from the node's degrees, faster than a pattern or a degree over several types.
+    has_links_template: str = "EXISTS {{ ({node})-[:{piped}]->() }}"
+
+    def has_links(self, node: str, types: tuple[str, ...]) -> str:
+        return self.has_links_template.format(node=node, piped="|".join(types),
+                                              degrees=" + ".join(f"outdegree({node}, '{t}')" for t in types))
 
     def schema(self) -> list[str]:
         return [self.schema_template.format(label=label(k), name=k) for k in sorted(LABELS)]
@@ -101,7 +111,8 @@ NEO4J = Dialect(
     "CREATE CONSTRAINT psikg_{name}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE",
     None,
 )
-FALKORDB = Dialect("falkordb", "CREATE INDEX FOR (n:{label}) ON (n.id)", "already indexed")
+FALKORDB = Dialect("falkordb", "CREATE INDEX FOR (n:{label}) ON (n.id)", "already indexed",
+                   "{degrees} > 0")
 
 
 # Writes --------------------------------------------------------------------------------------------
@@ -197,6 +208,11 @@ def read_nodes(kind: str) -> str:
     return f"MATCH (n:{label(kind)}) RETURN n.id AS id, properties(n) AS props"
 
 
+def read_any_id(kind: str) -> str:
+    """The id of one node of a kind, if there is any (whether a psikg graph is there, without counting)."""
+    return f"MATCH (n:{label(kind)}) RETURN n.id AS id LIMIT 1"
+
+
 def read_ids(kind: str) -> str:
     return f"MATCH (n:{label(kind)}) RETURN n.id AS id"
 
@@ -214,13 +230,16 @@ def link_shape(kind: str, rel: str) -> tuple[str | None, bool]:
     return (relation.targets[0] if len(relation.targets) == 1 else None), bool(relation.properties)
 
 
-def read_links(kind: str, rel: str) -> str:
-    """Every ``rel`` link: ``source, [labels,] target[, props]`` as :func:`link_shape` says."""
+def read_links(kind: str, rel: str, *, from_sources: bool = False) -> str:
+    """Every ``rel`` link: ``source, [labels,] target[, props]`` as :func:`link_shape` says.
+    ``from_sources`` walks from the source nodes (``WITH s``): much faster when the targets have
+    many links of the same type from other kinds (a need's themes: practices link themes too)."""
     target_kind, with_props = link_shape(kind, rel)
     target = f"(t:{label(target_kind)})" if target_kind else "(t)"
     columns = ["s.id AS source"] + ([] if target_kind else ["labels(t) AS labels"]) + ["t.id AS target"]
     columns += ["properties(r) AS props"] if with_props else []
-    return f"MATCH (s:{label(kind)})-[r:{rel_type(kind, rel)}]->{target} RETURN {', '.join(columns)}"
+    start = f"MATCH (s:{label(kind)}) WITH s MATCH (s)" if from_sources else f"MATCH (s:{label(kind)})"
+    return f"{start}-[r:{rel_type(kind, rel)}]->{target} RETURN {', '.join(columns)}"
 
 
 def read_node(kind: str) -> str:
@@ -241,6 +260,140 @@ def count_nodes() -> str:
 
 def count_links() -> str:
     return "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count"
+
+
+# Partial reads (the match's subgraph: psikg.graph.match_reads) ----------------------------------------
+
+#: How :func:`read_subgraph` picks its nodes ``n``: the nodes ``$ids``, or the transfers of the
+#: practice ``$practice``, or the status steps of those transfers.
+SELECTIONS = {
+    "ids": "MATCH (n:{label}) WHERE n.id IN $ids",
+    "transfers_of_practice": "MATCH (:Practice {{id: $practice}})<-[:TRANSFERS]-(n:Transfer)",
+    "steps_of_practice": "MATCH (:Practice {{id: $practice}})<-[:TRANSFERS]-(:Transfer)-[:HAS_STEP]->(n:StatusStep)",
+}
+
+
+def read_subgraph(kind: str, rels: tuple[str, ...], selection: str = "ids") -> str:
+    """A few nodes of a kind (``SELECTIONS[selection]``) with their properties and, per relation
+    of ``rels``, their links as a list of ``[target id, link properties]`` (``[target labels,
+    target id, link properties]`` for a relation with several target kinds): ``id, props, links_0,
+    links_1, …``. For a handful of nodes: the links are read per node."""
+    columns = ["n.id AS id", "properties(n) AS props"]
+    for index, rel in enumerate(rels):
+        target_kind, with_props = link_shape(kind, rel)
+        t, r = f"t{index}", f"r{index}"  # FalkorDB mixes up comprehensions that reuse a variable name
+        target = f"({t}:{label(target_kind)})" if target_kind else f"({t})"
+        item = ("" if target_kind else f"labels({t}), ") + f"{t}.id, " + (f"properties({r})" if with_props else "null")
+        columns.append(f"[(n)-[{r}:{rel_type(kind, rel)}]->{target} | [{item}]] AS links_{index}")
+    match = SELECTIONS[selection].format(label=label(kind))
+    return f"{match} RETURN {', '.join(columns)}"
+
+
+#: The practice ``$practice``'s factors and every factor narrower than them, transitively.
+_PRACTICE_FACTORS = ("MATCH (:Practice {id: $practice})-[:HAS_FACTOR]->(:SuccessFactor)<-[:BROADER*0..]-"
+                     "(f:SuccessFactor) WITH DISTINCT f ")
+
+
+def read_practice_factors() -> str:
+    """The factors a match of ``$practice`` needs: its factors, every factor narrower than them and
+    every factor broader than those (a narrower factor present makes its broader ones present), as
+    ``id, props, broader id``."""
+    return (_PRACTICE_FACTORS + "MATCH (f)-[:BROADER*0..]->(n:SuccessFactor) WITH DISTINCT n "
+            "OPTIONAL MATCH (n)-[:BROADER]->(b:SuccessFactor) RETURN n.id AS id, properties(n) AS props, b.id AS broader")
+
+
+def read_statements_about() -> str:
+    """The context statements about the factors of ``$practice`` and every factor narrower than
+    them: context id, its properties, its country, ``FACTOR_PRESENT`` or ``FACTOR_ABSENT``, the factor."""
+    return (_PRACTICE_FACTORS + "MATCH (f)<-[r:FACTOR_PRESENT|FACTOR_ABSENT]-(c:Context) "
+            "OPTIONAL MATCH (c)-[:OF_COUNTRY]->(k:Country) "
+            "RETURN c.id AS context, properties(c) AS props, k.id AS country, type(r) AS type, f.id AS factor")
+
+
+def read_first_statements(dialect: "Dialect") -> str:
+    """One statement per country from its earliest context with statements (undated first, then by
+    ``as_of``, which ISO 8601 orders as text, then by id), with the columns of
+    :func:`read_statements_about` (the type and factor as one text, ``TYPE factor``): whether a
+    country has any statement counted as of a year depends on that context alone."""
+    said = dialect.has_links("c", (rel_type("context", "present"), rel_type("context", "absent")))
+    return (f"MATCH (k:Country)<-[:OF_COUNTRY]-(c:Context) WHERE {said} "
+            "WITH k.id AS country, c ORDER BY country, coalesce(c.as_of, ''), c.id "
+            "WITH country, collect(c.id)[0] AS first "
+            "MATCH (c:Context {id: first})-[r:FACTOR_PRESENT|FACTOR_ABSENT]->(f:SuccessFactor) "
+            "WITH country, c, min(type(r) + ' ' + f.id) AS statement "
+            "RETURN c.id AS context, properties(c) AS props, country, statement")
+
+
+def read_related_practices() -> str:
+    """Per country, the ``$limit`` practices sharing the most themes with the practice ``$practice``
+    (then by id): country, practice id, title, the themes shared."""
+    return ("MATCH (p:Practice {id: $practice})-[:HAS_THEME]->(t:Theme)<-[:HAS_THEME]-(o:Practice)"
+            "-[:ORIGINATES_IN]->(c:Country) "
+            "WITH c.id AS country, o.id AS practice, o.title AS title, collect(t.id) AS shared "
+            "ORDER BY country, size(shared) DESC, practice "
+            "WITH country, collect([practice, title, shared])[0..$limit] AS best "
+            "UNWIND best AS row RETURN country, row[0] AS practice, row[1] AS title, row[2] AS shared")
+
+
+def match_in_one_query() -> str:
+    """The ranking of ``match`` (default options) as ONE Cypher query, the way a user would write it
+    on the database: the baseline of ``benchmarks/backends.py``, never run by psikg itself (the one
+    scoring rule is :mod:`psikg.queries.scoring`; a test checks this gives the same top 10).
+
+    Parameters: ``$practice``, ``$year``, ``$factor``, ``$sdg``, ``$evidence`` (the weights),
+    ``$min_coverage``, ``$limit``. Rows: country, tier, score, factor_fit, coverage, sdg_fit,
+    evidence, in psikg's order. The latest statement decides (``as_of`` ordered as ISO text, then
+    the later context, an absent statement after a present one of the same context); a factor is
+    present when its latest statement, or that of a narrower factor, says present.
+    """
+    success = ("t.status <> 'opportunity' AND t.status <> 'abandoned' AND coalesce(t.outcome, 'unknown') <> 'failure' "
+               "AND (t.outcome = 'success' OR (coalesce(t.outcome, 'unknown') = 'unknown' "
+               "AND t.status IN ['adopted', 'scaled'])) AND (t.start_year IS NULL OR t.start_year <= $year)")
+    return (
+        "MATCH (p:Practice {id: $practice}) "
+        "OPTIONAL MATCH (p)-[:ORIGINATES_IN]->(e:Country) "
+        "OPTIONAL MATCH (p)<-[:TRANSFERS]-(t:Transfer)-[:IMPORTER]->(i:Country) "
+        "WITH p, e.id AS exporter, "
+        "collect(CASE WHEN t.status IN ['agreed', 'implementing', 'adopted', 'scaled'] THEN i.id END) AS engaged, "
+        f"collect(CASE WHEN {success} THEN [i.subregion, i.income_group] END) AS successes "
+        "OPTIONAL MATCH (p)-[pf:HAS_FACTOR]->(f:SuccessFactor) WHERE coalesce(pf.kind, 'precondition') = 'precondition' "
+        "WITH p, exporter, engaged, successes, f.id AS factor, "
+        "max(CASE WHEN pf.role = 'critical' THEN 1.0 ELSE 0.5 END) AS weight "
+        "WITH p, exporter, engaged, successes, collect(CASE WHEN factor IS NOT NULL THEN [factor, weight] END) AS pres "
+        "WITH p, exporter, engaged, successes, pres, reduce(w = 0.0, x IN pres | w + x[1]) AS total, "
+        "[(p)-[:ADDRESSES]->(pt:SDGTarget) | pt.id] AS targets "
+        "MATCH (c:Country) WHERE c.un_member = true AND NOT c.id IN engaged AND (exporter IS NULL OR c.id <> exporter) "
+        "UNWIND (CASE WHEN size(pres) = 0 THEN [null] ELSE pres END) AS pre "
+        "OPTIONAL MATCH (f:SuccessFactor {id: pre[0]})<-[:BROADER*0..]-(d:SuccessFactor)"
+        "<-[r:FACTOR_PRESENT|FACTOR_ABSENT]-(x:Context)-[:OF_COUNTRY]->(c) "
+        "WHERE x.as_of IS NULL OR toInteger(substring(x.as_of, 0, 4)) <= $year "
+        "WITH c, targets, successes, total, pre, d, x, r "
+        "ORDER BY coalesce(x.as_of, '') DESC, x.id DESC, CASE WHEN type(r) = 'FACTOR_ABSENT' THEN 1 ELSE 0 END DESC "
+        "WITH c, targets, successes, total, pre, d, collect(type(r))[0] AS latest "
+        "WITH c, targets, successes, total, pre, "
+        "collect(CASE WHEN latest = 'FACTOR_PRESENT' THEN 1 END) AS present, "
+        "collect(CASE WHEN d.id = pre[0] AND latest = 'FACTOR_ABSENT' THEN 1 END) AS absent "
+        "WITH c, targets, successes, total, "
+        "sum(CASE WHEN size(present) > 0 THEN pre[1] ELSE 0.0 END) AS present_weight, "
+        "sum(CASE WHEN size(present) > 0 OR size(absent) > 0 THEN pre[1] ELSE 0.0 END) AS known_weight, "
+        "max(CASE WHEN size(present) = 0 AND size(absent) > 0 AND pre[1] = 1.0 THEN 1 ELSE 0 END) AS blocked "
+        "WITH c, targets, successes, blocked, "
+        "CASE WHEN total > 0 THEN present_weight / total ELSE 0.0 END AS factor_fit, "
+        "CASE WHEN total > 0 THEN known_weight / total ELSE 0.0 END AS coverage, "
+        "[(c)<-[:NEED_OF]-(:Need)-[:ADDRESSES]->(nt:SDGTarget) | nt.id] + "
+        "[(c)<-[:NEED_OF]-(:Need)-[:ADDRESSES_GOAL]->(:SDGGoal)<-[:TARGET_OF]-(gt:SDGTarget) | gt.id] AS wanted "
+        "WITH c, blocked, factor_fit, coverage, "
+        "CASE WHEN size(targets) = 0 THEN 0.0 "
+        "ELSE toFloat(size([target IN targets WHERE target IN wanted])) / size(targets) END AS sdg_fit, "
+        "CASE WHEN any(s IN successes WHERE s[0] = c.subregion OR s[1] = c.income_group) THEN 1.0 "
+        "WHEN size(successes) > 0 THEN 0.5 ELSE 0.0 END AS evidence "
+        "WITH c, factor_fit, coverage, sdg_fit, evidence, "
+        "$factor * factor_fit + $sdg * sdg_fit + $evidence * evidence AS score, "
+        "CASE WHEN blocked = 1 THEN 2 WHEN coverage >= $min_coverage - 1e-9 THEN 0 ELSE 1 END AS rank "
+        "RETURN c.id AS country, ['ready', 'unassessed', 'blocked'][rank] AS tier, score, factor_fit, coverage, "
+        "sdg_fit, evidence "
+        "ORDER BY rank, round(score * 1e9) DESC, round(factor_fit * 1e9) DESC, country LIMIT $limit"
+    )
 
 
 # Ad-hoc queries (psikg cypher) ---------------------------------------------------------------------

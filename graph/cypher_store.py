@@ -198,9 +198,25 @@ class CypherStore:
             self._catalog = catalog_from_store(self)
         return self._catalog
 
+    def read_many(self, reads: list[Step]) -> list[list[list[Any]]]:
+        """Run read statements together (a backend may send them in one round trip or one read
+        transaction); the rows of each, in order."""
+        return [self._read(query, params) for query, params in reads]
+
+    def match_catalog(self, practice_id: str):
+        """The catalog of the subgraph a match of ``practice_id`` needs, read in two rounds of
+        reads (:mod:`psikg.graph.match_reads`); None when there is no such practice."""
+        if self._catalog is not None:  # the whole catalog, already read, answers as well
+            return self._catalog if practice_id in self._catalog.practices or \
+                practice_id.strip().lower() in self._catalog.practices else None
+        from .match_reads import match_catalog
+
+        return match_catalog(self, practice_id)
+
     def exists(self) -> bool:
-        """True when the database holds psikg nodes."""
-        return self.counts()["nodes"] > 0
+        """True when the database holds psikg nodes: one node looked up per label until one is
+        found (counting every node and relationship takes seconds on a large graph)."""
+        return any(self._read(cypher.read_any_id(kind)) for kind in ("country", *sorted(cypher.LABELS)))
 
     @staticmethod
     def _kind_of(labels) -> str | None:

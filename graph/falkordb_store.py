@@ -38,7 +38,7 @@ def _import_client():
 class FalkorDBStore(CypherStore):
     """A psikg graph in one FalkorDB graph (a Redis key)."""
 
-    capabilities = frozenset({"persistent", "cypher", "falkordb"})
+    capabilities = frozenset({"persistent", "cypher", "falkordb", "match_reads"})
     dialect = cypher.FALKORDB
 
     def __init__(self, db, graph_name: str = DEFAULT_GRAPH, *, location: str = "", tracer=None,
@@ -88,6 +88,32 @@ class FalkorDBStore(CypherStore):
     def _read(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
         result = self._query(query, params, read_only=True)
         return [] if result is None else [list(row) for row in result.result_set]
+
+    def read_many(self, reads: list[Step]) -> list[list[list[Any]]]:
+        """Read statements sent together in one pipeline (one round trip); FalkorDB runs read
+        queries on its pool of threads, so they may run side by side."""
+        from falkordb.helpers import stringify_param_value
+        from falkordb.query_result import QueryResult
+
+        pipe = self._db.connection.pipeline(transaction=False)
+        for query, params in reads:
+            self._trace(query, params)
+            header = "".join(f"{key}={stringify_param_value(value)} " for key, value in (params or {}).items())
+            pipe.execute_command("GRAPH.RO_QUERY", self.graph_name,
+                                 (f"CYPHER {header}" if header else "") + query, "--compact")
+        try:
+            responses = pipe.execute(raise_on_error=False)
+        except Exception as error:  # noqa: BLE001 - a lost connection
+            raise StoreError(f"FalkorDB ({self.describe()}): {error}") from error
+        found = []
+        for response in responses:
+            if isinstance(response, Exception):
+                if "empty key" in str(response):  # no graph yet: nothing stored
+                    found.append([])
+                    continue
+                raise StoreError(f"FalkorDB ({self.describe()}): {response}") from response
+            found.append([list(row) for row in QueryResult(self._graph, response).result_set])
+        return found
 
     def _write_returning(self, query: str, params: dict[str, Any]) -> list[list[Any]]:
         result = self._query(query, params)

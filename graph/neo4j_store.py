@@ -36,7 +36,7 @@ def _import_driver():
 class Neo4jStore(CypherStore):
     """A psikg graph in a Neo4j 5 database (nodes carry psikg's labels; others are left alone)."""
 
-    capabilities = frozenset({"persistent", "cypher", "transactions", "neo4j"})
+    capabilities = frozenset({"persistent", "cypher", "transactions", "neo4j", "match_reads"})
     dialect = cypher.NEO4J
 
     def __init__(self, driver, *, database: str | None = None, location: str = "", tracer=None,
@@ -86,6 +86,17 @@ class Neo4jStore(CypherStore):
         try:
             with self._session(read=True) as session:
                 return session.execute_read(self._run, query, params)
+        except Exception as error:  # noqa: BLE001
+            raise StoreError(f"Neo4j ({self.describe()}): {error}") from error
+
+    def read_many(self, reads: list[Step]) -> list[list[list[Any]]]:
+        """Read statements in one read transaction: one consistent view, one session."""
+        def work(tx):
+            return [self._run(tx, query, params) for query, params in reads]
+
+        try:
+            with self._session(read=True) as session:
+                return session.execute_read(work)
         except Exception as error:  # noqa: BLE001
             raise StoreError(f"Neo4j ({self.describe()}): {error}") from error
 

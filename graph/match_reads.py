@@ -1,0 +1,172 @@
+"""What ``match`` reads from a graph database: the practice's subgraph, in one round trip.
+
+Reading the whole catalog of a large network (one query per kind and per relation) takes tens of
+seconds; a match needs a small part of it. :func:`match_catalog` reads that part and builds a
+:class:`~psikg.ontology.domain.Catalog` of it with the same builder as the whole catalog
+(:func:`psikg.graph.catalog.catalog_from_reads`), so :func:`psikg.queries.match.match` scores it
+with the one scoring rule and gives the same answer as on the whole catalog (the conformance
+suite compares them). The subgraph, read by a fixed set of statements sent together (one
+pipeline on FalkorDB, one read transaction on Neo4j):
+
+* the practice with its links;
+* its factors, every factor narrower than them (a factor is present when a narrower one is) and
+  every factor broader than those, and the statements about the factors and the narrower ones;
+* per country one statement of its earliest context: whether a country has any statement as of a
+  year (the ``no-context`` flag) depends on that one alone;
+* the practice's transfers with their status history (evidence, engagements, ``record_as_of``);
+* per country, the practices sharing the most themes with the practice (what an explanation lists
+  as the candidate's related practices), each with its title, country and the themes it shares;
+* whatever does not depend on the practice and stays small as the network grows: every country,
+  the theme hierarchy, SDG goals and targets, needs, events.
+
+Other practices, factors, contexts and organizations are left out, so the catalog answers
+``match`` and nothing else: it is never kept as the store's catalog.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ..ontology.model import KINDS
+from . import cypher
+from .catalog import KINDS_READ, catalog_from_reads
+
+__all__ = ["match_catalog", "reads_for", "whole_reads", "RELATED_PER_COUNTRY"]
+
+#: Related practices read per country: the explanation lists five (``MAX_RELATED``). The practice
+#: itself is among the best of its own country only, which is never a candidate (the exporter).
+RELATED_PER_COUNTRY = 5
+#: Kinds read whole: small, and independent of the practice.
+WHOLE_KINDS = ("country", "theme", "goal", "target", "need", "event")
+
+Statement = tuple[str, dict[str, Any]]
+
+
+def _relations(kind: str) -> tuple[str, ...]:
+    return tuple(relation.name for relation in KINDS[kind].relations)
+
+
+class Subgraph:
+    """Nodes and links read so far, in the shape :func:`catalog_from_reads` reads."""
+
+    def __init__(self, kind_of):
+        self.kind_of = kind_of  # labels -> psikg kind (the store's)
+        self.nodes: dict[str, dict[str, dict]] = {kind: {} for kind in KINDS_READ}
+        self._links: dict[tuple[str, str], dict[str, dict[tuple[str, str], dict]]] = defaultdict(dict)
+
+    def links(self, kind: str, rel: str) -> dict[str, list[tuple[str, str, dict]]]:
+        """Links of a relation grouped by source, each list sorted by (target kind, target id)."""
+        return {source: [(k, i, props) for (k, i), props in sorted(targets.items())]
+                for source, targets in self._links.get((kind, rel), {}).items()}
+
+    def add_link(self, kind: str, rel: str, source: str, target_kind: str, target: str, props=None) -> None:
+        self._links[(kind, rel)].setdefault(source, {})[(target_kind, target)] = dict(props or {})
+
+    def add_nodes(self, kind: str, rows) -> None:
+        """Rows of :func:`psikg.graph.cypher.read_nodes`: ``id, properties``."""
+        for id_, props in rows:
+            found = dict(props or {})
+            found.pop("id", None)
+            self.nodes[kind][id_] = found
+
+    def add_links(self, kind: str, rel: str, rows) -> None:
+        """Rows of :func:`psikg.graph.cypher.read_links`, in the shape :func:`~psikg.graph.cypher.link_shape` says."""
+        single_kind, with_props = cypher.link_shape(kind, rel)
+        for row in rows:
+            target_kind = single_kind or self.kind_of(row[1])
+            if target_kind is not None:
+                self.add_link(kind, rel, row[0], target_kind, row[1] if single_kind else row[2],
+                              row[-1] if with_props else None)
+
+    def add_rows(self, kind: str, rels: tuple[str, ...], rows) -> None:
+        """Rows of :func:`psikg.graph.cypher.read_subgraph`: nodes with their links."""
+        shapes = [cypher.link_shape(kind, rel) for rel in rels]
+        self.add_nodes(kind, [row[:2] for row in rows])
+        for id_, _, *links in rows:
+            for rel, (single_kind, with_props), targets in zip(rels, shapes, links):
+                for item in targets or ():
+                    target_kind = single_kind or self.kind_of(item[0])
+                    if target_kind is not None:
+                        self.add_link(kind, rel, id_, target_kind, item[-2], item[-1] if with_props else None)
+
+    def add_statements(self, rows) -> None:
+        """Rows of :func:`psikg.graph.cypher.read_statements_about` (or of
+        :func:`~psikg.graph.cypher.read_first_statements`): contexts and their statements."""
+        for context, props, country, *statement in rows:
+            type_, factor = statement if len(statement) == 2 else statement[0].split(" ", 1)
+            found = dict(props or {})
+            found.pop("id", None)
+            self.nodes["context"][context] = found
+            if country is not None:
+                self.add_link("context", "country", context, "country", country)
+            rel = "present" if type_ == cypher.rel_type("context", "present") else "absent"
+            self.add_link("context", rel, context, "factor", factor)
+
+    def add_related(self, rows) -> None:
+        """Rows of :func:`psikg.graph.cypher.read_related_practices` (the practice itself is kept whole)."""
+        for country, practice, title, shared in rows:
+            if practice in self.nodes["practice"]:
+                continue
+            self.nodes["practice"][practice] = {"title": title} if title is not None else {}
+            self.add_link("practice", "country", practice, "country", country)
+            for theme in shared:
+                self.add_link("practice", "themes", practice, "theme", theme)
+
+
+def reads_for(practice: str, dialect: cypher.Dialect) -> list[Statement]:
+    """Every read of a match of ``practice``, sent together: the practice (also by its id trimmed
+    and in lower case, as lookups accept it), its factors with the narrower and broader ones, the
+    statements about them, one statement per country from its earliest context, the practice's
+    transfers and their steps, the related practices of each country, and every kind read whole
+    (:func:`whole_reads`)."""
+    ids = sorted({practice, practice.strip().lower()})
+    by_practice = {"practice": practice}
+    return [
+        (cypher.read_subgraph("practice", _relations("practice"), "ids"), {"ids": ids}),
+        (cypher.read_practice_factors(), by_practice),
+        (cypher.read_statements_about(), by_practice),
+        (cypher.read_first_statements(dialect), {}),
+        (cypher.read_subgraph("transfer", _relations("transfer"), "transfers_of_practice"), by_practice),
+        (cypher.read_subgraph("status_step", (), "steps_of_practice"), by_practice),
+        (cypher.read_related_practices(), {**by_practice, "limit": RELATED_PER_COUNTRY}),
+    ] + [(query, {}) for _, _, query in whole_reads()]
+
+
+def whole_reads() -> list[tuple[str, str | None, str]]:
+    """``(kind, relation or None for the nodes, query)`` for every kind read whole."""
+    reads = []
+    for kind in WHOLE_KINDS:
+        reads.append((kind, None, cypher.read_nodes(kind)))
+        reads += [(kind, rel, cypher.read_links(kind, rel, from_sources=True)) for rel in _relations(kind)]
+    return reads
+
+
+def match_catalog(store, practice_id: str):
+    """The catalog of the subgraph a match of ``practice_id`` reads (see the module), or None
+    when the store has no such practice. ``store.read_many`` sends the reads together; a second
+    time only when the practice's id is written differently (capitals, spaces)."""
+    found = store.read_many(reads_for(practice_id, store.dialect))
+    practices = [row for row in found[0] if row[0] == practice_id] or found[0][:1]
+    if not practices:
+        return None
+    if practices[0][0] != practice_id:
+        found = store.read_many(reads_for(practices[0][0], store.dialect))
+    _, factors, statements, first_statements, transfers, steps, related, *whole = found
+    subgraph = Subgraph(store._kind_of)
+    subgraph.add_rows("practice", _relations("practice"), practices)
+    for id_, props, broader in factors:
+        subgraph.add_nodes("factor", [(id_, props)])
+        if broader is not None:
+            subgraph.add_link("factor", "broader", id_, "factor", broader)
+    subgraph.add_statements(first_statements)
+    subgraph.add_statements(statements)
+    subgraph.add_rows("transfer", _relations("transfer"), transfers)
+    subgraph.add_rows("status_step", (), steps)
+    subgraph.add_related(related)
+    for (kind, rel, _), rows in zip(whole_reads(), whole):
+        if rel is None:
+            subgraph.add_nodes(kind, rows)
+        else:
+            subgraph.add_links(kind, rel, rows)
+    return catalog_from_reads(subgraph)

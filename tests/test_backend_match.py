@@ -1,0 +1,144 @@
+"""Match on a graph database reads only the practice's subgraph (issue 22), and answers as the
+embedded store does: the same candidates, numbers (to 1e-9), explanations and errors, on real
+FalkorDB and Neo4j servers (the fixtures of ``tests/graphdb_fixtures.py``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from psikg.api import Psikg
+from psikg.graph import cypher, match_reads
+from psikg.graph.embedded import EmbeddedStore
+from psikg.graph.push import push
+from psikg.graph.store import open_database
+
+from .test_conformance import MINIMAL, assert_same, outcome, random_batch
+
+OPTIONS = ({}, {"top_per_tier": 3}, {"as_of": 2015, "all_countries": True, "min_coverage": 0.25},
+           {"as_of": 2015, "record_as_of": True}, {"as_of": 2005}, {"top": 4, "weights": "factor=0.5,sdg=0.5"})
+
+
+class Trace:
+    """Every statement a store sends."""
+
+    def __init__(self):
+        self.queries: list[str] = []
+
+    def __call__(self, query, params):
+        self.queries.append(query)
+
+
+def assert_same_matches(reference, database, practices, options=OPTIONS) -> None:
+    expected, found = Psikg(reference), Psikg(database)
+    for practice in practices:
+        for option in options:
+            assert_same(outcome(expected.match, practice, **option), outcome(found.match, practice, **option),
+                        f"match({practice!r}, {option})")
+
+
+def test_bundled_network_matches_the_same(database_uri, bundled_store_path):
+    reference = EmbeddedStore(bundled_store_path)
+    database = open_database(database_uri)
+    push(reference, database)
+    practices = sorted(reference.catalog().practices)
+    assert_same_matches(reference, database, practices)
+    assert database._catalog is None, "match read the whole catalog"
+    database.close()
+
+
+def test_unknown_and_differently_written_ids(database_uri, bundled_store_path):
+    """A practice id in capitals or with spaces is found as the lookups find it; an unknown id
+    fails with the same nearest ids."""
+    reference = EmbeddedStore(bundled_store_path)
+    database = open_database(database_uri)
+    push(reference, database)
+    practice = sorted(reference.catalog().practices)[0]
+    assert_same_matches(reference, database, [f" {practice.upper()} ", "no-such-practice", "bgd-sdg"], ({},))
+    database.close()
+
+
+def test_minimal_and_generated_graphs_match_the_same(database_uri, tmp_path):
+    """Hierarchies of factors (a narrower factor present makes the broader one present), statements
+    in several contexts and years, transfers with histories, odd strings."""
+    reference = EmbeddedStore(tmp_path / "minimal.psikg")
+    Psikg(reference).load([MINIMAL], bundled=False)
+    database = open_database(database_uri)
+    push(reference, database)
+    assert_same_matches(reference, database, sorted(reference.catalog().practices))
+    for seed in (1, 2, 3, 4, 5, 6):
+        reference = EmbeddedStore(tmp_path / f"generated-{seed}.psikg")
+        reference.apply(random_batch(seed))
+        reference.apply(random_batch(seed + 100, previous=random_batch(seed)))
+        push(reference, database, batch_size=50)
+        assert database.counts() == reference.counts()
+        database._catalog = None
+        assert_same_matches(reference, database, sorted(reference.catalog().practices))
+    database.close()
+
+
+def test_match_reads_a_bounded_subgraph(database_uri, bundled_store_path):
+    """One round of reads, the same statements whatever the network's size, none of which reads
+    every practice, context, factor or transfer."""
+    reference = EmbeddedStore(bundled_store_path)
+    trace = Trace()
+    database = open_database(database_uri, tracer=trace)
+    push(reference, database)
+    trace.queries.clear()
+    practice = sorted(reference.catalog().practices)[0]
+    Psikg(database).match(practice)
+    assert len(trace.queries) == len(match_reads.reads_for(practice, database.dialect))
+    for kind in ("practice", "context", "factor", "transfer", "status_step"):
+        assert cypher.read_nodes(kind) not in trace.queries
+    for relation in ("factors", "targets", "themes", "country"):
+        assert cypher.read_links("practice", relation) not in trace.queries
+    database.close()
+
+
+def test_regression_issue22_comprehensions_with_the_same_variable(database_uri, bundled_store_path):
+    """FalkorDB 4.16 mixes up pattern comprehensions of one RETURN that reuse a variable name (the
+    second and later came back empty): the practice's subgraph names each one apart."""
+    reference = EmbeddedStore(bundled_store_path)
+    database = open_database(database_uri)
+    push(reference, database)
+    practice = max(reference.catalog().practices.values(), key=lambda p: (len(p.factors), len(p.targets), p.id))
+    found = database.match_catalog(practice.id).practices[practice.id]
+    assert found == practice and found.themes and found.targets and found.factors
+    database.close()
+
+
+def baseline_top(store, practice: str, year: int) -> list[tuple]:
+    rows = store._read(cypher.match_in_one_query(), {
+        "practice": practice, "year": year, "factor": 0.6, "sdg": 0.3, "evidence": 0.1, "min_coverage": 0.5,
+        "limit": 10})
+    return [(row[0], row[1], row[2:]) for row in rows]
+
+
+def psikg_top(graph, practice: str, year: int) -> list[tuple]:
+    return [(c.country, c.tier, [c.score, c.factor_fit, c.coverage, c.sdg_fit, c.evidence])
+            for c in graph.match(practice, top=10, as_of=year).candidates]
+
+
+@pytest.mark.parametrize("data", ["bundled", "generated"])
+def test_cypher_baseline_gives_the_same_top_10(data, database_uri, bundled_store_path, tmp_path):
+    """The benchmark's baseline (the whole ranking as one Cypher query) computes what psikg does:
+    the same ten countries, tiers and numbers (to 1e-9), for every practice and two years."""
+    if data == "bundled":
+        reference = EmbeddedStore(bundled_store_path)
+    else:
+        reference = EmbeddedStore(tmp_path / "generated.psikg")
+        for seed in (7, 8):
+            reference.apply(random_batch(seed))
+    database = open_database(database_uri)
+    push(reference, database)
+    graph = Psikg(reference)
+    checked = 0
+    for practice in sorted(reference.catalog().practices):
+        for year in (2016, 2026):
+            expected, found = psikg_top(graph, practice, year), baseline_top(database, practice, year)
+            assert [(c, t) for c, t, _ in found] == [(c, t) for c, t, _ in expected], (practice, year)
+            for (_, _, numbers), (_, _, wanted) in zip(found, expected):
+                assert numbers == pytest.approx(wanted, abs=1e-9), (practice, year)
+            checked += bool(expected)
+    assert checked
+    database.close()
