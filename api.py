@@ -465,7 +465,8 @@ class Psikg:
         from .views.viz import network_page
 
         settings = ServerConfig(**{"base": iri_base(), **{k: v for k, v in config.items() if v is not None}})
-        settings.network_view = lambda store: network_page(store, base=settings.base, mount=settings.mount)
+        settings.network_view = lambda store, **options: network_page(store, base=settings.base, mount=settings.mount,
+                                                                       **options)
         run(self.store, settings, host=host, port=port)
 
     def close(self) -> None:
