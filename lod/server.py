@@ -28,9 +28,9 @@ Paths are relative to the *mount* (``/`` by default), which stands for the IRI b
   place the server writes (:mod:`psikg.lod.workshop` says who may).
 * ``/``: the landing page, with search over practices, countries and success factors, and a link
   slot for the network view (``ServerConfig.network_view``).
-* ``network``: the network view, drawn at start so the first visitor finds it ready: the transfer
-  map, or its summary for a large network (the largest flows between countries; ``?view=``,
-  ``?region=``, ``?goal=``, ``?theme=`` ask for another view or a filter).
+* ``network``: the network view, drawn before the server answers its first request: the
+  transfer map, or its summary for a large network (the largest flows between countries;
+  ``?view=``, ``?region=``, ``?goal=``, ``?theme=`` ask for another view or a filter).
 
 The SPARQL store (an on-disk pyoxigraph copy of the export) and the dumps live in a work folder:
 ``{store file}.lod/{key}`` beside an embedded store (one key per base and dataset description),
@@ -167,8 +167,8 @@ def _lifespan(server: LodServer):
     @asynccontextmanager
     async def lifespan(app):
         await server.pool.start()
-        if server.config.network_view is not None:  # the first visitor of /network finds it drawn
-            asyncio.get_running_loop().run_in_executor(None, _draw_network_page, server)
+        if server.config.network_view is not None:  # before the first request: /network finds it drawn
+            await asyncio.get_running_loop().run_in_executor(None, _draw_network_page, server)
         try:
             yield
         finally:

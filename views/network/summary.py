@@ -20,7 +20,7 @@ from .filters import apply_filters
 from .layout import grouped_by_region
 from .model import VizEdge, VizGraph
 from .nodes import counts_text, goal_of_target, short, theme_closure
-from .select import _transfer_parties, _transfers_by_pair_and_status
+from .select import transfer_parties, transfers_by_pair_and_status
 
 __all__ = ["summary_view", "SUMMARY_FLOWS", "FLOW_SAMPLES"]
 
@@ -41,8 +41,8 @@ def summary_view(catalog: Catalog, *, goal: str | None = None, region: str | Non
         shows the largest flows of what it keeps).
     flows : the most links drawn.
     """
-    grouped, domestic = _transfers_by_pair_and_status(catalog)
-    nodes = _transfer_parties(catalog, grouped)
+    grouped, domestic = transfers_by_pair_and_status(catalog)
+    nodes = transfer_parties(catalog, grouped)
     keys = {key.split("/", 1)[1]: key for key in nodes}
     by_pair: dict[tuple[str, str], list] = defaultdict(list)
     for (exporter, importer, _), transfers in grouped.items():
