@@ -12,12 +12,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputIssue
 from .graph.store import open_store
-from .loaders import LoadPlan, prepare_load
-from .queries.show import NodeView, show
-from .queries.stats import Stats, stats
+
+if TYPE_CHECKING:  # the loaders and queries load on first use: `psikg match` never reads input files
+    from .loaders import LoadPlan
+    from .queries.show import NodeView
+    from .queries.stats import Stats
 
 __all__ = ["Psikg", "LoadReport", "ResearchExport", "CypherRows", "open", "write_template", "generate"]
 
@@ -77,6 +80,8 @@ class Psikg:
     def validate(self, paths=(), *, bundled: bool = True, mapping=None,
                  allow_extra_columns: bool = False) -> LoadPlan:
         """Check inputs as :meth:`load` would, without writing. Raises InputError."""
+        from .loaders import prepare_load
+
         return prepare_load([Path(p) for p in paths], store=self._existing_store(), bundled=bundled,
                             mapping=mapping, allow_extra_columns=allow_extra_columns)
 
@@ -98,6 +103,8 @@ class Psikg:
         (loaders/origins.py). ``replace`` starts from an empty store. All or nothing. ``mapping`` (a mapping
         file or a shipped mapping's name) reads CSV files among ``paths`` as external catalogues; an
         unknown column is refused unless ``allow_extra_columns``."""
+        from .loaders import prepare_load
+
         plan = prepare_load([Path(p) for p in paths], store=None if replace else self._existing_store(),
                             bundled=bundled, mapping=mapping, allow_extra_columns=allow_extra_columns)
         from .loaders.diff import diff_batch
@@ -113,9 +120,13 @@ class Psikg:
     # Reading -----------------------------------------------------------------------------
 
     def stats(self) -> Stats:
+        from .queries.stats import stats
+
         return stats(self.store)
 
     def show(self, id_: str) -> NodeView:
+        from .queries.show import show
+
         return show(self.store, id_)
 
     # Transfer paths and research analytics (queries/paths.py, diffusion.py, factors.py, gaps.py,
@@ -470,7 +481,8 @@ class Psikg:
         from .views.viz import network_page
 
         settings = ServerConfig(**{"base": iri_base(), **{k: v for k, v in config.items() if v is not None}})
-        settings.network_view = lambda store: network_page(store, base=settings.base, mount=settings.mount)
+        settings.network_view = lambda store, **options: network_page(store, base=settings.base, mount=settings.mount,
+                                                                       **options)
         run(self.store, settings, host=host, port=port)
 
     def close(self) -> None:

@@ -1,6 +1,9 @@
 """The ``psikg`` command: the group, its global options and the error handling. The commands
 themselves live in :mod:`psikg.commands`, one module per group of commands; each parses, calls
-the Python API (:mod:`psikg.api`) and formats. Nothing imports this module back.
+the Python API (:mod:`psikg.api`) and formats. The group is lazy (click's "lazily loading
+subcommands" pattern): a command's module is imported only when it runs, so a command pays only
+for what it uses (``python -X importtime -m psikg.cli ...`` shows it; docs/cli.md). Nothing
+imports this module back.
 
 Exit codes: 0 success; 1 a failure (store, server, environment); 2 bad input or an unknown id
 (nothing was written).
@@ -12,17 +15,22 @@ import logging
 
 import click
 
-from .commands import COMMANDS
-from .commands.backtest import COMMANDS as BACKTEST_COMMANDS
+from .commands import COMMAND_MODULES, load_command
 from .commands.common import report_issues
-from .commands.research import COMMANDS as RESEARCH_COMMANDS
 from .errors import InputError, PsikgError
 
 __all__ = ["main", "cli"]
 
 
 class PsikgGroup(click.Group):
-    """Turns psikg's errors into messages and exit codes."""
+    """Lists every command but imports one only when it is asked for; turns psikg's errors into
+    messages and exit codes."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def get_command(self, ctx, cmd_name):
+        return super().get_command(ctx, cmd_name) or load_command(cmd_name)
 
     def invoke(self, ctx):
         try:
@@ -57,10 +65,6 @@ def cli(ctx, store, trace, verbose):
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
                         format="%(levelname)s %(name)s: %(message)s")
     ctx.obj = {"store": store, "trace": trace}
-
-
-for _command in (*COMMANDS, *BACKTEST_COMMANDS, *RESEARCH_COMMANDS):
-    cli.add_command(_command)
 
 
 def main() -> None:

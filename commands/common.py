@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["FORMATS", "FORMULA_START", "csv_cell", "to_plain", "output_options", "emit", "open_graph",
+__all__ = ["FORMATS", "FORMULA_START", "csv_cell", "to_plain", "json_text", "output_options", "emit", "open_graph",
            "report_issues", "emit_notes", "write_issue_report", "parse_weights", "plural", "country_names",
            "compact_rows", "shown_rows", "database_tracer", "Spinner"]
 
@@ -40,6 +40,8 @@ def csv_cell(value, *, numeric: bool = False) -> str:
 
 def to_plain(value):
     """Dataclasses, tuples, sets and paths as JSON-ready values."""
+    if value is None or isinstance(value, (str, int, float)):  # most values: answered at once
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
@@ -68,11 +70,28 @@ def output_options(function):
     return wrapper
 
 
+def json_text(data) -> str:
+    """``data`` as indented JSON, exactly as ``json.dumps(to_plain(data), indent=2,
+    ensure_ascii=False)`` writes it, several times faster on large results: orjson writes it when
+    its compact text equals the json module's (C) compact text, so every token is the same; it
+    writes some floats differently (``1e-5``, NaN as null), and then the json module does it all."""
+    import orjson
+
+    plain = to_plain(data)
+    try:
+        same = orjson.dumps(plain) == json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
+    except (TypeError, ValueError, orjson.JSONEncodeError):  # e.g. an integer over 64 bits
+        same = False
+    if same:
+        return orjson.dumps(plain, option=orjson.OPT_INDENT_2).decode()
+    return json.dumps(plain, indent=2, ensure_ascii=False)
+
+
 def emit(fmt: str, data, rows: list[dict] | None = None, columns: list[str] | None = None,
          title: str | None = None) -> None:
     """Print ``data`` as JSON, or ``rows`` as a table or CSV."""
     if fmt == "json":
-        click.echo(json.dumps(to_plain(data), indent=2, ensure_ascii=False))
+        click.echo(json_text(data))
         return
     rows = [to_plain(r) for r in (rows if rows is not None else [data])]
     columns = columns or (list(rows[0]) if rows else [])

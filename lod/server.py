@@ -28,6 +28,9 @@ Paths are relative to the *mount* (``/`` by default), which stands for the IRI b
   place the server writes (:mod:`psikg.lod.workshop` says who may).
 * ``/``: the landing page, with search over practices, countries and success factors, and a link
   slot for the network view (``ServerConfig.network_view``).
+* ``network``: the network view, drawn before the server answers its first request: the
+  transfer map, or its summary for a large network (the largest flows between countries;
+  ``?view=``, ``?region=``, ``?goal=``, ``?theme=`` ask for another view or a filter).
 
 The SPARQL store (an on-disk pyoxigraph copy of the export) and the dumps live in a work folder:
 ``{store file}.lod/{key}`` beside an embedded store (one key per base and dataset description),
@@ -45,6 +48,7 @@ per concern), the state they share in :mod:`psikg.lod.site`, the pages in ``lod/
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -91,6 +95,7 @@ def create_app(store, config: ServerConfig | None = None):
     from .routes.app_common import EXCEPTION_HANDLERS
 
     config = config or ServerConfig()
+    _prepare_sparql_store_apart(store, config)
     server = LodServer(store, config)
     routes = [*app_pages.ROUTES, *ROUTES]
     if config.workshop is not None:
@@ -103,6 +108,41 @@ def create_app(store, config: ServerConfig | None = None):
                     exception_handlers=EXCEPTION_HANDLERS)
     app.state.lod = server
     return app
+
+
+def _prepare_sparql_store_apart(store, config: ServerConfig) -> None:
+    """Build the on-disk SPARQL store of an embedded store in a child process, which hands the
+    memory of the export and the bulk load back when it ends: the server keeps only what it
+    serves. The server then finds the store up to date (a failure here leaves it to the server)."""
+    import multiprocessing
+
+    from .sparql import default_workdir
+
+    workdir = config.workdir or default_workdir(store)
+    if workdir is None or getattr(store, "path", None) is None:
+        return
+    child = multiprocessing.get_context("spawn").Process(
+        target=_prepare_sparql_store, args=(str(store.path), config.base, str(workdir), config.license,
+                                            config.publisher), name="psikg-sparql-store")
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        log.warning("building the SPARQL store in a child process failed (exit code %s); building it here",
+                    child.exitcode)
+
+
+def _prepare_sparql_store(path: str, base: str, workdir: str, license: str | None, publisher: str | None) -> None:
+    """In the child: the SPARQL store as :class:`LodServer` asks for it (same base and description)."""
+    from ..graph.store import open_store
+    from .rdf import DatasetInfo, store_date
+    from .sparql import prepare_sparql_store
+
+    store = open_store(path)
+    defaults = DatasetInfo()
+    info = DatasetInfo(license=license or defaults.license, publisher=publisher or defaults.publisher,
+                       modified=store_date(store))
+    prepare_sparql_store(store, base, workdir, info)
+    store.close()
 
 
 def _middleware(config: ServerConfig) -> list:
@@ -127,6 +167,8 @@ def _lifespan(server: LodServer):
     @asynccontextmanager
     async def lifespan(app):
         await server.pool.start()
+        if server.config.network_view is not None:  # before the first request: /network finds it drawn
+            await asyncio.get_running_loop().run_in_executor(None, _draw_network_page, server)
         try:
             yield
         finally:
@@ -134,6 +176,16 @@ def _lifespan(server: LodServer):
             server.close()
 
     return lifespan
+
+
+def _draw_network_page(server: LodServer) -> None:
+    """Draw the default network page (and read the catalog it needs) while the server starts."""
+    from .routes.pages import draw_network
+
+    try:
+        draw_network(server)
+    except Exception:  # noqa: BLE001 - the request will say what failed; the server must start
+        log.exception("drawing the network page at start failed")
 
 
 def run(store, config: ServerConfig, host: str = "127.0.0.1", port: int = 8000) -> None:

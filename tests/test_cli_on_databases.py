@@ -72,7 +72,7 @@ def pushed(database_with_credentials, bundled_store_path, runner):
 
 
 def _known(command: str) -> bool:
-    return command in cli.commands
+    return command in cli.list_commands(None)
 
 
 @pytest.mark.parametrize("args", QUERIES, ids=lambda args: " ".join(args[:2]))

@@ -15,6 +15,10 @@ renderer, :func:`render`, that turns any of them into one HTML file:
     the ego network of one node: every node within ``depth`` links of it in the network view.
 ``world``
     the transfer map placed on a schematic world map by M49 region (nothing loaded).
+``summary``
+    the transfer map at a glance for a large network: the countries and only the largest flows
+    (one link per exporter and importer, every status together); what ``psikg serve`` shows at
+    ``/network`` above :data:`SUMMARY_THRESHOLD` transfers.
 ``match``
     a match explained: the practice, its success factors (critical links thick), the top
     candidate countries of :func:`psikg.queries.match.match`; a candidate's link to a factor is
@@ -54,15 +58,26 @@ from .network.render import render
 from .network.select import focus_view, network_view, transfer_view
 from .network.world import world_view
 from .network.style import KIND_STYLES, REGION_COLOURS, RELATION_STYLES, STATUS_STYLES
+from .network.summary import summary_view
 
 __all__ = [
     "LAYOUT_THRESHOLD", "DEFAULT_KINDS", "ALL_KINDS", "VIEWS", "KIND_STYLES", "STATUS_STYLES",
     "REGION_COLOURS", "RELATION_STYLES", "REFERENCE_KINDS", "VizNode", "VizEdge", "VizGraph", "node_iri",
     "network_view", "transfer_view", "world_view",
     "focus_view", "match_view", "apply_filters", "build_view", "render", "render_view", "write_view",
-    "network_page",
+    "network_page", "summary_view", "SUMMARY_THRESHOLD", "SERVED_VIEWS",
     "fast_layout",
 ]
+
+#: Above this many transfers the served network page is the summary unless another view is asked
+#: for: the full transfer map of a network this size is megabytes that a browser cannot lay out.
+SUMMARY_THRESHOLD = 1000
+#: The views the served network page draws (the others need a node or a practice: psikg viz).
+SERVED_VIEWS = ("summary", "transfers", "world", "network")
+#: The most practices of a whole-network page served (psikg viz writes larger ones).
+SERVED_NETWORK_LIMIT = 5000
+#: Network pages kept rendered per catalog (one per view and filter asked for).
+_PAGES_KEPT = 32
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +92,8 @@ def build_view(catalog: Catalog, view: str = "network", **options) -> VizGraph:
         return transfer_view(catalog, **options)
     if view == "world":
         return world_view(catalog, **options)
+    if view == "summary":
+        return summary_view(catalog, **options)
     if view == "focus":
         options = dict(options)
         return focus_view(catalog, options.pop("node"), **options)
@@ -96,18 +113,31 @@ def render_view(catalog: Catalog, view: str = "network", *, layout: str = "auto"
     return render(build_view(catalog, view, **options), layout=layout, catalog=catalog)
 
 
-def network_page(store, *, base: str | None = None, mount: str | None = None, view: str = "transfers") -> str:
-    """The network page of a store for ``psikg serve`` (``ServerConfig.network_view``): by default
-    the transfer map (countries by name, the transfers between them), ``view="network"`` for the
-    whole network.
+def network_page(store, *, base: str | None = None, mount: str | None = None, view: str | None = None,
+                 summary_above: int = SUMMARY_THRESHOLD, **filters) -> str:
+    """The network page of a store for ``psikg serve`` (``ServerConfig.network_view``).
 
-    Rendered once per catalog: a store builds a new catalog after each write, and the page with it.
+    By default the transfer map (countries by name, the transfers between them), or its summary
+    when the network has more than ``summary_above`` transfers; ``view`` asks for one of
+    :data:`SERVED_VIEWS`, ``filters`` (``goal``, ``region``, ``theme``) narrow it. Rendered once per
+    catalog, view and filters (a store builds a new catalog after each write, and the pages with it).
     """
     catalog = store.catalog()
-    key = ("_psikg_viz_network_page", base, mount, view)
+    if view in (None, ""):
+        view = "summary" if len(catalog.transfers) > summary_above else "transfers"
+    if view not in SERVED_VIEWS:
+        raise ValueError(f"unknown view {view!r} for the network page; known: {', '.join(SERVED_VIEWS)}")
+    if view == "network" and len(catalog.practices) > SERVED_NETWORK_LIMIT:
+        raise ValueError(f"the whole network ({len(catalog.practices)} practices) is too large to serve as one "
+                         "page; ask for the summary or the transfer map, or write it with psikg viz --network "
+                         "--region ... (a filter)")
+    options = {k: v for k, v in filters.items() if v not in (None, "")}
+    key = ("_psikg_viz_network_page", base, mount, view, tuple(sorted(options.items())))
     cache = catalog.__dict__.setdefault("_psikg_viz_pages", {})
     if key not in cache:
-        cache[key] = render(build_view(catalog, view), catalog=catalog, base=base, mount=mount)
+        while len(cache) >= _PAGES_KEPT:
+            cache.pop(next(iter(cache)))
+        cache[key] = render(build_view(catalog, view, **options), catalog=catalog, base=base, mount=mount)
     return cache[key]
 
 

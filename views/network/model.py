@@ -13,7 +13,7 @@ __all__ = ["LAYOUT_THRESHOLD", "VIEWS", "ALL_KINDS", "DEFAULT_KINDS", "REFERENCE
 #: Above this many nodes the layout is precomputed and the page runs with physics off.
 LAYOUT_THRESHOLD = 1000
 #: The views :func:`build_view` knows.
-VIEWS = ("network", "transfers", "focus", "match", "world")
+VIEWS = ("network", "transfers", "focus", "match", "world", "summary")
 #: Node kinds of the network view, in legend order.
 ALL_KINDS = ("country", "practice", "need", "factor", "theme", "goal", "target", "organization",
              "network", "event")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import cached_property
 from typing import Iterable
 
 from ...ontology.domain import Catalog
@@ -66,19 +67,34 @@ class NodeMaker:
             if transfer.importer:
                 self.transfers_in[transfer.importer] += 1
             self.by_practice[transfer.practice][transfer.status] += 1
-        self.factor_uses: Counter = Counter()
-        self.theme_uses: Counter = Counter()
-        self.goal_uses: Counter = Counter()
-        self.target_uses: Counter = Counter()
-        for practice in catalog.practices.values():
-            for factor in {pf.factor for pf in practice.factors}:
-                self.factor_uses[factor] += 1
-            for theme in set(practice.themes):
-                self.theme_uses[theme] += 1
-            for target in set(practice.targets):
-                self.target_uses[target] += 1
-            for goal in {goal_of_target(catalog, t) for t in practice.targets}:
-                self.goal_uses[goal] += 1
+
+    @cached_property
+    def _uses(self) -> dict[str, Counter]:
+        """How many practices name each factor, theme, target and goal: counted on first need (a
+        view of countries alone never needs it, and at 100,000 practices it takes a while)."""
+        uses = {kind: Counter() for kind in ("factor", "theme", "target", "goal")}
+        for practice in self.catalog.practices.values():
+            uses["factor"].update({pf.factor for pf in practice.factors})
+            uses["theme"].update(set(practice.themes))
+            uses["target"].update(set(practice.targets))
+            uses["goal"].update({goal_of_target(self.catalog, t) for t in practice.targets})
+        return uses
+
+    @property
+    def factor_uses(self) -> Counter:
+        return self._uses["factor"]
+
+    @property
+    def theme_uses(self) -> Counter:
+        return self._uses["theme"]
+
+    @property
+    def goal_uses(self) -> Counter:
+        return self._uses["goal"]
+
+    @property
+    def target_uses(self) -> Counter:
+        return self._uses["target"]
 
     def _node(self, kind, id_, label, title, lines, **kw) -> VizNode:
         iri = node_iri(kind, id_)

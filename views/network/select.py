@@ -16,7 +16,8 @@ from .model import ALL_KINDS, DEFAULT_KINDS, REFERENCE_KINDS, VizEdge, VizGraph,
 from .nodes import NodeMaker, goal_of_target, theme_closure
 from .style import KIND_STYLES, REGION_COLOURS, STATUS_ORDER
 
-__all__ = ["network_view", "transfer_view", "focus_view", "check_kinds", "sized_by_degree"]
+__all__ = ["network_view", "transfer_view", "focus_view", "check_kinds", "sized_by_degree",
+           "transfers_by_pair_and_status", "transfer_parties"]
 
 def drop_unlinked(nodes: dict[str, VizNode], edges: list[VizEdge],
                    kinds=REFERENCE_KINDS) -> tuple[dict[str, VizNode], int]:
@@ -232,8 +233,8 @@ def transfer_view(catalog: Catalog, *, goal: str | None = None, region: str | No
     region and sized by their transfers. Domestic transfers (exporter = importer) are counted in a
     note, not drawn.
     """
-    grouped, domestic = _transfers_by_pair_and_status(catalog)
-    nodes = _transfer_parties(catalog, grouped)
+    grouped, domestic = transfers_by_pair_and_status(catalog)
+    nodes = transfer_parties(catalog, grouped)
     keys = {party: key for key in nodes for party in [key.split("/", 1)[1]]}
     edges = []
     pair_count: Counter = Counter()
@@ -255,7 +256,7 @@ def transfer_view(catalog: Catalog, *, goal: str | None = None, region: str | No
     return apply_filters(catalog, graph, goal=goal, region=region, theme=theme)
 
 
-def _transfers_by_pair_and_status(catalog: Catalog) -> tuple[dict[tuple[str, str, str], list], int]:
+def transfers_by_pair_and_status(catalog: Catalog) -> tuple[dict[tuple[str, str, str], list], int]:
     """Transfers grouped by (exporter, importer, status), and how many were domestic (left out)."""
     grouped: dict[tuple[str, str, str], list] = defaultdict(list)
     domestic = 0
@@ -269,7 +270,7 @@ def _transfers_by_pair_and_status(catalog: Catalog) -> tuple[dict[tuple[str, str
     return grouped, domestic
 
 
-def _transfer_parties(catalog: Catalog, grouped: dict) -> dict[str, VizNode]:
+def transfer_parties(catalog: Catalog, grouped: dict) -> dict[str, VizNode]:
     """The exporters and importers: countries coloured by region, organizations sized by transfers."""
     make = NodeMaker(catalog)
     nodes: dict[str, VizNode] = {}

@@ -69,6 +69,7 @@ RELATION_STYLES: dict[str, tuple[str, str, bool, float, bool]] = {
     "organized by": ("event organized by", _C["dark grey"], True, 1.0, True),
     "broader": ("broader concept", _C["grey"], True, 1.0, True),
     "goal": ("target of goal", _C["ochre"], True, 1.0, True),
+    "transfer flow": ("transfers from exporter to importer (every status)", _C["dark grey"], False, 1.0, True),
     "has factor": ("candidate has the factor", _C["green"], False, 2.0, False),
     "lacks factor (absent)": ("candidate lacks it (known absent)", _C["vermillion"], True, 1.5, False),
     "lacks factor (unknown)": ("candidate lacks it (not known)", _C["grey"], True, 1.2, False),

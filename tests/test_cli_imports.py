@@ -1,0 +1,86 @@
+"""Issue 22: a command imports only what it uses. ``psikg match`` on the bundled data must not pay
+for the loaders, the server, RDF or the plotting and data-frame libraries; the lazy group still
+lists every command. Checked by the modules a real ``psikg`` process ends with, not by timing."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import psikg.commands
+from psikg.cli import cli
+from psikg.commands import COMMAND_MODULES
+
+#: Modules ``psikg match`` must not import: each is heavy and none is needed to score and print.
+HEAVY = ("pandas", "matplotlib", "scipy", "statsmodels", "pyarrow", "pyoxigraph", "rdflib", "pyshacl",
+         "starlette", "uvicorn", "networkx", "jinja2", "pyvis", "rich", "yaml", "openpyxl", "pycountry",
+         "country_converter", "psikg.loaders", "psikg.lod", "psikg.views")
+
+#: Prints, after the command has run, the top-level names of the modules the process imported.
+MODULES_AFTER = """
+import atexit, json, sys
+atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+from psikg.cli import main
+main()
+"""
+
+
+def _modules_after(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", MODULES_AFTER, *args], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def _heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+def test_match_imports_nothing_heavy(bundled_store_path):
+    modules = _modules_after("--store", str(bundled_store_path), "match", "bgd-sdg-tracker", "--format", "json")
+    assert "psikg.queries.match" in modules  # the check sees what ran
+    assert not _heavy(modules), f"psikg match imported {_heavy(modules)}: import them where they are used"
+
+
+def test_only_the_command_run_is_imported(bundled_store_path):
+    modules = _modules_after("--store", str(bundled_store_path), "match", "bgd-sdg-tracker", "--format", "json")
+    commands = sorted(m for m in modules if m.startswith("psikg.commands."))
+    assert commands == ["psikg.commands.common", "psikg.commands.matching"]
+
+
+def test_the_check_can_fail(bundled_store_path):
+    """A command that needs a heavy library shows up: ``sparql`` imports pyoxigraph."""
+    modules = _modules_after("--store", str(bundled_store_path), "sparql", "SELECT (1 AS ?x) {}", "--format", "json")
+    assert "pyoxigraph" in _heavy(modules)
+
+
+def _defined_commands() -> dict[str, str]:
+    """Every command each module of psikg.commands defines, with that module's short name."""
+    found = {}
+    for info in pkgutil.iter_modules(psikg.commands.__path__):
+        module = importlib.import_module(f"psikg.commands.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            found[command.name] = info.name
+    return found
+
+
+def test_the_lazy_group_lists_every_command_defined():
+    assert COMMAND_MODULES == _defined_commands(), "add the command to COMMAND_MODULES in commands/__init__.py"
+    assert cli.list_commands(None) == sorted(COMMAND_MODULES)
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_MODULES))
+def test_every_listed_command_loads(name):
+    command = cli.get_command(None, name)
+    assert command is not None and command.name == name
+
+
+def test_an_unknown_command_is_refused(runner):
+    result = runner.invoke(cli, ["mach"])
+    assert result.exit_code == 2
+    assert "No such command" in result.output
