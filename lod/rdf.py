@@ -81,12 +81,17 @@ class _LinesReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        while len(self._pending) < len(buffer):
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                break
-            self._pending += chunk.encode("utf-8")
-        size = min(len(buffer), len(self._pending))
+        wanted = len(buffer)
+        if len(self._pending) < wanted:
+            parts, size = [self._pending], len(self._pending)
+            for chunk in self._chunks:
+                part = chunk.encode("utf-8")
+                parts.append(part)
+                size += len(part)
+                if size >= wanted:
+                    break
+            self._pending = b"".join(parts)
+        size = min(wanted, len(self._pending))
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
