@@ -39,8 +39,10 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
+# make bench [SCALE=bundled|S|M|L] [ONLY=export,oxigraph]: every figure beside its baselines and limit
+# (bench-results/results-$(SCALE).md and .json); the latency cases run again with one core kept busy.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py --scale $(SCALE)
+	$(BIN)/python benchmarks/run.py --scale $(SCALE) $(if $(ONLY),--only $(ONLY))
 
 # A Neo4j Community server to try psikg on (tests/neo4j): prints NEO4J_URI=bolt://127.0.0.1:PORT, user neo4j,
 # password psikg-test-password; Ctrl-C stops it and deletes its data. `make neo4j NEO4J_VERSION=2026.08.1` runs
