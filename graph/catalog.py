@@ -128,7 +128,11 @@ def _practices(reads: _Reads) -> list[Practice]:
         for _, factor, props in links:
             key = (factor, props.get("role") or "supporting", props.get("note"), props.get("kind") or "precondition",
                    props.get("basis"), props.get("read_by"), props.get("read_on"))
-            link = shared_factors.get(key)
+            try:
+                link = shared_factors.get(key)
+            except TypeError:  # a list where one value is declared (a hand-written store): read as one text
+                key = tuple("; ".join(map(str, v)) if isinstance(v, list) else v for v in key)
+                link = shared_factors.get(key)
             if link is None:
                 link = shared_factors[key] = PracticeFactor(*key)
             found.append(link)
