@@ -452,6 +452,8 @@ CASES = ["load", "reopen", "match", "match_baseline", "cli", "factors", "paths",
          "rdflib", "push", "backends"]
 SCALED_CASES = {"push", "backends"}  # they take the scale and generate their own data
 LATENCY_CASES = ("match", "paths", "sparql", "cli")  # also run while a second process keeps a core busy
+#: Cases that only measure a baseline (their memory is not psikg's).
+BASELINE_CASES = {"match_baseline", "oxigraph", "rdflib"}
 NEEDS_EXPORT = {"oxigraph", "rdflib"}  # they read the N-Triples the export case writes
 
 
@@ -549,11 +551,20 @@ def summary_rows(results: dict, scale: str = "L") -> list[dict]:
         rows.append({"measure": "push to FalkorDB", "unit": "rels/s", "psikg": batched, "busy": None, "cpu": None,
                      "baselines": [("one MERGE per link", rowwise, ratio(rowwise, batched))] if rowwise else [],
                      "limit": "", "verdict": "–"})
-    peak = max((v.get(k) for v in r.values() for k in ("peak_mb", "load_child_peak_mb", "export_child_peak_mb")
-                if isinstance(v.get(k), (int, float))), default=None)
+    # The bar is psikg's own processes; a baseline's peak is shown beside it, not judged.
+    peaks = {name: _largest_peak(v) for name, v in r.items()}
+    peak = max((mb for name, mb in peaks.items() if mb is not None and name not in BASELINE_CASES), default=None)
+    baseline_peak = max((mb for name, mb in peaks.items() if mb is not None and name in BASELINE_CASES), default=None)
     if peak is not None:
-        add("largest peak memory of a case", "MB", peak, limit="≤ 2048 MB", verdict=judged("peak_mb", peak, scale))
+        add("largest peak memory of a psikg process", "MB", peak,
+            [("largest baseline process", baseline_peak)] if baseline_peak is not None else [],
+            limit="≤ 2048 MB", verdict=judged("peak_mb", peak, scale))
     return rows
+
+
+def _largest_peak(figures: dict) -> float | None:
+    found = [figures.get(k) for k in ("peak_mb", "load_child_peak_mb", "export_child_peak_mb")]
+    return max((mb for mb in found if isinstance(mb, (int, float))), default=None)
 
 
 def _latency_rows(r: dict, scale: str, add) -> None:
