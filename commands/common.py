@@ -12,13 +12,12 @@ from pathlib import Path
 
 import click
 
-__all__ = ["FORMATS", "FORMULA_START", "csv_cell", "to_plain", "json_text", "output_options", "emit", "open_graph",
+__all__ = ["FORMATS", "csv_cell", "to_plain", "json_text", "output_options", "emit", "open_graph",
            "report_issues", "emit_notes", "write_issue_report", "parse_weights", "plural", "country_names",
            "compact_rows", "shown_rows", "database_tracer", "Spinner"]
 
 FORMATS = ("table", "json", "csv")
 #: a CSV cell starting with one of these is read as a formula by spreadsheets (CWE-1236)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CSV_RAW = "psikg.csv_raw"
 
 
@@ -35,7 +34,11 @@ def csv_cell(value, *, numeric: bool = False) -> str:
         return text
     context = click.get_current_context(silent=True)
     raw = context is not None and context.meta.get(_CSV_RAW, False)
-    return "'" + text if text.startswith(FORMULA_START) and not raw else text
+    if raw:
+        return text
+    from ..views.csv_safety import defuse_formula  # here: a JSON or table answer needs no views
+
+    return defuse_formula(text)
 
 
 def to_plain(value):

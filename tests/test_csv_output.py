@@ -53,3 +53,12 @@ def _show(store, *options) -> dict[str, str]:
 def test_cli_csv_output_is_neutralised_unless_raw(hostile_store):
     assert _show(hostile_store)["title"] == '\'=HYPERLINK("http://evil.example","x")'
     assert _show(hostile_store, "--csv-raw")["title"] == '=HYPERLINK("http://evil.example","x")'
+
+
+@pytest.mark.parametrize("text", [*FORMULAS, "-0.5", "-3", "plain", "a=b"])
+def test_every_csv_writer_defuses_alike(text):
+    """The CLI, the research files and the served CSV pages write a cell by the one rule."""
+    from psikg.lod.routes.app_common import _csv_cell
+    from psikg.views.research_files import safe_cell
+
+    assert csv_cell(text) == safe_cell(text) == _csv_cell(text)

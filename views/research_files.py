@@ -12,6 +12,8 @@ import io
 import re
 from pathlib import Path
 
+from .csv_safety import defuse_formula
+
 __all__ = ["PANEL_DICTIONARY", "EDGE_DICTIONARY", "NODE_DICTIONARY", "write_table", "write_dictionary",
            "write_network", "safe_cell"]
 
@@ -72,9 +74,6 @@ NODE_DICTIONARY = {
     "edge key": ("string", "the transfer id (one edge per transfer; exporter -> importer)"),
 }
 
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-
-
 def safe_cell(value) -> str:
     """A CSV cell that no spreadsheet reads as a formula (a leading ``'`` before = + - @)."""
     if value is None:
@@ -83,8 +82,7 @@ def safe_cell(value) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(round(value, 12))
-    text = str(value)
-    return "'" + text if _FORMULA.match(text) else text
+    return defuse_formula(str(value))
 
 
 def _csv_bytes(rows: list[dict], columns) -> bytes:

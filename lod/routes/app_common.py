@@ -14,13 +14,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ...errors import PsikgError, UnknownIdError
 from ..negotiation import accept_choice
+from ...views.csv_safety import defuse_formula
 from ..web import render_page, state
 
 __all__ = ["AppPage", "split_suffix", "answer", "error_page", "guarded", "EXCEPTION_HANDLERS"]
 
 _FORMATS = {"application/json": "json", "text/csv": "csv", "text/html": "html"}
 _SUFFIXES = (".json", ".csv")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -52,16 +52,7 @@ def _csv_cell(value) -> str:
     """A CSV cell a spreadsheet shows as text: lists joined with ``;``, formulas defused."""
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return "" if value is None else defuse_formula(str(value))
 
 
 def _csv(rows: list[dict]) -> str:
