@@ -8,8 +8,8 @@ and :func:`format_results` writes the answer as SPARQL JSON, XML, CSV or TSV (a 
 
 The common prefixes (``psikg:``, ``dcterms:``, ``skos:``, ``schema:``, ``org:``, ``sdgo:``,
 ``sdg:``, ``rdf:``, ``rdfs:``, ``owl:``, ``xsd:``, ``void:``, ``dcat:``, ``id:`` for things) are
-predeclared, so queries may omit them. This module imports only pyoxigraph at import time: the
-server's query workers use it.
+predeclared, so queries may omit them. This module imports only pyoxigraph and
+:mod:`psikg.errors` at import time: the server's query workers use it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
+from ..errors import QueryError
 
 __all__ = [
     "RESULT_FORMATS",
@@ -59,8 +61,9 @@ _COMMENT = re.compile(r"#[^\n]*")
 _SERVICE = re.compile(r"(?<![?$\w:])SERVICE\b", re.IGNORECASE)
 
 
-class QueryRefused(ValueError):
-    """A query that is not run: a syntax error, or an update on the read-only store."""
+class QueryRefused(QueryError):
+    """A query that is not run: a syntax error, or an update on the read-only store. A
+    :class:`~psikg.errors.QueryError` (so also a ``ValueError``), like every refused query."""
 
 
 def query_prefixes(base: str) -> dict[str, str]:

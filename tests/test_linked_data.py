@@ -19,6 +19,7 @@ from rdflib.compare import isomorphic
 import psikg
 from psikg.cli import cli
 from psikg.config import DEFAULT_BASE
+from psikg.errors import PsikgError
 from psikg.lod.rdf import FORMATS, export, node_iri, parse_node_iri
 from psikg.lod.sparql import QueryRefused, format_results, oxigraph_store, run_query
 from psikg.ontology.model import EU_COUNTRY_NS, SDG_NS
@@ -326,6 +327,7 @@ def test_example_countries_by_group(sparql_store, bundled):
 
 
 def test_queries_are_read_only_and_results_are_limited(sparql_store):
+    assert issubclass(QueryRefused, PsikgError) and QueryRefused.exit_code == 2  # as every refused query
     with pytest.raises(QueryRefused, match="read-only"):
         run_query(sparql_store, "PREFIX x: <http://x/> # comment\nINSERT DATA { x:a x:b x:c }", DEFAULT_BASE)
     with pytest.raises(QueryRefused, match="syntax"):
