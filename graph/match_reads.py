@@ -130,15 +130,22 @@ def reads_for(practice: str, dialect: cypher.Dialect) -> list[Statement]:
         (cypher.read_subgraph("transfer", _relations("transfer"), "transfers_of_practice"), by_practice),
         (cypher.read_subgraph("status_step", (), "steps_of_practice"), by_practice),
         (cypher.read_related_practices(), {**by_practice, "limit": RELATED_PER_COUNTRY}),
-    ] + [(query, {}) for _, _, query in whole_reads()]
+    ] + [(query, {}) for query, _, _ in whole_reads(dialect)]
 
 
-def whole_reads() -> list[tuple[str, str | None, str]]:
-    """``(kind, relation or None for the nodes, query)`` for every kind read whole."""
+def whole_reads(dialect: cypher.Dialect) -> list[tuple[str, Any, tuple]]:
+    """``(query, method, arguments)`` for every kind read whole, where ``method(subgraph,
+    *arguments, rows)`` adds the rows to a :class:`Subgraph`: one statement of the nodes with their
+    links, or one for the nodes and one per relation, as the dialect prefers
+    (:attr:`~psikg.graph.cypher.Dialect.whole_kind_with_links`)."""
     reads = []
     for kind in WHOLE_KINDS:
-        reads.append((kind, None, cypher.read_nodes(kind)))
-        reads += [(kind, rel, cypher.read_links(kind, rel, from_sources=True)) for rel in _relations(kind)]
+        rels = _relations(kind)
+        if dialect.whole_kind_with_links:
+            reads.append((cypher.read_subgraph(kind, rels, "all"), Subgraph.add_rows, (kind, rels)))
+            continue
+        reads.append((cypher.read_nodes(kind), Subgraph.add_nodes, (kind,)))
+        reads += [(cypher.read_links(kind, rel, from_sources=True), Subgraph.add_links, (kind, rel)) for rel in rels]
     return reads
 
 
@@ -164,9 +171,6 @@ def match_catalog(store, practice_id: str):
     subgraph.add_rows("transfer", _relations("transfer"), transfers)
     subgraph.add_rows("status_step", (), steps)
     subgraph.add_related(related)
-    for (kind, rel, _), rows in zip(whole_reads(), whole):
-        if rel is None:
-            subgraph.add_nodes(kind, rows)
-        else:
-            subgraph.add_links(kind, rel, rows)
+    for (_, method, arguments), rows in zip(whole_reads(store.dialect), whole):
+        method(subgraph, *arguments, rows)
     return catalog_from_reads(subgraph)

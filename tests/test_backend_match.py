@@ -90,6 +90,8 @@ def test_match_reads_a_bounded_subgraph(database_uri, bundled_store_path):
     assert len(trace.queries) == len(match_reads.reads_for(practice, database.dialect))
     for kind in ("practice", "context", "factor", "transfer", "status_step"):
         assert cypher.read_nodes(kind) not in trace.queries
+        whole = cypher.SELECTIONS["all"].format(label=cypher.label(kind)) + " RETURN"
+        assert not any(query.startswith(whole) for query in trace.queries)
     for relation in ("factors", "targets", "themes", "country"):
         assert cypher.read_links("practice", relation) not in trace.queries
     database.close()
