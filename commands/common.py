@@ -4,13 +4,14 @@ issue reports. Commands only parse, call the Python API (:mod:`psikg.api`) and f
 from __future__ import annotations
 
 import csv
-import dataclasses
 import functools
 import json
 import sys
 from pathlib import Path
 
 import click
+
+from ..ontology.plain import to_plain
 
 __all__ = ["FORMATS", "csv_cell", "to_plain", "json_text", "output_options", "emit", "open_graph",
            "report_issues", "emit_notes", "write_issue_report", "parse_weights", "plural", "country_names",
@@ -41,22 +42,6 @@ def csv_cell(value, *, numeric: bool = False) -> str:
     return defuse_formula(text)
 
 
-def to_plain(value):
-    """Dataclasses, tuples, sets and paths as JSON-ready values."""
-    if value is None or isinstance(value, (str, int, float)):  # most values: answered at once
-        return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): to_plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [to_plain(v) for v in value]
-        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
 def output_options(function):
     """``--format table|json|csv`` on every command that prints results, and ``--csv-raw``."""
 
@@ -77,17 +62,19 @@ def json_text(data) -> str:
     """``data`` as indented JSON, exactly as ``json.dumps(to_plain(data), indent=2,
     ensure_ascii=False)`` writes it, several times faster on large results: orjson writes it when
     its compact text equals the json module's (C) compact text, so every token is the same; it
-    writes some floats differently (``1e-5``, NaN as null), and then the json module does it all."""
+    writes some floats differently (``1e-5``, NaN as null), and then the json module does it all.
+    Both writers read dataclasses, sets and paths through ``to_plain`` only where they meet them,
+    so a result that is already plain is not walked again in Python."""
     import orjson
 
-    plain = to_plain(data)
     try:
-        same = orjson.dumps(plain) == json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
-    except (TypeError, ValueError, orjson.JSONEncodeError):  # e.g. an integer over 64 bits
+        compact = orjson.dumps(data, default=to_plain)
+        same = compact == json.dumps(data, default=to_plain, ensure_ascii=False, separators=(",", ":")).encode()
+    except (TypeError, ValueError, orjson.JSONEncodeError):  # e.g. an integer over 64 bits, a key not text
         same = False
     if same:
-        return orjson.dumps(plain, option=orjson.OPT_INDENT_2).decode()
-    return json.dumps(plain, indent=2, ensure_ascii=False)
+        return orjson.dumps(data, default=to_plain, option=orjson.OPT_INDENT_2).decode()
+    return json.dumps(to_plain(data), indent=2, ensure_ascii=False)
 
 
 def emit(fmt: str, data, rows: list[dict] | None = None, columns: list[str] | None = None,

@@ -22,6 +22,8 @@ True
 
 from __future__ import annotations
 
+import functools
+
 __all__ = [
     "as_of_order",
     "history_order",
@@ -32,8 +34,10 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=4096)
 def as_of_order(as_of: str | None) -> tuple[int, int, int, int]:
-    """Sort key of an ``as_of`` value: undated first, then by year, month and day."""
+    """Sort key of an ``as_of`` value: undated first, then by year, month and day (cached: a
+    network has few distinct dates and every match orders each country's statements by them)."""
     if not as_of:
         return (0, 0, 0, 0)
     parts = [int(p) for p in str(as_of).split("-")[:3]]

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from itertools import chain, groupby, islice
 from typing import Iterable, Sequence
 
@@ -43,6 +43,7 @@ import numpy as np
 
 from ..errors import QueryError
 from ..ontology.domain import Catalog, Country, FactorStatement, Practice, Transfer
+from ..ontology.plain import to_plain
 from . import rules
 from .as_of import catalog_as_of
 from .lookup import practice_of
@@ -178,11 +179,11 @@ class MatchResult:
         return {
             "practice": self.practice, "exporter": self.exporter, "as_of": self.as_of,
             "record_as_of": self.record_as_of,
-            "min_coverage": self.min_coverage, "weights": asdict(self.weights),
+            "min_coverage": self.min_coverage, "weights": to_plain(self.weights),
             "tier_counts": dict(self.tier_counts),
-            "candidates": [asdict(c) for c in self.candidates],
-            "engaged": [asdict(e) for e in self.engaged],
-            "ask": [asdict(q) for q in self.ask],
+            "candidates": to_plain(self.candidates),
+            "engaged": to_plain(self.engaged),
+            "ask": to_plain(self.ask),
             "warnings": list(self.warnings),
         }
 
