@@ -17,6 +17,7 @@ import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -93,10 +94,17 @@ public final class Neo4jLauncher {
         return builder.build();
     }
 
-    /** The built-in user {@code neo4j} gets the known password, with no change required. */
+    /** The built-in user {@code neo4j} gets the known password, with no change required; a kept
+     *  {@code --home} started again already has it, which Neo4j refuses to set a second time. */
     private static void setPassword(DatabaseManagementService service, String password) {
-        service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        try {
+            service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (QueryExecutionException refused) {
+            if (!String.valueOf(refused.getMessage()).contains("Old password and new password cannot be the same")) {
+                throw refused;
+            }
+        }
     }
 
     private static String neo4jVersion() {
