@@ -1,5 +1,5 @@
-"""Query answers as JSON-ready values: one conversion for the CLI, the API's ``as_dict`` and the
-served pages.
+"""Query answers as JSON-ready values: the CLI's JSON output and the ``as_dict`` of the answers
+that carry explained candidates (match, matchmaking, solutions).
 
 ``dataclasses.asdict`` deep-copies every leaf on its way down; on a match answer of some 200
 explained candidates that alone was a quarter of the ``psikg match`` round trip. This walk copies
@@ -12,6 +12,10 @@ import dataclasses
 from pathlib import PurePath
 
 __all__ = ["to_plain"]
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+#: the field names of each dataclass met so far (``dataclasses.fields`` is slow to ask each time)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def to_plain(value):
@@ -37,8 +41,3 @@ def to_plain(value):
     if isinstance(value, PurePath):
         return str(value)
     return value  # a subclass of str, int or float, or anything JSON writers know
-
-
-_ATOMS = frozenset({str, int, float, bool, type(None)})
-#: the field names of each dataclass met so far (``dataclasses.fields`` is slow to ask each time)
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}

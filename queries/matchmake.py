@@ -26,11 +26,12 @@ suggestions, never evidence (their verdict is open).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..ontology.domain import Catalog
+from ..ontology.plain import to_plain
 from ..graph.records import GraphBatch, node_key
 from .lookup import event_of
 from .match import DEFAULT_WEIGHTS, EPSILON, Candidate, Explainer, Weights, _engagements, ranked
@@ -120,11 +121,11 @@ class Matchmaking:
             "event": self.event, "participants": list(self.participants), "min_score": self.min_score,
             "participant_count": self.participant_count, "unnamed": self.unnamed,
             "unassessed": list(self.unassessed),
-            "weights": asdict(self.weights),
+            "weights": to_plain(self.weights),
             "opportunities": [{"practice": o.practice, "exporter": o.exporter, "importer": o.importer,
-                               "transfer": o.transfer, "recorded": o.recorded, **asdict(o.candidate)}
+                               "transfer": o.transfer, "recorded": o.recorded, **to_plain(o.candidate)}
                               for o in self.opportunities],
-            "engaged": [asdict(e) for e in self.engaged],
+            "engaged": to_plain(self.engaged),
             "warnings": list(self.warnings), "saved": list(self.saved),
         }
 

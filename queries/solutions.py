@@ -35,10 +35,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ..errors import QueryError
 from ..ontology.domain import Catalog, Need, Practice
+from ..ontology.plain import to_plain
 from . import rules
 from .lookup import country_of, need_of, sdg_key
 from .match import STATUS_ORDER, Explainer
@@ -134,9 +135,9 @@ class Solutions:
     weights: SolutionWeights = DEFAULT_SOLUTION_WEIGHTS
 
     def as_dict(self) -> dict:
-        return {"country": self.country, "needs": list(self.needs), "weights": asdict(self.weights),
-                "solutions": [asdict(s) for s in self.solutions],
-                "engaged": [asdict(e) for e in self.engaged], "warnings": list(self.warnings)}
+        return {"country": self.country, "needs": list(self.needs), "weights": to_plain(self.weights),
+                "solutions": to_plain(self.solutions),
+                "engaged": to_plain(self.engaged), "warnings": list(self.warnings)}
 
 
 def _theme_ancestors(catalog: Catalog, theme: str) -> tuple[str, ...]:
