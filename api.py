@@ -251,15 +251,19 @@ class Psikg:
         :class:`~psikg.queries.match.Weights` or a string such as ``factor=0.6,sdg=0.3,evidence=0.1``;
         ``options`` are those of :func:`psikg.queries.match.match` (``as_of``, ``min_coverage``,
         ``all_countries``, ``top_per_tier``)."""
-        from .queries.match import DEFAULT_WEIGHTS, Weights, match
+        from .queries.match import DEFAULT_WEIGHTS, Weights, match, with_related
 
         if isinstance(weights, str):
             weights = Weights.parse(weights)
-        return match(self._match_catalog(practice_id), practice_id, top, weights or DEFAULT_WEIGHTS, **options)
+        result = match(self._match_catalog(practice_id), practice_id, top, weights or DEFAULT_WEIGHTS, **options)
+        if "match_reads" not in self.store.capabilities or not result.candidates:
+            return result
+        return with_related(result, self.store.related_catalog(result.practice, [c.country for c in result.candidates]))
 
     def _match_catalog(self, practice_id: str):
-        """What a match of one practice reads: on a graph database only the practice's subgraph,
-        in a few round trips (:mod:`psikg.graph.match_reads`), else the whole catalog."""
+        """What a match of one practice reads: on a graph database only the practice's subgraph
+        but the related practices, which :meth:`match` reads for the candidates shown alone
+        (:mod:`psikg.graph.match_reads`), else the whole catalog."""
         if "match_reads" not in self.store.capabilities:
             return self.catalog
         found = self.store.match_catalog(practice_id)

@@ -334,10 +334,10 @@ def read_first_statements(dialect: "Dialect") -> str:
 
 
 def read_related_practices() -> str:
-    """Per country, the ``$limit`` practices sharing the most themes with the practice ``$practice``
-    (then by id): country, practice id, title, the themes shared."""
-    return ("MATCH (p:Practice {id: $practice})-[:HAS_THEME]->(t:Theme)<-[:HAS_THEME]-(o:Practice)"
-            "-[:ORIGINATES_IN]->(c:Country) "
+    """Per country of the list ``$countries``, the ``$limit`` practices sharing the most themes
+    with the practice ``$practice`` (then by id): country, practice id, title, the themes shared."""
+    return ("MATCH (c:Country) WHERE c.id IN $countries "
+            "MATCH (c)<-[:ORIGINATES_IN]-(o:Practice)-[:HAS_THEME]->(t:Theme)<-[:HAS_THEME]-(:Practice {id: $practice}) "
             "WITH c.id AS country, o.id AS practice, o.title AS title, collect(t.id) AS shared "
             "ORDER BY country, size(shared) DESC, practice "
             "WITH country, collect([practice, title, shared])[0..$limit] AS best "

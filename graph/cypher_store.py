@@ -204,14 +204,24 @@ class CypherStore:
         return [self._read(query, params) for query, params in reads]
 
     def match_catalog(self, practice_id: str):
-        """The catalog of the subgraph a match of ``practice_id`` needs, read in two rounds of
-        reads (:mod:`psikg.graph.match_reads`); None when there is no such practice."""
+        """The catalog of the subgraph a match of ``practice_id`` needs but the related practices,
+        read in one round trip (:mod:`psikg.graph.match_reads`); None when there is no such
+        practice."""
         if self._catalog is not None:  # the whole catalog, already read, answers as well
             return self._catalog if practice_id in self._catalog.practices or \
                 practice_id.strip().lower() in self._catalog.practices else None
         from .match_reads import match_catalog
 
         return match_catalog(self, practice_id)
+
+    def related_catalog(self, practice_id: str, countries: list[str]):
+        """A catalog of the practice and the related practices of ``countries`` (the candidates a
+        match shows), read in one round trip (:func:`psikg.graph.match_reads.related_catalog`)."""
+        if self._catalog is not None:
+            return self._catalog
+        from .match_reads import related_catalog
+
+        return related_catalog(self, practice_id, countries)
 
     def exists(self) -> bool:
         """True when the database holds psikg nodes: one node looked up per label until one is

@@ -1,4 +1,4 @@
-"""What ``match`` reads from a graph database: the practice's subgraph, in one round trip.
+"""What ``match`` reads from a graph database: the practice's subgraph, in one or two round trips.
 
 Reading the whole catalog of a large network (one query per kind and per relation) takes tens of
 seconds; a match needs a small part of it. :func:`match_catalog` reads that part and builds a
@@ -14,10 +14,14 @@ pipeline on FalkorDB, one read transaction on Neo4j):
 * per country one statement of its earliest context: whether a country has any statement as of a
   year (the ``no-context`` flag) depends on that one alone;
 * the practice's transfers with their status history (evidence, engagements, ``record_as_of``);
-* per country, the practices sharing the most themes with the practice (what an explanation lists
-  as the candidate's related practices), each with its title, country and the themes it shares;
 * whatever does not depend on the practice and stays small as the network grows: every country,
   the theme hierarchy, SDG goals and targets, needs, events.
+
+The related practices an explanation lists (per country, the practices sharing the most themes
+with the practice) explain a candidate and never rank it, and read for every country they were the
+largest read of all (a third of a match at scale L): :func:`related_catalog` reads them in a second
+round trip for the countries the answer shows alone, and
+:func:`psikg.queries.match.with_related` puts them into the answer.
 
 Other practices, factors, contexts and organizations are left out, so the catalog answers
 ``match`` and nothing else: it is never kept as the store's catalog.
@@ -32,7 +36,7 @@ from ..ontology.model import KINDS
 from . import cypher
 from .catalog import KINDS_READ, catalog_from_reads
 
-__all__ = ["match_catalog", "reads_for", "whole_reads", "RELATED_PER_COUNTRY"]
+__all__ = ["match_catalog", "related_catalog", "reads_for", "whole_reads", "RELATED_PER_COUNTRY"]
 
 #: Related practices read per country: the explanation lists five (``MAX_RELATED``). The practice
 #: itself is among the best of its own country only, which is never a candidate (the exporter).
@@ -115,10 +119,10 @@ class Subgraph:
 
 
 def reads_for(practice: str, dialect: cypher.Dialect) -> list[Statement]:
-    """Every read of a match of ``practice``, sent together: the practice (also by its id trimmed
-    and in lower case, as lookups accept it), its factors with the narrower and broader ones, the
-    statements about them, one statement per country from its earliest context, the practice's
-    transfers and their steps, the related practices of each country, and every kind read whole
+    """Every read of a match of ``practice`` but the related practices, sent together: the
+    practice (also by its id trimmed and in lower case, as lookups accept it), its factors with the
+    narrower and broader ones, the statements about them, one statement per country from its
+    earliest context, the practice's transfers and their steps, and every kind read whole
     (:func:`whole_reads`)."""
     ids = sorted({practice, practice.strip().lower()})
     by_practice = {"practice": practice}
@@ -129,7 +133,6 @@ def reads_for(practice: str, dialect: cypher.Dialect) -> list[Statement]:
         (cypher.read_first_statements(dialect), {}),
         (cypher.read_subgraph("transfer", _relations("transfer"), "transfers_of_practice"), by_practice),
         (cypher.read_subgraph("status_step", (), "steps_of_practice"), by_practice),
-        (cypher.read_related_practices(), {**by_practice, "limit": RELATED_PER_COUNTRY}),
     ] + [(query, {}) for query, _, _ in whole_reads(dialect)]
 
 
@@ -150,16 +153,17 @@ def whole_reads(dialect: cypher.Dialect) -> list[tuple[str, Any, tuple]]:
 
 
 def match_catalog(store, practice_id: str):
-    """The catalog of the subgraph a match of ``practice_id`` reads (see the module), or None
-    when the store has no such practice. ``store.read_many`` sends the reads together; a second
-    time only when the practice's id is written differently (capitals, spaces)."""
+    """The catalog of the subgraph a match of ``practice_id`` reads (see the module) without the
+    related practices (:func:`related_catalog` reads them for the countries shown), or None when
+    the store has no such practice. ``store.read_many`` sends the reads together; a second time
+    only when the practice's id is written differently (capitals, spaces)."""
     found = store.read_many(reads_for(practice_id, store.dialect))
     practices = [row for row in found[0] if row[0] == practice_id] or found[0][:1]
     if not practices:
         return None
     if practices[0][0] != practice_id:
         found = store.read_many(reads_for(practices[0][0], store.dialect))
-    _, factors, statements, first_statements, transfers, steps, related, *whole = found
+    _, factors, statements, first_statements, transfers, steps, *whole = found
     subgraph = Subgraph(store._kind_of)
     subgraph.add_rows("practice", _relations("practice"), practices)
     for id_, props, broader in factors:
@@ -170,7 +174,20 @@ def match_catalog(store, practice_id: str):
     subgraph.add_statements(statements)
     subgraph.add_rows("transfer", _relations("transfer"), transfers)
     subgraph.add_rows("status_step", (), steps)
-    subgraph.add_related(related)
     for (_, method, arguments), rows in zip(whole_reads(store.dialect), whole):
         method(subgraph, *arguments, rows)
+    return catalog_from_reads(subgraph)
+
+
+def related_catalog(store, practice_id: str, countries: list[str]):
+    """A catalog of the practice ``practice_id`` and of the related practices of ``countries``
+    (each with its title, country and the themes it shares), in one more round trip: what
+    :func:`psikg.queries.match.with_related` reads the candidates' related practices from."""
+    practice, related = store.read_many([
+        (cypher.read_subgraph("practice", _relations("practice"), "ids"), {"ids": [practice_id]}),
+        (cypher.read_related_practices(), {"practice": practice_id, "countries": sorted(set(countries)),
+                                           "limit": RELATED_PER_COUNTRY})])
+    subgraph = Subgraph(store._kind_of)
+    subgraph.add_rows("practice", _relations("practice"), practice)
+    subgraph.add_related(related)
     return catalog_from_reads(subgraph)

@@ -28,7 +28,8 @@ CAPABILITIES = {
     "networkx": "graph is the whole graph as a networkx MultiDiGraph",
     "neo4j": "the store is a Neo4j database",
     "falkordb": "the store is a FalkorDB database",
-    "match_reads": "match_catalog(practice) reads only the subgraph a match needs, in a few round trips",
+    "match_reads": "match_catalog(practice) reads only the subgraph a match needs and related_catalog(practice, "
+                   "countries) the related practices of the countries shown, each in one round trip",
 }
 
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")

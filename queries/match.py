@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, groupby, islice
 from typing import Iterable, Sequence
 
@@ -56,7 +56,7 @@ from .score_arrays import columns_of, state_arrays
 __all__ = [
     "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "STALE_YEARS", "DEFAULT_MIN_COVERAGE",
     "FactorCheck", "NeedMatch", "EvidenceTransfer", "RelatedPractice", "Candidate", "Engagement", "Question",
-    "MatchResult", "match", "score_country", "latest_statements", "ranked", "Explainer", "STATUS_ORDER",
+    "MatchResult", "match", "with_related", "related_practices", "score_country", "latest_statements", "ranked", "Explainer", "STATUS_ORDER",
 ]
 
 #: How many of a candidate's own related practices an explanation lists.
@@ -203,7 +203,6 @@ class Explainer:
     def __init__(self, scorer: PracticeScorer):
         self.scorer = scorer
         self.catalog = scorer.catalog
-        self.themes = set(scorer.practice.themes)
 
     def candidate(self, fit: Fit, flags: Sequence[str] = ()) -> Candidate:
         catalog, scorer, country = self.catalog, self.scorer, fit.country
@@ -234,34 +233,40 @@ class Explainer:
             self.related(country), tuple(flags))
 
     def related(self, country: str) -> tuple[RelatedPractice, ...]:
-        """The candidate's own practices sharing a theme with P: the :data:`MAX_RELATED` sharing the
-        most themes, then by id."""
-        by_theme = _practices_by_country_theme(self.catalog).get(country)
-        if not by_theme or not self.themes:
-            return ()
-        own = self.scorer.practice.id
-        if len(self.themes) == 1:  # the common case: the index is already in id order
-            (theme,) = self.themes
-            best = [p for p in by_theme.get(theme, ())[:MAX_RELATED + 1] if p != own][:MAX_RELATED]
-        elif len(self.themes) == 2:  # both themes first, then one; each list is in id order
-            first, second = (by_theme.get(theme, ()) for theme in self.themes)
-            both = sorted(set(first).intersection(second) - {own})[:MAX_RELATED]
-            best = both + list(islice((p for p, _ in groupby(heapq.merge(first, second))
-                                       if p != own and p not in both), MAX_RELATED - len(both)))
-        else:  # most shared themes first, then by id
-            shared = Counter(chain.from_iterable(by_theme.get(theme, ()) for theme in self.themes))
-            shared.pop(own, None)
-            best = []
-            for count in range(len(self.themes), 0, -1):
-                if len(best) >= MAX_RELATED:
-                    break
-                best.extend(heapq.nsmallest(MAX_RELATED - len(best), [p for p, n in shared.items() if n == count]))
-        practices, themes = self.catalog.practices, self.themes
-        if len(themes) == 1:  # every related practice shares the one theme
-            shared_themes = tuple(themes)
-            return tuple(RelatedPractice(p, practices[p].title, shared_themes) for p in best)
-        return tuple(RelatedPractice(p, practices[p].title, tuple(sorted(themes & set(practices[p].themes))))
-                     for p in best)
+        """The candidate's own practices sharing a theme with P (:func:`related_practices`)."""
+        return related_practices(self.catalog, self.scorer.practice, country)
+
+
+def related_practices(catalog: Catalog, practice: Practice, country: str) -> tuple[RelatedPractice, ...]:
+    """The country's own practices sharing a theme with ``practice``: the :data:`MAX_RELATED`
+    sharing the most themes, then by id."""
+    themes = set(practice.themes)
+    by_theme = _practices_by_country_theme(catalog).get(country)
+    if not by_theme or not themes:
+        return ()
+    own = practice.id
+    if len(themes) == 1:  # the common case: the index is already in id order
+        (theme,) = themes
+        best = [p for p in by_theme.get(theme, ())[:MAX_RELATED + 1] if p != own][:MAX_RELATED]
+    elif len(themes) == 2:  # both themes first, then one; each list is in id order
+        first, second = (by_theme.get(theme, ()) for theme in themes)
+        both = sorted(set(first).intersection(second) - {own})[:MAX_RELATED]
+        best = both + list(islice((p for p, _ in groupby(heapq.merge(first, second))
+                                   if p != own and p not in both), MAX_RELATED - len(both)))
+    else:  # most shared themes first, then by id
+        shared = Counter(chain.from_iterable(by_theme.get(theme, ()) for theme in themes))
+        shared.pop(own, None)
+        best = []
+        for count in range(len(themes), 0, -1):
+            if len(best) >= MAX_RELATED:
+                break
+            best.extend(heapq.nsmallest(MAX_RELATED - len(best), [p for p, n in shared.items() if n == count]))
+    practices = catalog.practices
+    if len(themes) == 1:  # every related practice shares the one theme
+        shared_themes = tuple(themes)
+        return tuple(RelatedPractice(p, practices[p].title, shared_themes) for p in best)
+    return tuple(RelatedPractice(p, practices[p].title, tuple(sorted(themes & set(practices[p].themes))))
+                 for p in best)
 
 
 def _practices_by_country_theme(catalog: Catalog) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -411,3 +416,13 @@ def match(catalog: Catalog, practice_id: str, top: int | None = None, weights: W
     return MatchResult(practice.id, practice.country or practice.organization, candidates, tuple(engaged),
                        tuple(warnings), weights, scorer.year, min_coverage, tier_counts, _ask(scorer, scores),
                        record_as_of)
+
+
+def with_related(result: MatchResult, catalog: Catalog) -> MatchResult:
+    """``result`` with each candidate's related practices taken from ``catalog`` (by the one rule,
+    :func:`related_practices`): a graph database reads them after ranking, for the countries shown
+    alone, since they explain a candidate and never rank it."""
+    practice = catalog.practices[result.practice]
+    return replace(result, candidates=tuple(
+        replace(candidate, related_practices=related_practices(catalog, practice, candidate.country))
+        for candidate in result.candidates))

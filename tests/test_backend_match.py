@@ -24,9 +24,11 @@ class Trace:
 
     def __init__(self):
         self.queries: list[str] = []
+        self.params: list[dict] = []
 
     def __call__(self, query, params):
         self.queries.append(query)
+        self.params.append(params)
 
 
 def assert_same_matches(reference, database, practices, options=OPTIONS) -> None:
@@ -78,22 +80,30 @@ def test_minimal_and_generated_graphs_match_the_same(database_uri, tmp_path):
 
 
 def test_match_reads_a_bounded_subgraph(database_uri, bundled_store_path):
-    """One round of reads, the same statements whatever the network's size, none of which reads
-    every practice, context, factor or transfer."""
+    """Two rounds of reads, the same statements whatever the network's size, none of which reads
+    every practice, context, factor or transfer; the second reads related practices only for the
+    countries the answer shows."""
     reference = EmbeddedStore(bundled_store_path)
     trace = Trace()
     database = open_database(database_uri, tracer=trace)
     push(reference, database)
     trace.queries.clear()
+    trace.params.clear()
     practice = sorted(reference.catalog().practices)[0]
-    Psikg(database).match(practice)
-    assert len(trace.queries) == len(match_reads.reads_for(practice, database.dialect))
+    shown = Psikg(database).match(practice, top_per_tier=2).candidates
+    first_round = [query for query, _ in match_reads.reads_for(practice, database.dialect)]
+    assert trace.queries[:-2] == first_round
+    assert trace.queries[-1] == cypher.read_related_practices()
+    assert trace.params[-1]["countries"] == sorted({c.country for c in shown}) and 0 < len(shown) < 20
     for kind in ("practice", "context", "factor", "transfer", "status_step"):
         assert cypher.read_nodes(kind) not in trace.queries
         whole = cypher.SELECTIONS["all"].format(label=cypher.label(kind)) + " RETURN"
         assert not any(query.startswith(whole) for query in trace.queries)
     for relation in ("factors", "targets", "themes", "country"):
         assert cypher.read_links("practice", relation) not in trace.queries
+    trace.queries.clear()
+    Psikg(database).match(practice, top=0)
+    assert trace.queries == first_round, "nothing shown, no related practices read"
     database.close()
 
 
