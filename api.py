@@ -255,10 +255,13 @@ class Psikg:
 
         if isinstance(weights, str):
             weights = Weights.parse(weights)
-        result = match(self._match_catalog(practice_id), practice_id, top, weights or DEFAULT_WEIGHTS, **options)
+        catalog = self._match_catalog(practice_id)
+        result = match(catalog, practice_id, top, weights or DEFAULT_WEIGHTS, **options)
         if "match_reads" not in self.store.capabilities or not result.candidates:
             return result
-        return with_related(result, self.store.related_catalog(result.practice, [c.country for c in result.candidates]))
+        practice = catalog.practices[result.practice]
+        return with_related(result, practice,
+                            self.store.related_catalog(practice.id, [c.country for c in result.candidates]))
 
     def _match_catalog(self, practice_id: str):
         """What a match of one practice reads: on a graph database only the practice's subgraph

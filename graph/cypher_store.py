@@ -215,8 +215,8 @@ class CypherStore:
         return match_catalog(self, practice_id)
 
     def related_catalog(self, practice_id: str, countries: list[str]):
-        """A catalog of the practice and the related practices of ``countries`` (the candidates a
-        match shows), read in one round trip (:func:`psikg.graph.match_reads.related_catalog`)."""
+        """A catalog of the related practices of ``countries`` (the candidates a match shows) to
+        the practice, read in one round trip (:func:`psikg.graph.match_reads.related_catalog`)."""
         if self._catalog is not None:
             return self._catalog
         from .match_reads import related_catalog

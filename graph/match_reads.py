@@ -108,10 +108,9 @@ class Subgraph:
             self.add_link("context", rel, context, "factor", factor)
 
     def add_related(self, rows) -> None:
-        """Rows of :func:`psikg.graph.cypher.read_related_practices` (the practice itself is kept whole)."""
+        """Rows of :func:`psikg.graph.cypher.read_related_practices`: each practice with its title,
+        its country and the themes it shares (a practice has one country, so one row)."""
         for country, practice, title, shared in rows:
-            if practice in self.nodes["practice"]:
-                continue
             self.nodes["practice"][practice] = {"title": title} if title is not None else {}
             self.add_link("practice", "country", practice, "country", country)
             for theme in shared:
@@ -180,14 +179,10 @@ def match_catalog(store, practice_id: str):
 
 
 def related_catalog(store, practice_id: str, countries: list[str]):
-    """A catalog of the practice ``practice_id`` and of the related practices of ``countries``
-    (each with its title, country and the themes it shares), in one more round trip: what
+    """A catalog of the related practices of ``countries`` to the practice ``practice_id`` (each
+    with its title, country and the themes it shares), in one more round trip: what
     :func:`psikg.queries.match.with_related` reads the candidates' related practices from."""
-    practice, related = store.read_many([
-        (cypher.read_subgraph("practice", _relations("practice"), "ids"), {"ids": [practice_id]}),
-        (cypher.read_related_practices(), {"practice": practice_id, "countries": sorted(set(countries)),
-                                           "limit": RELATED_PER_COUNTRY})])
     subgraph = Subgraph(store._kind_of)
-    subgraph.add_rows("practice", _relations("practice"), practice)
-    subgraph.add_related(related)
+    subgraph.add_related(store._read(cypher.read_related_practices(), {
+        "practice": practice_id, "countries": sorted(set(countries)), "limit": RELATED_PER_COUNTRY}))
     return catalog_from_reads(subgraph)

@@ -56,7 +56,8 @@ from .score_arrays import columns_of, state_arrays
 __all__ = [
     "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "STALE_YEARS", "DEFAULT_MIN_COVERAGE",
     "FactorCheck", "NeedMatch", "EvidenceTransfer", "RelatedPractice", "Candidate", "Engagement", "Question",
-    "MatchResult", "match", "with_related", "related_practices", "score_country", "latest_statements", "ranked", "Explainer", "STATUS_ORDER",
+    "MatchResult", "match", "with_related", "related_practices", "score_country", "latest_statements", "ranked",
+    "Explainer", "STATUS_ORDER",
 ]
 
 #: How many of a candidate's own related practices an explanation lists.
@@ -230,11 +231,7 @@ class Explainer:
             country, name, fit.score, fit.factor_fit, fit.sdg_fit, fit.evidence, fit.coverage, fit.tier,
             present, absent, unknown, tuple(c.factor for c in absent if c.role == "critical"), questions,
             needs, targets, scorer.evidence_transfers(country) if fit.evidence else (), stale,
-            self.related(country), tuple(flags))
-
-    def related(self, country: str) -> tuple[RelatedPractice, ...]:
-        """The candidate's own practices sharing a theme with P (:func:`related_practices`)."""
-        return related_practices(self.catalog, self.scorer.practice, country)
+            related_practices(catalog, scorer.practice, country), tuple(flags))
 
 
 def related_practices(catalog: Catalog, practice: Practice, country: str) -> tuple[RelatedPractice, ...]:
@@ -418,11 +415,10 @@ def match(catalog: Catalog, practice_id: str, top: int | None = None, weights: W
                        record_as_of)
 
 
-def with_related(result: MatchResult, catalog: Catalog) -> MatchResult:
-    """``result`` with each candidate's related practices taken from ``catalog`` (by the one rule,
-    :func:`related_practices`): a graph database reads them after ranking, for the countries shown
-    alone, since they explain a candidate and never rank it."""
-    practice = catalog.practices[result.practice]
+def with_related(result: MatchResult, practice: Practice, catalog: Catalog) -> MatchResult:
+    """``result`` (a match of ``practice``) with each candidate's related practices taken from
+    ``catalog`` by the one rule (:func:`related_practices`): a graph database reads them after
+    ranking, for the countries shown alone, since they explain a candidate and never rank it."""
     return replace(result, candidates=tuple(
         replace(candidate, related_practices=related_practices(catalog, practice, candidate.country))
         for candidate in result.candidates))

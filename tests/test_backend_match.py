@@ -92,7 +92,7 @@ def test_match_reads_a_bounded_subgraph(database_uri, bundled_store_path):
     practice = sorted(reference.catalog().practices)[0]
     shown = Psikg(database).match(practice, top_per_tier=2).candidates
     first_round = [query for query, _ in match_reads.reads_for(practice, database.dialect)]
-    assert trace.queries[:-2] == first_round
+    assert trace.queries[:-1] == first_round
     assert trace.queries[-1] == cypher.read_related_practices()
     assert trace.params[-1]["countries"] == sorted({c.country for c in shown}) and 0 < len(shown) < 20
     for kind in ("practice", "context", "factor", "transfer", "status_step"):
