@@ -31,7 +31,8 @@ from ..ontology.model import KINDS
 from .bulk import paused_gc
 from .records import ApplyResult, GraphBatch, Origin, node_key
 from .sqlite_origins import apply_origins, read_origins
-from .sqlite_schema import CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, schema_sql
+from .sqlite_schema import (CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, drop_generation_triggers,
+                            generation_triggers, schema_sql)
 from .sqlite_write import merge_links as _merge_links  # module names: tests stop a load inside them
 from .sqlite_write import merge_nodes as _merge_nodes
 
@@ -433,9 +434,13 @@ class EmbeddedStore:
             if replace:
                 for table in (*KIND_TABLES.values(), *LINK_TABLES.values()):
                     connection.execute(f"DELETE FROM {_q(table.table)}")
+            if whole:  # the generation is set below; back before the transaction ends
+                _run_all(connection, drop_generation_triggers())
             node_rows = _merge_nodes(connection, batch, whole)
             link_rows = _merge_links(connection, batch, whole)
             apply_origins(connection, batch, replace)  # a reload's removals, and what each source gave
+            if whole:
+                _run_all(connection, generation_triggers())
             self._catalog, self._derived = None, {}
             # When the batch is the whole graph, its catalog is read from the batch itself (the
             # same reads, without reading back every row just written).
@@ -516,6 +521,11 @@ def _create_schema(connection: sqlite3.Connection) -> None:
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+
+
+def _run_all(connection: sqlite3.Connection, statements: list[str]) -> None:
+    for statement in statements:
+        connection.execute(statement)
 
 
 def _has_rows(connection: sqlite3.Connection) -> bool:

@@ -129,6 +129,21 @@ def test_an_edit_made_with_another_tool_makes_the_cache_stale(copy):
     assert EmbeddedStore(copy).catalog().practices["one-stop"].title == "Edited in sqlite3"
 
 
+def test_a_whole_load_puts_back_the_triggers_it_leaves_out(copy):
+    """A whole load writes without the generation triggers (it sets the generation itself); the
+    store it leaves has every trigger a new store has, and an edit of a link table counts."""
+    from psikg.graph.sqlite_schema import generation_triggers
+
+    assert EmbeddedStore(copy).catalog().practices["one-stop"].themes  # from the cache the load wrote
+    connection = sqlite3.connect(copy)
+    stored = sorted(sql for (sql,) in connection.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'"))
+    assert stored == sorted(generation_triggers())
+    connection.execute("DELETE FROM practice_themes WHERE source = 'one-stop'")
+    connection.commit()
+    connection.close()
+    assert EmbeddedStore(copy).catalog().practices["one-stop"].themes == ()
+
+
 def test_doctor_reports_orphan_links(copy, runner):
     assert runner.invoke(cli, ["--store", str(copy), "doctor"]).exit_code == 0
     connection = sqlite3.connect(copy)
