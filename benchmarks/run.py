@@ -611,15 +611,31 @@ def _both(*verdicts: str) -> str:
     return "met" if all(v == "met" for v in verdicts) else "–"
 
 
-def write_report(results: dict, scale: str, out: Path, counts: dict) -> None:
+def machine_speed() -> float:
+    """Seconds for a fixed piece of pure Python (ten million additions in a loop; median of three):
+    the bars are times on "this machine", and the same machine has run the cases at very different
+    speeds on different days, so each report says how fast the machine was when it ran."""
+    def once() -> float:
+        start, total = time.perf_counter(), 0
+        for number in range(10_000_000):
+            total += number
+        return time.perf_counter() - start
+
+    return round(statistics.median(once() for _ in range(3)), 3)
+
+
+def write_report(results: dict, scale: str, out: Path, counts: dict, speed: float | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     rows = summary_rows(results, scale)
     loads = {name: value.get("loadavg") for name, value in results.items()}
     (out / f"results-{scale}.json").write_text(json.dumps(
-        {"scale": scale, "counts": counts, "bars_at_L": BARS, "rows": rows, "results": results}, indent=2),
+        {"scale": scale, "counts": counts, "machine_speed_seconds": speed, "bars_at_L": BARS, "rows": rows,
+         "results": results}, indent=2),
         encoding="utf-8")
     lines = [f"# psikg benchmarks, scale {scale}", "",
-             f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}. Data: {counts}.",
+             f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; a fixed loop of ten million "
+             f"additions took {speed} s before the cases ran (how fast the machine was: compare it "
+             f"before comparing runs). Data: {counts}.",
              "Limits are issue 22's bars at scale L (judged only at L). 'busy core': the same case while a "
              "spinning child process kept one core busy. Ratio: baseline / psikg.", "",
              "| measure | psikg | busy core | CPU (s) | baselines (ratio) | limit | at L |",
@@ -678,7 +694,7 @@ def main() -> None:
         else:
             scale = SCALES[args.scale]
             counts = generate(work / "csv", scale.countries, scale.practices, scale.factors, seed=1)
-        results = {}
+        results, speed = {}, machine_speed()
         needs_store = bool(set(cases) - {"cli", "push"})
         order = [c for c in CASES if c in cases or (c == "load" and needs_store)
                  or (c == "export" and NEEDS_EXPORT & set(cases))]
@@ -686,7 +702,7 @@ def main() -> None:
             results[name] = run_case(name, work, args.scale)
             if name in LATENCY_CASES and not args.quiet_only and "busy_core_p99_ms" not in results[name]:
                 results[f"{name}_busy"] = run_case(name, work, args.scale, busy=True)
-        write_report(results, args.scale, args.out, counts)
+        write_report(results, args.scale, args.out, counts, speed)
 
 
 if __name__ == "__main__":
