@@ -125,7 +125,8 @@ def generation_triggers() -> list[str]:
 
 def drop_generation_triggers() -> list[str]:
     """Statements dropping :func:`generation_triggers`: a bulk load sets the generation itself,
-    and a trigger costs every row written a call (about 2 µs a row, 7% of a whole load at scale L)."""
+    and a trigger costs every row written a call (about 1 µs a row: a 500,000-row insert took 2.5
+    s without, 3.0 s with)."""
     return [f"DROP TRIGGER IF EXISTS {_quote(name + '_' + event.lower())}"
             for name in _data_tables() for event in _TRIGGER_EVENTS]
 
