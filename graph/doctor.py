@@ -2,7 +2,8 @@
 
 Checks, in order: that the file is a SQLite database and not truncated, that it is a psikg store
 of a schema version this psikg reads, SQLite's ``PRAGMA integrity_check``, that no link has a
-missing end (orphans), and whether the catalog cache matches the tables. Nothing is written.
+missing end (orphans), that every table still has the triggers that make an edit with another tool
+mark the catalog cache stale, and whether the catalog cache matches the tables. Nothing is written.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from ..errors import StoreError
 from .embedded import check_file_header
-from .sqlite_schema import CACHE, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION
+from .sqlite_schema import CACHE, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, generation_trigger_names
 
 __all__ = ["StoreCheck", "check_store"]
 
@@ -79,6 +80,7 @@ def _check_contents(connection: sqlite3.Connection, report: StoreCheck) -> None:
     report.notes.append("SQLite integrity check: ok")
     for message in _orphans(connection):
         report.problems.append(message)
+    report.problems.extend(_missing_triggers(connection))
     cached = connection.execute(f"SELECT generation, sha256, data FROM {CACHE}").fetchone()
     if cached is None or cached[0] != meta.get("generation"):
         report.notes.append("the catalog cache is stale; it is rebuilt from the tables on the next open")
@@ -90,6 +92,15 @@ def _check_contents(connection: sqlite3.Connection, report: StoreCheck) -> None:
     nodes = sum(connection.execute(f'SELECT count(*) FROM "{t.table}"').fetchone()[0] for t in KIND_TABLES.values())
     links = sum(connection.execute(f'SELECT count(*) FROM "{t.table}"').fetchone()[0] for t in LINK_TABLES.values())
     report.notes.append(f"{nodes:,} nodes, {links:,} links")
+
+
+def _missing_triggers(connection: sqlite3.Connection) -> list[str]:
+    """One message per missing generation trigger: without it, a change of its table made with
+    another tool leaves the cached catalog in use, so psikg answers from the data as it was."""
+    present = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return [f"the trigger {name} is missing: {event} statements on {table} made with another tool would not mark the "
+            "catalog cache stale; `psikg load --replace` with the store's sources writes a store with every trigger"
+            for name, (table, event) in generation_trigger_names().items() if name not in present]
 
 
 def _orphans(connection: sqlite3.Connection) -> list[str]:

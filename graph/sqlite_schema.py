@@ -23,7 +23,8 @@ from typing import Any
 from ..ontology.model import KINDS, Property
 
 __all__ = ["FORMAT", "SCHEMA_VERSION", "KindTable", "LinkTable", "KIND_TABLES", "LINK_TABLES", "schema_sql",
-           "encode_props", "decode_props", "generation_triggers", "drop_generation_triggers"]
+           "encode_props", "decode_props", "generation_triggers", "drop_generation_triggers",
+           "generation_trigger_names"]
 
 FORMAT = "psikg-sqlite"
 SCHEMA_VERSION = 1
@@ -109,7 +110,10 @@ def schema_sql() -> list[str]:
     return statements + generation_triggers()
 
 
-_TRIGGER_EVENTS = ("INSERT", "UPDATE", "DELETE")
+def generation_trigger_names() -> dict[str, tuple[str, str]]:
+    """The name of each generation trigger, with its table and event (``INSERT``, ``UPDATE``, ``DELETE``)."""
+    return {f"{table}_{event.lower()}": (table, event) for table in _data_tables()
+            for event in ("INSERT", "UPDATE", "DELETE")}
 
 
 def generation_triggers() -> list[str]:
@@ -118,17 +122,16 @@ def generation_triggers() -> list[str]:
     per row."""
     bump = (f"UPDATE {META} SET value = value + 1 WHERE key = 'generation' AND value = "
             f"(SELECT generation FROM {CACHE})")
-    return [f"CREATE TRIGGER {_quote(name + '_' + event.lower())} AFTER {event} ON {_quote(name)} "
+    return [f"CREATE TRIGGER {_quote(name)} AFTER {event} ON {_quote(table)} "
             f"WHEN EXISTS (SELECT 1 FROM {CACHE}) BEGIN {bump}; END"
-            for name in _data_tables() for event in _TRIGGER_EVENTS]
+            for name, (table, event) in generation_trigger_names().items()]
 
 
 def drop_generation_triggers() -> list[str]:
     """Statements dropping :func:`generation_triggers`: a bulk load sets the generation itself,
     and a trigger costs every row written a call (about 1 µs a row: a 500,000-row insert took 2.5
     s without, 3.0 s with)."""
-    return [f"DROP TRIGGER IF EXISTS {_quote(name + '_' + event.lower())}"
-            for name in _data_tables() for event in _TRIGGER_EVENTS]
+    return [f"DROP TRIGGER IF EXISTS {_quote(name)}" for name in generation_trigger_names()]
 
 
 def encode_props(properties: tuple[Property, ...], props: dict[str, Any]) -> list[Any]:

@@ -144,6 +144,18 @@ def test_a_whole_load_puts_back_the_triggers_it_leaves_out(copy):
     assert EmbeddedStore(copy).catalog().practices["one-stop"].themes == ()
 
 
+def test_doctor_reports_a_missing_trigger(copy):
+    assert not any("trigger" in p for p in check_store(copy).problems)
+    connection = sqlite3.connect(copy)
+    connection.execute("DROP TRIGGER practice_update")
+    connection.commit()
+    connection.close()
+    assert [p for p in check_store(copy).problems if "trigger" in p] == [
+        "the trigger practice_update is missing: UPDATE statements on practice made with another tool would not "
+        "mark the catalog cache stale; `psikg load --replace` with the store's sources writes a store with every "
+        "trigger"]
+
+
 def test_doctor_reports_orphan_links(copy, runner):
     assert runner.invoke(cli, ["--store", str(copy), "doctor"]).exit_code == 0
     connection = sqlite3.connect(copy)
