@@ -515,8 +515,7 @@ def _create_schema(connection: sqlite3.Connection) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-            for statement in schema_sql():
-                connection.execute(statement)
+            _run_all(connection, schema_sql())
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
