@@ -451,14 +451,15 @@ class Psikg:
 
     # Linked data (lod/; imported on first use) ----------------------------------------------
 
-    def export(self, target, fmt: str = "ttl", *, base: str | None = None, ontology: bool = False, info=None):
+    def export(self, target, fmt: str = "ttl", *, base: str | None = None, ontology: bool = False, info=None,
+               jobs: int | None = None):
         """Write the whole graph as RDF to ``target`` (a path or a binary stream), with its DCAT/VoID
         dataset description (:class:`psikg.lod.rdf.DatasetInfo`); what was written
-        (:func:`psikg.lod.rdf.export`)."""
+        (:func:`psikg.lod.rdf.export`, which says what ``jobs`` does)."""
         from .config import iri_base
         from .lod.rdf import export
 
-        return export(self.store, target, fmt, base or iri_base(), ontology=ontology, info=info)
+        return export(self.store, target, fmt, base or iri_base(), ontology=ontology, info=info, jobs=jobs)
 
     def sparql(self, query: str, *, base: str | None = None):
         """Run a SPARQL 1.1 query over the graph, in process; pyoxigraph's results. An embedded

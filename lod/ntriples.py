@@ -17,7 +17,7 @@ the store gives them, links sorted by target), so an export is reproducible byte
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, NamedTuple
+from typing import IO, Any, Iterator, NamedTuple
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -26,10 +26,10 @@ from ..ontology.model import EU_COUNTRY_NS, KINDS, SDG_NS, Kind, Property, Relat
 from ..ontology.owl import ENGLISH_TEXT, KOS_DATATYPES, KOS_MULTILINGUAL, expand, kind_classes, qualified_terms
 from .rdf_terms import (_CACHED_TYPES, _COUNTRY_SOURCES, _SDG_KIND_NAMES, DCTERMS_SOURCE, EU_COUNTRY_DATASET,
                         PROV_DERIVED_FROM, RDF_TYPE, SDG_KOS_DATASET, SKOS_EXACT_MATCH, SKOS_PREF_LABEL,
-                        ExportStats, _base, _literal)
-from .store_rows import store_rows
+                        MAX_ROOTS, ExportStats, _base, _literal)
+from .store_rows import Part, store_rows
 
-__all__ = ["graph_lines"]
+__all__ = ["graph_lines", "write_lines"]
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*\Z")  # what quote(safe="-._~") leaves as it is
 _KOS_IRI = "<" + SDG_NS
@@ -195,14 +195,17 @@ class _Link:
         return _made(tails, counts)
 
 
-def graph_lines(store, base: str | None = None, stats: ExportStats | None = None) -> Iterator[str]:
+def graph_lines(store, base: str | None = None, stats: ExportStats | None = None,
+                part: Part | None = None) -> Iterator[str]:
     """Every triple of the graph in ``store`` as N-Triples text, one string per node (its lines,
     each ending in a newline). ``stats`` (when given) counts triples and things as they go by.
-    The embedded store is read in one snapshot straight from its tables (:mod:`.store_rows`)."""
+    The embedded store is read in one snapshot straight from its tables (:mod:`.store_rows`), only
+    the nodes of ``part`` when given (their lines are the same as in the whole graph's)."""
     base = _base(base)
     nodes = _Nodes(base)
     stats = stats if stats is not None else ExportStats()
-    with store_rows(store) as rows:
+    with store_rows(store, part) as rows:
+        stats.generation = rows.generation
         for kind in KINDS.values():
             yield from _kind_lines(rows, kind, nodes, stats)
 
@@ -226,7 +229,7 @@ def _kind_lines(rows, kind: Kind, nodes: _Nodes, stats: ExportStats) -> Iterator
         if is_country:
             out += _country_lines(subject, id_, stats)
             lines += 1 + 2 * len(_COUNTRY_SOURCES)
-        elif is_network and len(stats.roots) < 10:
+        elif is_network and len(stats.roots) < MAX_ROOTS:
             stats.roots.append(subject[1:-1])
         for field in fields:
             value = props.get(field.name)
@@ -297,3 +300,20 @@ def _link_lines(out: list[str], subject: str, targets: list, link: _Link, nodes:
     if kos:
         stats.links[(SDG_KOS_DATASET, link.predicate)] += kos
     return lines
+
+
+def write_lines(output: IO[bytes], chunks: Iterator[str], graph: str | None = None) -> None:
+    """Write N-Triples lines (as N-Quads in ``graph`` when given) in blocks of about a megabyte.
+    A line never holds a raw newline (N-Triples escapes it), so every " .\n" ends a triple."""
+    in_graph = f" <{graph}> .\n" if graph else None
+    block: list[str] = []
+    size = 0
+    for chunk in chunks:
+        block.append(chunk)
+        size += len(chunk)
+        if size >= 1 << 20:
+            text = "".join(block)
+            output.write((text.replace(" .\n", in_graph) if in_graph else text).encode("utf-8"))
+            block, size = [], 0
+    text = "".join(block)
+    output.write((text.replace(" .\n", in_graph) if in_graph else text).encode("utf-8"))

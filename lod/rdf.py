@@ -43,8 +43,10 @@ from ..ontology.owl import namespaces
 from .dataset_rdf import (DCAT, FOAF, VOID, DatasetInfo, dataset_iri, dataset_triples, dump_iri, ontology_triples,
                           ontology_version_iri)
 from .jsonld import write_jsonld
-from .ntriples import graph_lines
+from .export_parts import AUTO_MIN_ROWS, default_jobs, plan_parts, write_in_parts
+from .ntriples import graph_lines, write_lines
 from .rdf_terms import FORMATS, XSD, ExportStats, _base, node_iri, parse_node_iri
+from .store_rows import Part, is_embedded
 from .rdf_reader import RdfMappingIssue, batch_from_rdf
 
 
@@ -109,6 +111,16 @@ def graph_triples(store, base: str | None = None, stats: ExportStats | None = No
 # Export ---------------------------------------------------------------------------------------
 
 
+def _parts(store, jobs: int | None) -> list[Part]:
+    """The parts an export of ``store`` is written in: one, but for an embedded store (several
+    when asked for, or when it is large and there are cores for them)."""
+    if not is_embedded(store) or jobs == 1:
+        return [Part()]
+    if jobs is None:
+        return plan_parts(store.path, default_jobs(), AUTO_MIN_ROWS)
+    return plan_parts(store.path, jobs)
+
+
 def store_date(store) -> str | None:
     """The date (UTC) the store's file was last written, for ``dcterms:modified``; None when the
     store is not a file (a graph database)."""
@@ -120,14 +132,18 @@ def store_date(store) -> str | None:
 
 
 def export(store, output: IO[bytes] | str | Path, fmt: str = "nt", base: str | None = None, *,
-           ontology: bool = False, dataset: bool = True, info: DatasetInfo | None = None) -> ExportStats:
+           ontology: bool = False, dataset: bool = True, info: DatasetInfo | None = None,
+           jobs: int | None = None) -> ExportStats:
     """Write the whole graph (and the dataset description, and the ontology when asked) to
     ``output`` in ``fmt`` (``ttl``, ``nt``, ``nq``, ``jsonld`` or ``xml``). In N-Quads the data,
     the description and the ontology are the named graphs ``{base}graph/data``,
     ``{base}graph/dataset`` and ``{base}graph/ontology``.
 
     N-Triples and N-Quads are written straight from the mapping's lines; the other syntaxes read
-    those lines back through pyoxigraph's parser into its serializers (the same graph)."""
+    those lines back through pyoxigraph's parser into its serializers (the same graph). Into a
+    file, the lines of an embedded store are written by ``jobs`` processes at once (default: one
+    per core, up to four, for a graph of at least :data:`AUTO_MIN_ROWS` rows; see
+    :mod:`.export_parts`); the file is the same."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     base = _base(base)
@@ -149,11 +165,19 @@ def export(store, output: IO[bytes] | str | Path, fmt: str = "nt", base: str | N
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived strings: the cyclic collector would only slow the stream
     close = None
-    if isinstance(output, (str, Path)):
-        output = close = open(output, "wb")
+    target = Path(output) if isinstance(output, (str, Path)) else None
+    if target is not None:
+        output = close = open(target, "wb")
     try:
         if fmt in ("nt", "nq"):
-            _write_lines(output, graph_lines(store, base, stats), f"{base}graph/data" if fmt == "nq" else None)
+            data_graph = f"{base}graph/data" if fmt == "nq" else None
+            parts = _parts(store, jobs) if target is not None else [Part()]  # into a stream: one process
+            if not (len(parts) > 1 and write_in_parts(store.path, output, target.parent, base, parts, stats,
+                                                      data_graph)):
+                if len(parts) > 1:  # a write landed between the parts' snapshots: once more, in one process
+                    output.seek(0)
+                    output.truncate()
+                write_lines(output, graph_lines(store, base, stats), data_graph)
             for name, triples in rest():
                 if fmt == "nq":
                     graph = ox.NamedNode(f"{base}graph/{name}")
@@ -176,22 +200,3 @@ def export(store, output: IO[bytes] | str | Path, fmt: str = "nt", base: str | N
         if close is not None:
             close.close()
     return stats
-
-
-def _write_lines(output: IO[bytes], chunks: Iterator[str], graph: str | None = None) -> None:
-    """Write N-Triples lines (as N-Quads in ``graph`` when given) in blocks of about a megabyte.
-    A line never holds a raw newline (N-Triples escapes it), so every " .\n" ends a triple."""
-    in_graph = f" <{graph}> .\n" if graph else None
-    block: list[str] = []
-    size = 0
-    for chunk in chunks:
-        block.append(chunk)
-        size += len(chunk)
-        if size >= 1 << 20:
-            text = "".join(block)
-            output.write((text.replace(" .\n", in_graph) if in_graph else text).encode("utf-8"))
-            block, size = [], 0
-    text = "".join(block)
-    output.write((text.replace(" .\n", in_graph) if in_graph else text).encode("utf-8"))
-
-

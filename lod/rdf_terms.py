@@ -138,6 +138,9 @@ def _python(prop: Property, term) -> Any:
 
 
 
+MAX_ROOTS = 10  # networks named as the dataset's entry points (void:rootResource)
+
+
 @dataclass
 class ExportStats:
     """What an export wrote (filled while streaming).
@@ -151,9 +154,20 @@ class ExportStats:
     by_class: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # class IRI -> things
     by_property: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # predicate IRI -> triples
     links: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))  # (target, predicate)
-    roots: list[str] = field(default_factory=list)  # the networks: entry points of the data
+    roots: list[str] = field(default_factory=list)  # the first MAX_ROOTS networks: entry points of the data
     description_triples: int = 0
     ontology_triples: int = 0
+    generation: int | None = field(default=None, compare=False)  # the embedded store's write counter read
+
+    def add(self, later: "ExportStats") -> None:
+        """Count in the data of a part of the same export that comes after this one's."""
+        self.triples += later.triples
+        self.entities += later.entities
+        for mine, theirs in ((self.by_class, later.by_class), (self.by_property, later.by_property),
+                             (self.links, later.links)):
+            for key, n in theirs.items():
+                mine[key] += n
+        self.roots = (self.roots + later.roots)[:MAX_ROOTS]
 
     @property
     def written(self) -> int:
