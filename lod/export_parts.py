@@ -29,7 +29,7 @@ from ..graph.sqlite_schema import KIND_TABLES, LINK_TABLES
 from ..ontology.model import KINDS
 from .ntriples import graph_lines, write_lines
 from .rdf_terms import ExportStats
-from .store_rows import Part, Position
+from .store_rows import Part, Position, sqlite_rows
 
 __all__ = ["AUTO_MIN_ROWS", "default_jobs", "plan_parts", "write_in_parts"]
 
@@ -51,8 +51,8 @@ def default_jobs() -> int:
 def plan_parts(path: Path, jobs: int, min_rows: int = 0) -> list[Part]:
     """``jobs`` parts of about the same number of rows (a node or a link each) of the store at
     ``path``, in the export's order; one part (the whole graph) when it has fewer than ``min_rows``."""
-    connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-    try:
+    with sqlite_rows(path) as snapshot:  # read-only, and a damaged store is one StoreError
+        connection = snapshot.connection
         sizes = []  # (kind index, kind's table, nodes, rows of the kind's nodes and links)
         for index, kind in enumerate(KINDS):
             table = KIND_TABLES.get(kind)
@@ -66,8 +66,6 @@ def plan_parts(path: Path, jobs: int, min_rows: int = 0) -> list[Part]:
         if jobs <= 1 or total < max(min_rows, 1):
             return [Part()]
         cuts = [_position(connection, sizes, total * n / jobs) for n in range(1, jobs)]
-    finally:
-        connection.close()
     bounds = [None, *sorted(set(cuts)), None]
     return [Part(start, stop) for start, stop in zip(bounds, bounds[1:])]
 

@@ -88,6 +88,8 @@ def test_an_export_whose_parts_disagree_is_written_again_in_one_process(bundled_
 def test_a_failing_part_is_one_clear_error_and_leaves_no_files(tmp_path):
     not_a_store = tmp_path / "notes.psikg"
     not_a_store.write_text("not a database\n")
+    with pytest.raises(StoreError, match="notes.psikg"):
+        plan_parts(not_a_store, 2)
     parts = [Part(), Part()]
     with open(tmp_path / "out.nt", "wb") as output, pytest.raises(StoreError, match="notes.psikg"):
         write_in_parts(not_a_store, output, tmp_path, DEFAULT_BASE, parts, ExportStats())
