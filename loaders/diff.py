@@ -15,6 +15,7 @@ import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..graph.bulk import paused_gc
 from ..graph.records import GraphBatch, node_key, split_key
 
 __all__ = ["KindChanges", "LoadDiff", "diff_batch"]
@@ -95,8 +96,6 @@ def _node_changes(batch: GraphBatch, store) -> tuple[KindChanges, ...]:
 
 def _stored_links(store, owned: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
     """The stored links of every (source, relation) the batch holds."""
-    if store is None:
-        return set()
     pairs_by_kind: dict[tuple[str, str], set[str]] = {}
     for source, rel in owned:
         pairs_by_kind.setdefault((split_key(source)[0], rel), set()).add(source)
@@ -111,11 +110,13 @@ def _stored_links(store, owned: set[tuple[str, str]]) -> set[tuple[str, str, str
 
 def _link_changes(batch: GraphBatch, store) -> tuple[KindChanges, ...]:
     removed = batch.removals.links
-    pairs = batch.owned | {(source, rel) for source, rel, _ in removed}
-    before = {key for key in _stored_links(store, pairs) if (key[0], key[1]) in batch.owned or key in removed}
-    after = set(batch.links)
+    before: set[tuple[str, str, str]] = set()
+    if store is not None:  # into a new store every link is added: no sets of a million keys to build
+        pairs = batch.owned | {(source, rel) for source, rel, _ in removed}
+        before = {key for key in _stored_links(store, pairs) if (key[0], key[1]) in batch.owned or key in removed}
+    after = batch.links.keys()
     found: dict[str, dict[str, list[str]]] = {}
-    for change, keys in (("added", after - before), ("removed", before - after)):
+    for change, keys in (("added", after - before if before else after), ("removed", before - after)):
         by_label: dict[str, list[str]] = {}
         for source, rel, target in keys:  # a whole load adds a million: no sorting, one pass
             kind, _, source_id = source.partition("/")
@@ -137,5 +138,7 @@ def _changes(name: str, ids: dict[str, list[str]]) -> KindChanges:
 
 
 def diff_batch(batch: GraphBatch, store) -> LoadDiff:
-    """What applying ``batch`` to ``store`` (None: a new store) would change."""
-    return LoadDiff(_node_changes(batch, store), _link_changes(batch, store))
+    """What applying ``batch`` to ``store`` (None: a new store) would change; the sets of a
+    million link keys are built with the garbage collector paused (graph/bulk.py)."""
+    with paused_gc():
+        return LoadDiff(_node_changes(batch, store), _link_changes(batch, store))
