@@ -16,7 +16,7 @@ stored origins of the files read. The rules that decide what is removed live in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["node_key", "split_key", "Node", "Link", "GraphBatch", "ApplyResult", "Origin", "Removals",
            "LinkKey"]
@@ -46,9 +46,9 @@ class Node:
         return node_key(self.kind, self.id)
 
 
-@dataclass(frozen=True)
-class Link:
-    """A link ``source -[rel]-> target``; ``rel`` is the relation name in the source kind."""
+class Link(NamedTuple):
+    """A link ``source -[rel]-> target``; ``rel`` is the relation name in the source kind. A
+    named tuple, not a frozen dataclass: a load makes a million, and it is made in half the time."""
 
     source: str
     rel: str
@@ -108,6 +108,12 @@ class GraphBatch:
         if self.origin is not None:
             self._contributed().nodes.add(key)
         return node
+
+    def contribute(self, key: str) -> None:
+        """Record the node ``key`` as contributed by the current origin too, though another row
+        made it: a context belongs to every source that states something about it."""
+        if self.origin is not None:
+            self._contributed().nodes.add(key)
 
     def _contributed(self) -> Origin:
         found = self.origins.get(self.origin)

@@ -29,9 +29,6 @@ __all__ = ["REFERENCE", "origin_name", "name_origins", "claim_whole_batch", "pla
 
 #: The origin of the reference data (countries, SDG framework, factor scheme, themes).
 REFERENCE = "psikg:reference"
-#: Nodes made by a source's rows without an id of their own: every origin that states something
-#: about them (a link from them) contributes them too.
-DERIVED_KINDS = frozenset({"context"})
 #: Links whose targets belong to their source and go with it: a transfer's status steps.
 CHILD_RELATIONS = frozenset({("transfer", "steps")})
 
@@ -47,8 +44,11 @@ def origin_name(path: Path, bundled_dir: Path) -> str:
 
 
 def name_origins(batch: GraphBatch, origin_of_label: dict[str, str]) -> None:
-    """Regroup what the converter recorded by row label (a file, a sheet) under origin names, and
-    let every origin that states something about a derived node (a context) contribute it."""
+    """Regroup what the converter recorded by row label (a file, a sheet) under origin names. A
+    node made by rows without an id of its own (a context) is contributed by every label that
+    states something about it: the converter records that as it reads each statement
+    (:meth:`~psikg.graph.records.GraphBatch.contribute`), so that reloading one of two files
+    about a context keeps the context."""
     named: dict[str, Origin] = {}
     for label, contributed in batch.origins.items():
         name = origin_of_label.get(label, label)
@@ -56,10 +56,6 @@ def name_origins(batch: GraphBatch, origin_of_label: dict[str, str]) -> None:
             named[name].update(contributed)
         else:
             named[name] = contributed
-    derived = tuple(f"{kind}/" for kind in DERIVED_KINDS)
-    for contributed in named.values():
-        contributed.nodes |= {source for source, _, _ in contributed.links
-                              if source.startswith(derived) and source in batch.nodes}
     batch.origins = named
 
 

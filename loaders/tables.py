@@ -393,6 +393,7 @@ class TableConverter:
                        f"and absent for {country} as of {as_of or 'undated'})")
             return
         self.batch.add_link(key, "present" if present else "absent", node_key(*factor), provenance or None)
+        self.batch.contribute(key)  # a context belongs to every file that states something about it
         for source in sources:
             if source not in node.props["sources"]:
                 node.props["sources"].append(source)
