@@ -5,6 +5,7 @@ country_converter, so a new store is complete without a network."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -36,15 +37,22 @@ def _m49_regions() -> dict[str, dict[str, str]]:
     return {row["name"]: row for row in _csv(DATA_DIR / "m49_regions.csv")}
 
 
+def _country_converter_table() -> Path:
+    """country_converter's table of countries, found without importing the package: its import
+    brings pandas (0.4 s of every load), and only the table is read."""
+    spec = importlib.util.find_spec("country_converter")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("country_converter is not installed (pip install country_converter)")
+    return Path(spec.submodule_search_locations[0]) / "country_data.tsv"
+
+
 @lru_cache(maxsize=1)
 def country_records() -> dict[str, dict]:
     """Every ISO 3166-1 country with its M49 classification, UN membership and UN groups."""
     import pycountry
 
-    import country_converter
-
     coco_rows = {}
-    with open(Path(country_converter.__file__).parent / "country_data.tsv", encoding="utf-8") as handle:
+    with open(_country_converter_table(), encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             if row.get("ISO3") and not row.get("obsolete"):
                 coco_rows[row["ISO3"]] = row
