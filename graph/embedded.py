@@ -503,9 +503,13 @@ class _BatchView:
             for source, target_kind, target, extra in rows:
                 grouped[source].append((target_kind, intern(target), _NO_PROPS if extra is None else decode((extra,))))
             return grouped
+        decoded: dict[tuple, dict] = {}  # a few property sets serve most links: each decoded once, shared
         for row in rows:
             tail = row[3:]
-            grouped[row[0]].append((row[1], intern(row[2]), _NO_PROPS if tail == empty else decode(tail)))
+            props = decoded.get(tail)
+            if props is None:
+                props = decoded[tail] = _NO_PROPS if tail == empty else decode(tail)
+            grouped[row[0]].append((row[1], intern(row[2]), props))
         return grouped
 
 

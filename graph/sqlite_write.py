@@ -94,6 +94,9 @@ def _link_rows(connection: sqlite3.Connection, batch: GraphBatch) -> dict[tuple[
     by_table: dict[tuple[str, str], list] = {key: [] for key in LINK_TABLES}
     no_props = {key: (None,) * (len(table.names) + 1) for key, table in LINK_TABLES.items()}
     encoders = {key: table.encode for key, table in LINK_TABLES.items()}
+    # Most links of a relation carry one of a few property sets (a role and a kind): each set is
+    # encoded once. A set holding a list (sources) is not hashable and is encoded every time.
+    encoded: dict[tuple, list] = {}
     nodes = batch.nodes
     for (source, rel, target), link in batch.links.items():
         if not (source in nodes or in_graph(source)) or not (target in nodes or in_graph(target)):
@@ -104,7 +107,15 @@ def _link_rows(connection: sqlite3.Connection, batch: GraphBatch) -> dict[tuple[
         key = (kind, rel)
         if key not in no_props:
             raise StoreError(f"link {source} -{rel}-> {target}: the model has no such relation")
-        tail = encoders[key](dict(link.props)) if link.props else no_props[key]
+        if not link.props:
+            tail = no_props[key]
+        else:
+            try:
+                tail = encoded.get((key, link.props))
+                if tail is None:
+                    tail = encoded[(key, link.props)] = encoders[key](dict(link.props))
+            except TypeError:
+                tail = encoders[key](dict(link.props))
         by_table[key].append((source_id, target_kind, target_id, *tail))
     return {key: rows for key, rows in by_table.items() if rows}
 
