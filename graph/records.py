@@ -133,12 +133,24 @@ class GraphBatch:
             self._contributed().links.add(key)
 
     def update(self, other: "GraphBatch") -> None:
-        for node in other.nodes.values():
-            self.add_node(node.kind, node.id, node.props)
+        """Merge ``other`` in, as if its nodes and links were added after this batch's (later
+        properties win). ``other`` is used up: what is new here is moved, not copied (a load
+        merges a million links into the reference data this way)."""
+        for key, node in other.nodes.items():
+            mine = self.nodes.get(key)
+            if mine is None:
+                self.nodes[key] = node
+            else:
+                mine.props.update(node.props)
+        if self.origin is not None:
+            self._contributed().nodes.update(other.nodes)
         self.links.update(other.links)
         self.owned |= other.owned
         for name, contributed in other.origins.items():
-            self.origins.setdefault(name, Origin()).update(contributed)
+            if name in self.origins:
+                self.origins[name].update(contributed)
+            else:
+                self.origins[name] = contributed
         self.removals.nodes |= other.removals.nodes
         self.removals.links |= other.removals.links
 
