@@ -232,3 +232,18 @@ def test_cached_catalog_equals_the_catalog_read_from_the_tables(bundled_store_pa
     _same_catalog(reopened.catalog(), catalog_from_store(reopened))
     assert "one-stop" in reopened.catalog().practices
     reopened.close()
+
+
+def test_the_catalog_cache_is_the_json_the_json_module_writes(bundled_store_path):
+    """orjson writes the cache: the same bytes as ``json.dumps`` with the cache's options, and
+    they read back to the same catalog."""
+    import json
+
+    from psikg.graph.catalog_cache import decode_catalog, encode_catalog
+
+    catalog = EmbeddedStore(bundled_store_path).catalog()
+    data = encode_catalog(catalog)
+    assert data == json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":"),
+                              allow_nan=False).encode("utf-8")
+    assert "ü".encode() in data or "é".encode() in data  # names written as UTF-8, not escaped
+    _same_catalog(decode_catalog(data), catalog)
