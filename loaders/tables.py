@@ -198,9 +198,10 @@ class TableConverter:
                 self._collect_ids(table, rows)
         for name in ("factors", "organizations", "networks", "events", "practices", "practice_factors",
                      "contexts", "needs", "transfers", "status_history"):
+            convert_row = getattr(self, f"_{name}")
             for row in tables.get(name, ()):
                 self.batch.origin = row.file  # what each file contributed (loaders/origins.py)
-                getattr(self, f"_{name}")(row)
+                convert_row(row)
         self.batch.origin = None
         return self.batch
 
