@@ -149,7 +149,10 @@ def _encoder(properties: tuple[Property, ...]):
     back as it was written: a non-empty list or tuple (read back as a list) for a list, a bool for
     a bool, a str, int or float otherwise."""
     plan = tuple((p.name, _MANY if p.many else _BOOL if p.type == "bool" else _SCALAR) for p in properties)
-    width, dumps = len(plan) + 1, json.dumps
+    width = len(plan) + 1
+    # One encoder each, made once: json.dumps with options makes a new encoder on every call.
+    dumps, dumps_sorted = (json.JSONEncoder(ensure_ascii=False).encode,
+                           json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode)
     position = {name: index for index, (name, _) in enumerate(plan)}
 
     def encode(props: dict[str, Any]) -> list[Any]:
@@ -170,14 +173,14 @@ def _encoder(properties: tuple[Property, ...]):
                 fits = isinstance(value, (str, int, float)) and not isinstance(value, bool)
             if fits:
                 placed += 1
-                values.append(dumps(value, ensure_ascii=False) if shape == _MANY else value)
+                values.append(dumps(value) if shape == _MANY else value)
             else:
                 values.append(None)
         extra = None
         if placed < len(props):  # some property is empty, undeclared or of another shape
             extra = {k: v for k, v in props.items() if not (v is None or v == [] or v == ())
                      and (values[position[k]] is None if k in position else True)}
-        values.append(dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
+        values.append(dumps_sorted(extra) if extra else None)
         return values
 
     return encode
