@@ -90,8 +90,9 @@ class FalkorDBStore(CypherStore):
         return [] if result is None else [list(row) for row in result.result_set]
 
     def read_many(self, reads: list[Step]) -> list[list[list[Any]]]:
-        """Read statements sent together in one pipeline (one round trip); FalkorDB runs read
-        queries on its pool of threads, so they may run side by side."""
+        """Read statements sent together in one pipeline (one round trip). FalkorDB answers one
+        connection's commands one after another; sending every other statement over a second
+        connection read them in 51 instead of 62 ms at L, but no whole match measured faster."""
         from falkordb.helpers import stringify_param_value
         from falkordb.query_result import QueryResult
 
