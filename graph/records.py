@@ -105,13 +105,13 @@ class GraphBatch:
         if node is None:
             node = self.nodes[key] = Node(kind, id_, {})
         node.props.update(props)
-        if self.origin is not None:
-            self._contributed().nodes.add(key)
+        self.contribute(key)
         return node
 
     def contribute(self, key: str) -> None:
-        """Record the node ``key`` as contributed by the current origin too, though another row
-        made it: a context belongs to every source that states something about it."""
+        """Record the node ``key`` as contributed by the current origin (if one is set): each node
+        added, and a node another row made that this one states something about (a context
+        belongs to every source that states something about it)."""
         if self.origin is not None:
             self._contributed().nodes.add(key)
 
