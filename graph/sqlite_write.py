@@ -110,10 +110,11 @@ def _link_rows(connection: sqlite3.Connection, batch: GraphBatch) -> dict[tuple[
         if not link.props:
             tail = no_props[key]
         else:
+            props_key = (key, link.props)
             try:
-                tail = encoded.get((key, link.props))
+                tail = encoded.get(props_key)
                 if tail is None:
-                    tail = encoded[(key, link.props)] = encoders[key](dict(link.props))
+                    tail = encoded[props_key] = encoders[key](dict(link.props))
             except TypeError:
                 tail = encoders[key](dict(link.props))
         by_table[key].append((source_id, target_kind, target_id, *tail))
