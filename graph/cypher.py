@@ -70,7 +70,7 @@ def rel_type(kind: str, rel: str) -> str:
 
 
 def property_name(kind: str, name: str) -> str:
-    """A node property name that may appear in query text (only ``REMOVE`` needs one)."""
+    """A node property name that may appear in query text (``REMOVE``, a map projection)."""
     if name not in _PROPERTIES.get(kind, ()):
         raise ValueError(f"{kind} has no property {name!r} in the model")
     return name
@@ -211,8 +211,17 @@ def wipe_origins() -> str:
 # Reads ---------------------------------------------------------------------------------------------
 
 
-def read_nodes(kind: str) -> str:
-    return f"MATCH (n:{label(kind)}) RETURN n.id AS id, properties(n) AS props"
+def _node_props(kind: str, fields: tuple[str, ...] | None) -> str:
+    """The properties of ``n`` as a map: all of them, or only ``fields`` (a map projection; a
+    field the node lacks comes back as null)."""
+    if fields is None:
+        return "properties(n)"
+    return "n {" + ", ".join(f".{property_name(kind, field)}" for field in fields) + "}"
+
+
+def read_nodes(kind: str, fields: tuple[str, ...] | None = None) -> str:
+    """Every node of a kind: ``id, props``, the props all of its properties or only ``fields``."""
+    return f"MATCH (n:{label(kind)}) RETURN n.id AS id, {_node_props(kind, fields)} AS props"
 
 
 def read_any_id(kind: str) -> str:
@@ -281,13 +290,14 @@ SELECTIONS = {
 }
 
 
-def read_subgraph(kind: str, rels: tuple[str, ...], selection: str = "ids") -> str:
-    """A few nodes of a kind (``SELECTIONS[selection]``) with their properties and, per relation
-    of ``rels``, their links as a list of ``[target id, link properties]`` (``[target labels,
-    target id, link properties]`` for a relation with several target kinds): ``id, props, links_0,
-    links_1, …``. The links are read per node: for a few nodes, or a small kind read whole where
-    the dialect prefers it (:attr:`Dialect.whole_kind_with_links`)."""
-    columns = ["n.id AS id", "properties(n) AS props"]
+def read_subgraph(kind: str, rels: tuple[str, ...], selection: str = "ids",
+                  fields: tuple[str, ...] | None = None) -> str:
+    """A few nodes of a kind (``SELECTIONS[selection]``) with their properties (or only
+    ``fields``) and, per relation of ``rels``, their links as a list of ``[target id, link
+    properties]`` (``[target labels, target id, link properties]`` for a relation with several
+    target kinds): ``id, props, links_0, links_1, …``. The links are read per node: for a few
+    nodes, or a small kind read whole where the dialect prefers it (:attr:`Dialect.whole_kind_with_links`)."""
+    columns = ["n.id AS id", f"{_node_props(kind, fields)} AS props"]
     for index, rel in enumerate(rels):
         target_kind, with_props = link_shape(kind, rel)
         t, r = f"t{index}", f"r{index}"  # FalkorDB mixes up comprehensions that reuse a variable name

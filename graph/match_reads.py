@@ -14,8 +14,9 @@ pipeline on FalkorDB, one read transaction on Neo4j):
 * per country one statement of its earliest context: whether a country has any statement as of a
   year (the ``no-context`` flag) depends on that one alone;
 * the practice's transfers with their status history (evidence, engagements, ``record_as_of``);
-* whatever does not depend on the practice and stays small as the network grows: every country,
-  the theme hierarchy, SDG goals and targets, needs, events.
+* whatever does not depend on the practice and stays small as the network grows: every country
+  (only the properties a match uses, :data:`COUNTRY_FIELDS`), the theme hierarchy, SDG goals and
+  targets, needs, events.
 
 The related practices an explanation lists (per country, the practices sharing the most themes
 with the practice) explain a candidate and never rank it, and read for every country they were the
@@ -36,13 +37,20 @@ from ..ontology.model import KINDS
 from . import cypher
 from .catalog import KINDS_READ, catalog_from_reads
 
-__all__ = ["match_catalog", "related_catalog", "reads_for", "whole_reads", "RELATED_PER_COUNTRY"]
+__all__ = ["match_catalog", "related_catalog", "reads_for", "whole_reads", "RELATED_PER_COUNTRY", "COUNTRY_FIELDS"]
 
 #: Related practices read per country: the explanation lists five (``MAX_RELATED``). The practice
 #: itself is among the best of its own country only, which is never a candidate (the exporter).
 RELATED_PER_COUNTRY = 5
 #: Kinds read whole: small, and independent of the practice.
 WHOLE_KINDS = ("country", "theme", "goal", "target", "need", "event")
+#: What a match reads of each country: the name its answer shows, UN membership (who is a
+#: candidate; the ``territory`` flag), the sub-region and income group (evidence). The other
+#: properties (ISO codes, official name, region, LDC/LLDC/SIDS) were two thirds of the values a
+#: match read at L; ``tests/test_backend_match.py`` checks the match answers the same without them.
+COUNTRY_FIELDS = ("name", "un_member", "subregion", "income_group")
+#: Kinds read whole with only some of their properties.
+FIELDS_READ = {"country": COUNTRY_FIELDS}
 
 Statement = tuple[str, dict[str, Any]]
 
@@ -68,9 +76,10 @@ class Subgraph:
         self._links[(kind, rel)].setdefault(source, {})[(target_kind, target)] = dict(props or {})
 
     def add_nodes(self, kind: str, rows) -> None:
-        """Rows of :func:`psikg.graph.cypher.read_nodes`: ``id, properties``."""
+        """Rows of :func:`psikg.graph.cypher.read_nodes`: ``id, properties``. A property read by
+        name that the node lacks comes as null: a database stores no nulls, so it is left out."""
         for id_, props in rows:
-            found = dict(props or {})
+            found = {name: value for name, value in (props or {}).items() if value is not None}
             found.pop("id", None)
             self.nodes[kind][id_] = found
 
@@ -142,11 +151,11 @@ def whole_reads(dialect: cypher.Dialect) -> list[tuple[str, Any, tuple]]:
     (:attr:`~psikg.graph.cypher.Dialect.whole_kind_with_links`)."""
     reads = []
     for kind in WHOLE_KINDS:
-        rels = _relations(kind)
+        rels, fields = _relations(kind), FIELDS_READ.get(kind)
         if dialect.whole_kind_with_links:
-            reads.append((cypher.read_subgraph(kind, rels, "all"), Subgraph.add_rows, (kind, rels)))
+            reads.append((cypher.read_subgraph(kind, rels, "all", fields), Subgraph.add_rows, (kind, rels)))
             continue
-        reads.append((cypher.read_nodes(kind), Subgraph.add_nodes, (kind,)))
+        reads.append((cypher.read_nodes(kind, fields), Subgraph.add_nodes, (kind,)))
         reads += [(cypher.read_links(kind, rel, from_sources=True), Subgraph.add_links, (kind, rel)) for rel in rels]
     return reads
 

@@ -5,6 +5,8 @@ FalkorDB and Neo4j servers (the fixtures of ``tests/graphdb_fixtures.py``).
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from psikg.api import Psikg
@@ -12,6 +14,8 @@ from psikg.graph import cypher, match_reads
 from psikg.graph.embedded import EmbeddedStore
 from psikg.graph.push import push
 from psikg.graph.store import open_database
+from psikg.ontology.domain import Country
+from psikg.queries.match import Weights, match
 
 from .test_conformance import MINIMAL, assert_same, outcome, random_batch
 
@@ -77,6 +81,24 @@ def test_minimal_and_generated_graphs_match_the_same(database_uri, tmp_path):
         database._catalog = None
         assert_same_matches(reference, database, sorted(reference.catalog().practices))
     database.close()
+
+
+def test_a_match_needs_no_more_of_a_country_than_it_reads(bundled_catalog):
+    """A database match reads of each country only ``COUNTRY_FIELDS``: with every other property
+    of every country at its default, the bundled network (with real ISO codes, regions and LDC,
+    LLDC and SIDS memberships) gets the same answers."""
+    keep = set(match_reads.COUNTRY_FIELDS)
+    defaults = {f.name: f.default for f in dataclasses.fields(Country) if f.name not in keep | {"id"}}
+    assert set(defaults) == {"region", "intermediate_region", "ldc", "lldc", "sids", "iso2", "m49", "official_name"}
+    assert any(c.ldc or c.sids for c in bundled_catalog.countries.values()), "the check would prove nothing"
+    reduced = dataclasses.replace(bundled_catalog, countries={
+        id_: dataclasses.replace(country, **defaults) for id_, country in bundled_catalog.countries.items()})
+    for practice in sorted(bundled_catalog.practices):
+        for option in OPTIONS:
+            option = dict(option)
+            top, weights = option.pop("top", None), Weights.parse(option.pop("weights", "factor=0.6,sdg=0.3,evidence=0.1"))
+            assert_same(outcome(match, bundled_catalog, practice, top, weights, **option),
+                        outcome(match, reduced, practice, top, weights, **option), f"match({practice!r}, {option})")
 
 
 def test_match_reads_a_bounded_subgraph(database_uri, bundled_store_path):
