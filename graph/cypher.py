@@ -332,22 +332,28 @@ def read_statements_about() -> str:
 def read_first_statements(dialect: "Dialect") -> str:
     """One statement per country from its earliest context with statements (undated first, then by
     ``as_of``, which ISO 8601 orders as text, then by id), with the columns of
-    :func:`read_statements_about` (the type and factor as one text, ``TYPE factor``): whether a
-    country has any statement counted as of a year depends on that context alone."""
+    :func:`read_statements_about`: whether a country has any statement counted as of a year
+    depends on that context alone. The walk starts from the countries: on FalkorDB at L, reaching
+    each context's country from the contexts took 13.9 of the statement's 22 ms, the other way 1.4.
+    The statement is the least ``[type, factor]`` pair (the same one a text ``TYPE factor`` would
+    give), cheaper than building a text for every statement of the context."""
     said = dialect.has_links("c", (rel_type("context", "present"), rel_type("context", "absent")))
-    return (f"MATCH (k:Country)<-[:OF_COUNTRY]-(c:Context) WHERE {said} "
+    return ("MATCH (k:Country) WITH k MATCH (k)<-[:OF_COUNTRY]-(c:Context) "
+            f"WHERE {said} "
             "WITH k.id AS country, c ORDER BY country, coalesce(c.as_of, ''), c.id "
             "WITH country, collect(c.id)[0] AS first "
             "MATCH (c:Context {id: first})-[r:FACTOR_PRESENT|FACTOR_ABSENT]->(f:SuccessFactor) "
-            "WITH country, c, min(type(r) + ' ' + f.id) AS statement "
-            "RETURN c.id AS context, properties(c) AS props, country, statement")
+            "WITH country, c, min([type(r), f.id]) AS statement "
+            "RETURN c.id AS context, properties(c) AS props, country, statement[0] AS type, statement[1] AS factor")
 
 
 def read_related_practices() -> str:
     """Per country of the list ``$countries``, the ``$limit`` practices sharing the most themes
-    with the practice ``$practice`` (then by id): country, practice id, title, the themes shared."""
-    return ("MATCH (c:Country) WHERE c.id IN $countries "
-            "MATCH (c)<-[:ORIGINATES_IN]-(o:Practice)-[:HAS_THEME]->(t:Theme)<-[:HAS_THEME]-(:Practice {id: $practice}) "
+    with the practice ``$practice`` (then by id): country, practice id, title, the themes shared.
+    The country end has no label (a practice originates only in a country): FalkorDB checks a
+    label for every one of the ~11,000 practices sharing a theme at L."""
+    return ("MATCH (:Practice {id: $practice})-[:HAS_THEME]->(t:Theme)<-[:HAS_THEME]-(o:Practice)"
+            "-[:ORIGINATES_IN]->(c) WHERE c.id IN $countries "
             "WITH c.id AS country, o.id AS practice, o.title AS title, collect(t.id) AS shared "
             "ORDER BY country, size(shared) DESC, practice "
             "WITH country, collect([practice, title, shared])[0..$limit] AS best "

@@ -106,8 +106,7 @@ class Subgraph:
     def add_statements(self, rows) -> None:
         """Rows of :func:`psikg.graph.cypher.read_statements_about` (or of
         :func:`~psikg.graph.cypher.read_first_statements`): contexts and their statements."""
-        for context, props, country, *statement in rows:
-            type_, factor = statement if len(statement) == 2 else statement[0].split(" ", 1)
+        for context, props, country, type_, factor in rows:
             found = dict(props or {})
             found.pop("id", None)
             self.nodes["context"][context] = found
