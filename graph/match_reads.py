@@ -10,7 +10,8 @@ pipeline on FalkorDB, one read transaction on Neo4j):
 
 * the practice with its links;
 * its factors, every factor narrower than them (a factor is present when a narrower one is) and
-  every factor broader than those, and the statements about the factors and the narrower ones;
+  every factor broader than those, and the statements about the factors and the narrower ones
+  (of their contexts only the date, :data:`CONTEXT_FIELDS`);
 * per country one statement of its earliest context: whether a country has any statement as of a
   year (the ``no-context`` flag) depends on that one alone;
 * the practice's transfers with their status history (evidence, engagements, ``record_as_of``);
@@ -37,7 +38,8 @@ from ..ontology.model import KINDS
 from . import cypher
 from .catalog import KINDS_READ, catalog_from_reads
 
-__all__ = ["match_catalog", "related_catalog", "reads_for", "whole_reads", "RELATED_PER_COUNTRY", "COUNTRY_FIELDS"]
+__all__ = ["match_catalog", "related_catalog", "reads_for", "whole_reads", "RELATED_PER_COUNTRY", "COUNTRY_FIELDS",
+           "CONTEXT_FIELDS"]
 
 #: Related practices read per country: the explanation lists five (``MAX_RELATED``). The practice
 #: itself is among the best of its own country only, which is never a candidate (the exporter).
@@ -49,6 +51,10 @@ WHOLE_KINDS = ("country", "theme", "goal", "target", "need", "event")
 #: properties (ISO codes, official name, region, LDC/LLDC/SIDS) were two thirds of the values a
 #: match read at L; ``tests/test_backend_match.py`` checks the match answers the same without them.
 COUNTRY_FIELDS = ("name", "un_member", "subregion", "income_group")
+#: What a match reads of each context: the date its statements hold for (which statement is the
+#: latest, whether it is stale). Its sources and notes explain a statement, not a match, and were
+#: a third of the values a match read at L.
+CONTEXT_FIELDS = ("as_of",)
 #: Kinds read whole with only some of their properties.
 FIELDS_READ = {"country": COUNTRY_FIELDS}
 
@@ -57,6 +63,12 @@ Statement = tuple[str, dict[str, Any]]
 
 def _relations(kind: str) -> tuple[str, ...]:
     return tuple(relation.name for relation in KINDS[kind].relations)
+
+
+def _properties(props) -> dict[str, Any]:
+    """A node's properties as read, without its id. A property read by name that the node lacks
+    comes as null (a map projection): a database stores no nulls, so it is left out."""
+    return {name: value for name, value in (props or {}).items() if value is not None and name != "id"}
 
 
 class Subgraph:
@@ -76,12 +88,9 @@ class Subgraph:
         self._links[(kind, rel)].setdefault(source, {})[(target_kind, target)] = dict(props or {})
 
     def add_nodes(self, kind: str, rows) -> None:
-        """Rows of :func:`psikg.graph.cypher.read_nodes`: ``id, properties``. A property read by
-        name that the node lacks comes as null: a database stores no nulls, so it is left out."""
+        """Rows of :func:`psikg.graph.cypher.read_nodes`: ``id, properties``."""
         for id_, props in rows:
-            found = {name: value for name, value in (props or {}).items() if value is not None}
-            found.pop("id", None)
-            self.nodes[kind][id_] = found
+            self.nodes[kind][id_] = _properties(props)
 
     def add_links(self, kind: str, rel: str, rows) -> None:
         """Rows of :func:`psikg.graph.cypher.read_links`, in the shape :func:`~psikg.graph.cypher.link_shape` says."""
@@ -107,9 +116,7 @@ class Subgraph:
         """Rows of :func:`psikg.graph.cypher.read_statements_about` (or of
         :func:`~psikg.graph.cypher.read_first_statements`): contexts and their statements."""
         for context, props, country, type_, factor in rows:
-            found = dict(props or {})
-            found.pop("id", None)
-            self.nodes["context"][context] = found
+            self.nodes["context"][context] = _properties(props)
             if country is not None:
                 self.add_link("context", "country", context, "country", country)
             rel = "present" if type_ == cypher.rel_type("context", "present") else "absent"
@@ -136,8 +143,8 @@ def reads_for(practice: str, dialect: cypher.Dialect) -> list[Statement]:
     return [
         (cypher.read_subgraph("practice", _relations("practice"), "ids"), {"ids": ids}),
         (cypher.read_practice_factors(), by_practice),
-        (cypher.read_statements_about(), by_practice),
-        (cypher.read_first_statements(dialect), {}),
+        (cypher.read_statements_about(CONTEXT_FIELDS), by_practice),
+        (cypher.read_first_statements(dialect, CONTEXT_FIELDS), {}),
         (cypher.read_subgraph("transfer", _relations("transfer"), "transfers_of_practice"), by_practice),
         (cypher.read_subgraph("status_step", (), "steps_of_practice"), by_practice),
     ] + [(query, {}) for query, _, _ in whole_reads(dialect)]

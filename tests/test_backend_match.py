@@ -14,7 +14,7 @@ from psikg.graph import cypher, match_reads
 from psikg.graph.embedded import EmbeddedStore
 from psikg.graph.push import push
 from psikg.graph.store import open_database
-from psikg.ontology.domain import Country
+from psikg.ontology.domain import Country, FactorStatement
 from psikg.queries.match import Weights, match
 
 from .test_conformance import MINIMAL, assert_same, outcome, random_batch
@@ -83,16 +83,27 @@ def test_minimal_and_generated_graphs_match_the_same(database_uri, tmp_path):
     database.close()
 
 
-def test_a_match_needs_no_more_of_a_country_than_it_reads(bundled_catalog):
-    """A database match reads of each country only ``COUNTRY_FIELDS``: with every other property
-    of every country at its default, the bundled network (with real ISO codes, regions and LDC,
-    LLDC and SIDS memberships) gets the same answers."""
-    keep = set(match_reads.COUNTRY_FIELDS)
-    defaults = {f.name: f.default for f in dataclasses.fields(Country) if f.name not in keep | {"id"}}
-    assert set(defaults) == {"region", "intermediate_region", "ldc", "lldc", "sids", "iso2", "m49", "official_name"}
+def _at_defaults(record, keep: set[str]):
+    """``record`` with every field but ``keep`` at its default."""
+    return dataclasses.replace(record, **{f.name: f.default for f in dataclasses.fields(record) if f.name not in keep})
+
+
+def test_a_match_needs_no_more_of_countries_and_contexts_than_it_reads(bundled_catalog):
+    """A database match reads of each country only ``COUNTRY_FIELDS`` and of each context only
+    ``CONTEXT_FIELDS`` (and no statement's basis): with everything else at its default, the
+    bundled network (real ISO codes, regions, LDC, LLDC and SIDS memberships, statements with
+    sources, notes and readings) gets the same answers."""
+    countries = {f.name for f in dataclasses.fields(Country)} - {"id", *match_reads.COUNTRY_FIELDS}
+    assert countries == {"region", "intermediate_region", "ldc", "lldc", "sids", "iso2", "m49", "official_name"}
+    kept = {"country", "factor", "present", "context", *match_reads.CONTEXT_FIELDS}
+    statements = {f.name for f in dataclasses.fields(FactorStatement)} - kept
+    assert statements == {"sources", "note", "basis", "read_by", "read_on"}
     assert any(c.ldc or c.sids for c in bundled_catalog.countries.values()), "the check would prove nothing"
-    reduced = dataclasses.replace(bundled_catalog, countries={
-        id_: dataclasses.replace(country, **defaults) for id_, country in bundled_catalog.countries.items()})
+    assert any(s.note and s.sources and s.basis for s in bundled_catalog.statements), "the check would prove nothing"
+    reduced = dataclasses.replace(
+        bundled_catalog,
+        countries={i: _at_defaults(c, {"id", *match_reads.COUNTRY_FIELDS}) for i, c in bundled_catalog.countries.items()},
+        statements=tuple(_at_defaults(s, kept) for s in bundled_catalog.statements))
     for practice in sorted(bundled_catalog.practices):
         for option in OPTIONS:
             option = dict(option)
