@@ -334,11 +334,11 @@ def read_statements_about(fields: tuple[str, ...] | None = None) -> str:
 def read_first_statements(dialect: "Dialect", fields: tuple[str, ...] | None = None) -> str:
     """One statement per country from its earliest context with statements (undated first, then by
     ``as_of``, which ISO 8601 orders as text, then by id), with the columns of
-    :func:`read_statements_about` (``fields`` as there): whether a country has any statement counted as of a year
-    depends on that context alone. The walk starts from the countries: on FalkorDB at L, reaching
-    each context's country from the contexts took 13.9 of the statement's 22 ms, the other way 1.4.
-    The statement is the least ``[type, factor]`` pair (the same one a text ``TYPE factor`` would
-    give), cheaper than building a text for every statement of the context."""
+    :func:`read_statements_about` (``fields`` as there): whether a country has any statement
+    counted as of a year depends on that context alone. The walk starts from the countries: on
+    FalkorDB at L, reaching each context's country from the contexts took 13.9 of the statement's
+    22 ms, the other way 1.4. The statement is the least ``[type, factor]`` pair (the one the text
+    ``TYPE factor`` would give), cheaper than building a text for every statement of the context."""
     said = dialect.has_links("c", (rel_type("context", "present"), rel_type("context", "absent")))
     return ("MATCH (k:Country) WITH k MATCH (k)<-[:OF_COUNTRY]-(c:Context) "
             f"WHERE {said} "

@@ -100,14 +100,16 @@ def test_a_match_needs_no_more_of_countries_and_contexts_than_it_reads(bundled_c
     assert statements == {"sources", "note", "basis", "read_by", "read_on"}
     assert any(c.ldc or c.sids for c in bundled_catalog.countries.values()), "the check would prove nothing"
     assert any(s.note and s.sources and s.basis for s in bundled_catalog.statements), "the check would prove nothing"
+    country_kept = {"id", *match_reads.COUNTRY_FIELDS}
     reduced = dataclasses.replace(
         bundled_catalog,
-        countries={i: _at_defaults(c, {"id", *match_reads.COUNTRY_FIELDS}) for i, c in bundled_catalog.countries.items()},
+        countries={i: _at_defaults(c, country_kept) for i, c in bundled_catalog.countries.items()},
         statements=tuple(_at_defaults(s, kept) for s in bundled_catalog.statements))
     for practice in sorted(bundled_catalog.practices):
         for option in OPTIONS:
             option = dict(option)
-            top, weights = option.pop("top", None), Weights.parse(option.pop("weights", "factor=0.6,sdg=0.3,evidence=0.1"))
+            top = option.pop("top", None)
+            weights = Weights.parse(option.pop("weights", "factor=0.6,sdg=0.3,evidence=0.1"))
             assert_same(outcome(match, bundled_catalog, practice, top, weights, **option),
                         outcome(match, reduced, practice, top, weights, **option), f"match({practice!r}, {option})")
 
