@@ -37,28 +37,32 @@ def _base_option(function):
 @click.option("--license", "license_", metavar="IRI", default=None,
               help="Licence of the data in the dataset description (default CC BY 4.0).")
 @click.option("--publisher", default=None, help="Publisher named in the dataset description.")
+@click.option("--modified", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
+              help="The dataset's dcterms:modified, YYYY-MM-DD (default: the day the store's file was last "
+                   "written; today for a graph database). Fix it to compare or reproduce dumps.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processes that write N-Triples or N-Quads into a file at once (default: one per core, "
                    "up to 4, for a graph of 250,000 rows or more; 1: one process). The file is the same.")
 @click.pass_context
-def export(ctx, fmt, output, base, ontology, license_, publisher, jobs):
+def export(ctx, fmt, output, base, ontology, license_, publisher, modified, jobs):
     """Write the whole knowledge graph as linked data, with its DCAT/VoID dataset description.
 
     \b
     Example:
       psikg export -o psikg.nt
       psikg export --format jsonld --ontology > psikg.jsonld
+      psikg export -o psikg.nt --modified 2026-01-01
     """
-    from ..lod.rdf import DatasetInfo
+    from ..lod.rdf import DatasetInfo, store_date
 
     if fmt is None:
         fmt = _SUFFIX_FORMAT.get(output.suffix.lower(), "ttl") if output else "ttl"
-    info = None
-    if license_ or publisher:
-        defaults = DatasetInfo()
-        info = DatasetInfo(license=license_ or defaults.license, publisher=publisher or defaults.publisher)
+    graph = open_graph(ctx)
+    defaults = DatasetInfo()
+    info = DatasetInfo(license=license_ or defaults.license, publisher=publisher or defaults.publisher,
+                       modified=modified.date().isoformat() if modified else store_date(graph.store))
     target = output if output is not None else sys.stdout.buffer
-    stats = open_graph(ctx).export(target, fmt, base=base, ontology=ontology, info=info, jobs=jobs)
+    stats = graph.export(target, fmt, base=base, ontology=ontology, info=info, jobs=jobs)
     if output is not None:
         click.echo(f"Wrote {stats.written} triples ({stats.triples} of data about {stats.entities} things) "
                    f"to {output} ({fmt}).", err=True)

@@ -193,6 +193,29 @@ def test_cli_export(runner, bundled_store_path, tmp_path):
             URIRef("http://example.org/kg/ontology#Country")) in graph
 
 
+def _modified_dates(nt: bytes) -> set[str]:
+    graph = rdflib.Graph().parse(data=nt, format="nt")
+    return {str(date) for date in graph.objects(None, ns.DCTERMS.modified)}
+
+
+def test_cli_export_dates_the_dataset_by_the_store_unless_told(runner, bundled_store_path):
+    """The dump's date is the day the store's file was written, also when the licence or publisher
+    is given; ``--modified`` fixes it, so two dumps made on different days can be compared."""
+    from psikg.lod.rdf import store_date
+
+    store = ["--store", str(bundled_store_path), "export", "--format", "nt"]
+    for extra in ([], ["--publisher", "A secretariat"]):
+        result = runner.invoke(cli, store + extra)
+        assert result.exit_code == 0, result.output
+        assert _modified_dates(result.stdout_bytes) == {store_date(psikg.open(bundled_store_path).store)}
+    result = runner.invoke(cli, store + ["--modified", "2020-02-29"])
+    assert result.exit_code == 0, result.output
+    assert _modified_dates(result.stdout_bytes) == {"2020-02-29"}
+    refused = runner.invoke(cli, store + ["--modified", "2020-02-30"])
+    assert refused.exit_code == 2
+    assert "'2020-02-30' does not match the format '%Y-%m-%d'" in refused.output
+
+
 # RDF input ----------------------------------------------------------------------------------------
 
 
