@@ -203,6 +203,10 @@ class CypherStore:
         transaction); the rows of each, in order."""
         return [self._read(query, params) for query, params in reads]
 
+    def sent_text(self, query: str) -> str:
+        """The text :meth:`read_many` sends for ``query`` (a backend may reshape its answer)."""
+        return query
+
     def match_catalog(self, practice_id: str):
         """The catalog of the subgraph a match of ``practice_id`` needs but the related practices,
         read in one round trip (:mod:`psikg.graph.match_reads`); None when there is no such

@@ -199,6 +199,6 @@ def related_catalog(store, practice_id: str, countries: list[str]):
     with its title, country and the themes it shares), in one more round trip: what
     :func:`psikg.queries.match.with_related` reads the candidates' related practices from."""
     subgraph = Subgraph(store._kind_of)
-    subgraph.add_related(store._read(cypher.read_related_practices(), {
-        "practice": practice_id, "countries": sorted(set(countries)), "limit": RELATED_PER_COUNTRY}))
+    subgraph.add_related(store.read_many([(cypher.read_related_practices(), {
+        "practice": practice_id, "countries": sorted(set(countries)), "limit": RELATED_PER_COUNTRY})])[0])
     return catalog_from_reads(subgraph)

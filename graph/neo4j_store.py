@@ -90,15 +90,20 @@ class Neo4jStore(CypherStore):
             raise StoreError(f"Neo4j ({self.describe()}): {error}") from error
 
     def read_many(self, reads: list[Step]) -> list[list[list[Any]]]:
-        """Read statements in one read transaction: one consistent view, one session."""
+        """Read statements in one read transaction: one consistent view, one session. Each
+        statement's rows come as one row (:func:`~psikg.graph.cypher.as_one_row`): a match at L
+        read 2,200 rows, and the driver's cost per row was most of the match's client time."""
         def work(tx):
-            return [self._run(tx, query, params) for query, params in reads]
+            return [self._run(tx, self.sent_text(query), params)[0][0] for query, params in reads]
 
         try:
             with self._session(read=True) as session:
                 return session.execute_read(work)
         except Exception as error:  # noqa: BLE001
             raise StoreError(f"Neo4j ({self.describe()}): {error}") from error
+
+    def sent_text(self, query: str) -> str:
+        return cypher.as_one_row(query)
 
     def _write(self, steps: list[Step]) -> None:
         if not steps:
