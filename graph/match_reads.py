@@ -32,6 +32,9 @@ Other practices, factors, contexts and organizations are left out, so the catalo
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from operator import itemgetter
+from types import MappingProxyType
 from typing import Any
 
 from ..ontology.model import KINDS
@@ -61,6 +64,9 @@ FIELDS_READ = {"country": COUNTRY_FIELDS}
 
 Statement = tuple[str, dict[str, Any]]
 
+_NO_PROPERTIES: Mapping = MappingProxyType({})  # shared by the many links without properties
+_kind_and_id = itemgetter(0, 1)
+
 
 def _relations(kind: str) -> tuple[str, ...]:
     return tuple(relation.name for relation in KINDS[kind].relations)
@@ -78,15 +84,21 @@ class Subgraph:
     def __init__(self, kind_of):
         self.kind_of = kind_of  # labels -> psikg kind (the store's)
         self.nodes: dict[str, dict[str, dict]] = {kind: {} for kind in KINDS_READ}
-        self._links: dict[tuple[str, str], dict[str, dict[tuple[str, str], dict]]] = defaultdict(dict)
+        self._links: dict[tuple[str, str], dict[str, list[tuple[str, str, Mapping]]]] = defaultdict(dict)
 
-    def links(self, kind: str, rel: str) -> dict[str, list[tuple[str, str, dict]]]:
-        """Links of a relation grouped by source, each list sorted by (target kind, target id)."""
-        return {source: [(k, i, props) for (k, i), props in sorted(targets.items())]
-                for source, targets in self._links.get((kind, rel), {}).items()}
+    def links(self, kind: str, rel: str) -> dict[str, list[tuple[str, str, Mapping]]]:
+        """Links of a relation grouped by source, each list sorted by (target kind, target id). A
+        link read twice counts once, with the properties read last (a context's statement may be
+        both its country's earliest and one about the practice's factors)."""
+        grouped = self._links.get((kind, rel), {})
+        for source, targets in grouped.items():
+            if len(targets) > 1:  # most sources have one link: nothing to sort or merge
+                grouped[source] = sorted({target[:2]: target for target in targets}.values(), key=_kind_and_id)
+        return grouped
 
     def add_link(self, kind: str, rel: str, source: str, target_kind: str, target: str, props=None) -> None:
-        self._links[(kind, rel)].setdefault(source, {})[(target_kind, target)] = dict(props or {})
+        self._links[(kind, rel)].setdefault(source, []).append(
+            (target_kind, target, _NO_PROPERTIES if props is None else props))
 
     def add_nodes(self, kind: str, rows) -> None:
         """Rows of :func:`psikg.graph.cypher.read_nodes`: ``id, properties``."""
