@@ -389,7 +389,8 @@ def returned_names(query: str) -> list[str]:
 
 def _top_level(query: str) -> str:
     """``query`` with every character inside brackets, braces, parentheses or quotes replaced by a
-    space, so that keywords and commas found in it are those of the statement itself."""
+    space, so that keywords and commas found in it are those of the statement itself. A quote
+    escaped inside a string is not recognised: psikg's own statements have none."""
     kept, depth, quote = [], 0, None
     for char in query:
         if quote is not None:
