@@ -53,16 +53,15 @@ def export(ctx, fmt, output, base, ontology, license_, publisher, modified, jobs
       psikg export --format jsonld --ontology > psikg.jsonld
       psikg export -o psikg.nt --modified 2026-01-01
     """
-    from ..lod.rdf import DatasetInfo, store_date
+    from ..lod.rdf import DatasetInfo
 
     if fmt is None:
         fmt = _SUFFIX_FORMAT.get(output.suffix.lower(), "ttl") if output else "ttl"
-    graph = open_graph(ctx)
     defaults = DatasetInfo()
     info = DatasetInfo(license=license_ or defaults.license, publisher=publisher or defaults.publisher,
-                       modified=modified.date().isoformat() if modified else store_date(graph.store))
+                       modified=modified.date().isoformat() if modified else None)  # None: the store's date
     target = output if output is not None else sys.stdout.buffer
-    stats = graph.export(target, fmt, base=base, ontology=ontology, info=info, jobs=jobs)
+    stats = open_graph(ctx).export(target, fmt, base=base, ontology=ontology, info=info, jobs=jobs)
     if output is not None:
         click.echo(f"Wrote {stats.written} triples ({stats.triples} of data about {stats.entities} things) "
                    f"to {output} ({fmt}).", err=True)

@@ -31,7 +31,7 @@ class DatasetInfo:
     license: str = LICENSE
     publisher: str = "psikg"
     publisher_iri: str | None = None
-    modified: str | None = None  # ISO date or dateTime; default: today (UTC)
+    modified: str | None = None  # ISO date or dateTime; default: the store file's date, else today (UTC)
 
 
 def dataset_iri(base: str | None = None) -> str:

@@ -30,6 +30,7 @@ ontology's triples), :mod:`.jsonld` (the JSON-LD writer) and :mod:`.rdf_reader` 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import gc
 import io
@@ -148,8 +149,9 @@ def export(store, output: IO[bytes] | str | Path, fmt: str = "nt", base: str | N
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     base = _base(base)
     stats = ExportStats()
-    if info is None:
-        info = DatasetInfo(modified=store_date(store))
+    info = info if info is not None else DatasetInfo()
+    if info.modified is None:  # the store's date, also when only the licence or publisher was given
+        info = dataclasses.replace(info, modified=store_date(store))
 
     def rest():
         """The parts after the data, made once the data has been counted."""
