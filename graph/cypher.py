@@ -215,9 +215,11 @@ def wipe_origins() -> str:
 
 def _node_props(kind: str, fields: tuple[str, ...] | None, node: str = "n") -> str:
     """The properties of ``node`` as a map: all of them, or only ``fields`` (a map projection; a
-    field the node lacks comes back as null)."""
+    field the node lacks comes back as null), or none (``fields`` empty: its id is enough)."""
     if fields is None:
         return f"properties({node})"
+    if not fields:
+        return "{}"
     return node + " {" + ", ".join(f".{property_name(kind, field)}" for field in fields) + "}"
 
 

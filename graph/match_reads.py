@@ -15,9 +15,8 @@ pipeline on FalkorDB, one read transaction on Neo4j):
 * per country one statement of its earliest context: whether a country has any statement as of a
   year (the ``no-context`` flag) depends on that one alone;
 * the practice's transfers with their status history (evidence, engagements, ``record_as_of``);
-* whatever does not depend on the practice and stays small as the network grows: every country
-  (only the properties a match uses, :data:`COUNTRY_FIELDS`), the theme hierarchy, SDG goals and
-  targets, needs, events.
+* whatever does not depend on the practice and stays small as the network grows, and only what a
+  match uses of it (:data:`WHOLE_KINDS`): every country, SDG target with its goal, need and event.
 
 The related practices an explanation lists (per country, the practices sharing the most themes
 with the practice) explain a candidate and never rank it, and read for every country they were the
@@ -41,26 +40,38 @@ from ..ontology.model import KINDS
 from . import cypher
 from .catalog import KINDS_READ, catalog_from_reads
 
-__all__ = ["match_catalog", "related_catalog", "reads_for", "whole_reads", "RELATED_PER_COUNTRY", "COUNTRY_FIELDS",
-           "CONTEXT_FIELDS"]
+__all__ = ["match_catalog", "related_catalog", "reads_for", "whole_reads", "RELATED_PER_COUNTRY", "WHOLE_KINDS",
+           "COUNTRY_FIELDS", "NEED_FIELDS", "EVENT_FIELDS", "CONTEXT_FIELDS"]
 
 #: Related practices read per country: the explanation lists five (``MAX_RELATED``). The practice
 #: itself is among the best of its own country only, which is never a candidate (the exporter).
 RELATED_PER_COUNTRY = 5
-#: Kinds read whole: small, and independent of the practice.
-WHOLE_KINDS = ("country", "theme", "goal", "target", "need", "event")
 #: What a match reads of each country: the name its answer shows, UN membership (who is a
 #: candidate; the ``territory`` flag), the sub-region and income group (evidence). The other
 #: properties (ISO codes, official name, region, LDC/LLDC/SIDS) were 4,600 of the 7,300 values the
 #: countries' read gave at L; ``tests/test_backend_match.py`` checks the match answers the same
 #: without them.
 COUNTRY_FIELDS = ("name", "un_member", "subregion", "income_group")
+#: What a match reads of each need: the title and priority its answer shows, not its description
+#: and sources (the bundled network's needs have them); the same test.
+NEED_FIELDS = ("title", "priority")
+#: What a match reads of each event: the date it began, the year of a need raised there (``as_of``).
+EVENT_FIELDS = ("start_date",)
 #: What a match reads of each context: the date its statements hold for (which statement is the
 #: latest, whether it is stale). Its sources and notes explain a statement, not a match, and were
 #: 4,600 of the 11,800 values the statements gave at L (median of 10 practices); the same test.
 CONTEXT_FIELDS = ("as_of",)
-#: Kinds read whole with only some of their properties.
-FIELDS_READ = {"country": COUNTRY_FIELDS}
+#: Kinds read whole (small, and independent of the practice): of each, the properties and the
+#: relations a match uses. A target's goal and a need's goals are ids (a goal covers its targets):
+#: no goal node is read. Themes are left out (related practices compare theme ids), and so are a
+#: need's themes and an event's country, participants and organizers: the same test. At L this
+#: reads 7 statements and some 2,900 values fewer than every property and relation of the six kinds.
+WHOLE_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "country": (COUNTRY_FIELDS, ()),
+    "target": ((), ("goal",)),
+    "need": (NEED_FIELDS, ("country", "targets", "goals", "event")),
+    "event": (EVENT_FIELDS, ()),
+}
 
 Statement = tuple[str, dict[str, Any]]
 
@@ -169,8 +180,7 @@ def whole_reads(dialect: cypher.Dialect) -> list[tuple[str, Any, tuple]]:
     links, or one for the nodes and one per relation, as the dialect prefers
     (:attr:`~psikg.graph.cypher.Dialect.whole_kind_with_links`)."""
     reads = []
-    for kind in WHOLE_KINDS:
-        rels, fields = _relations(kind), FIELDS_READ.get(kind)
+    for kind, (fields, rels) in WHOLE_KINDS.items():
         if dialect.whole_kind_with_links:
             reads.append((cypher.read_subgraph(kind, rels, "all", fields), Subgraph.add_rows, (kind, rels)))
             continue

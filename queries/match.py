@@ -194,10 +194,6 @@ def latest_statements(catalog: Catalog, country: str):
     return rules.latest_statements(catalog.statements_by_country.get(country, ()))
 
 
-def _themes_closure(catalog: Catalog, themes: Iterable[str]) -> set[str]:
-    return {a for theme in themes for a in rules.concept_ancestors(catalog.themes, theme)}
-
-
 class Explainer:
     """Builds a :class:`Candidate` (numbers and explanation) from a :class:`PracticeScorer`."""
 
