@@ -251,24 +251,26 @@ class Psikg:
         :class:`~psikg.queries.match.Weights` or a string such as ``factor=0.6,sdg=0.3,evidence=0.1``;
         ``options`` are those of :func:`psikg.queries.match.match` (``as_of``, ``min_coverage``,
         ``all_countries``, ``top_per_tier``)."""
+        from .graph.bulk import paused_gc
         from .queries.match import DEFAULT_WEIGHTS, Weights, match, with_related
 
         if isinstance(weights, str):
             weights = Weights.parse(weights)
-        catalog = self._match_catalog(practice_id)
-        result = match(catalog, practice_id, top, weights or DEFAULT_WEIGHTS, **options)
-        if "match_reads" not in self.store.capabilities or not result.candidates:
-            return result
-        practice = catalog.practices[result.practice]
-        return with_related(result, practice,
-                            self.store.related_catalog(practice.id, [c.country for c in result.candidates]))
+        if "match_reads" not in self.store.capabilities:
+            return match(self.catalog, practice_id, top, weights or DEFAULT_WEIGHTS, **options)
+        with paused_gc(freeze=False):  # the subgraph read for this match dies with it (graph/bulk.py)
+            catalog = self._match_catalog(practice_id)
+            result = match(catalog, practice_id, top, weights or DEFAULT_WEIGHTS, **options)
+            if not result.candidates:
+                return result
+            practice = catalog.practices[result.practice]
+            return with_related(result, practice,
+                                self.store.related_catalog(practice.id, [c.country for c in result.candidates]))
 
     def _match_catalog(self, practice_id: str):
-        """What a match of one practice reads: on a graph database only the practice's subgraph
+        """What a match of one practice reads on a graph database: only the practice's subgraph
         but the related practices, which :meth:`match` reads for the candidates shown alone
-        (:mod:`psikg.graph.match_reads`), else the whole catalog."""
-        if "match_reads" not in self.store.capabilities:
-            return self.catalog
+        (:mod:`psikg.graph.match_reads`)."""
         found = self.store.match_catalog(practice_id)
         if found is None:
             from .errors import UnknownIdError

@@ -6,6 +6,7 @@ FalkorDB and Neo4j servers (the fixtures of ``tests/graphdb_fixtures.py``).
 from __future__ import annotations
 
 import dataclasses
+import gc
 
 import pytest
 
@@ -50,6 +51,23 @@ def test_bundled_network_matches_the_same(database_uri, bundled_store_path):
     practices = sorted(reference.catalog().practices)
     assert_same_matches(reference, database, practices)
     assert database._catalog is None, "match read the whole catalog"
+    database.close()
+
+
+def test_a_database_match_pauses_the_collector(database_uri, bundled_store_path):
+    """The catalog a database match reads dies with it: the cyclic collector is off while the
+    match reads (a quarter of the client's time at L went to collections), on again after it, and
+    nothing is frozen."""
+    reference = EmbeddedStore(bundled_store_path)
+    collector_on: list[bool] = []
+    database = open_database(database_uri, tracer=lambda query, params: collector_on.append(gc.isenabled()))
+    push(reference, database)
+    practice = sorted(reference.catalog().practices)[0]
+    collector_on.clear()
+    frozen = gc.get_freeze_count()
+    assert Psikg(database).match(practice).candidates
+    assert len(collector_on) > 2 and not any(collector_on)
+    assert gc.isenabled() and gc.get_freeze_count() <= frozen  # frozen objects may have died meanwhile
     database.close()
 
 

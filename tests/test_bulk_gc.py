@@ -23,6 +23,15 @@ def test_paused_gc_freezes_what_survives_and_restores_the_collector():
     assert gc.get_freeze_count() >= frozen + len(kept)
 
 
+def test_paused_gc_without_freezing_leaves_what_it_made_to_the_collector():
+    frozen = gc.get_freeze_count()
+    with paused_gc(freeze=False):
+        assert not gc.isenabled()
+        kept = [[index] for index in range(1000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen and gc.is_tracked(kept)
+
+
 def test_paused_gc_keeps_a_disabled_collector_disabled():
     gc.disable()
     try:
