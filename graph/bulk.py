@@ -8,9 +8,9 @@ survived into the permanent generation (``gc.freeze``), so that later collection
 Objects freed by reference counting are freed as usual meanwhile.
 
 A match on a graph database is the same in small: it reads and builds a catalog of some 50,000
-short-lived objects (a quarter of its client time went to collections at L). There the collector
-is paused without freezing: what the match made dies with it, by reference counting or in a later
-collection.
+short-lived objects (collections took a fifth to a quarter of its client CPU time at L). There the
+collector is paused without freezing: what the match made dies with it, by reference counting or
+in a later collection.
 """
 
 from __future__ import annotations

@@ -56,8 +56,8 @@ def test_bundled_network_matches_the_same(database_uri, bundled_store_path):
 
 def test_a_database_match_pauses_the_collector(database_uri, bundled_store_path):
     """The catalog a database match reads dies with it: the cyclic collector is off while the
-    match reads (a quarter of the client's time at L went to collections), on again after it, and
-    nothing is frozen."""
+    match reads (collections took a fifth to a quarter of the client's CPU time at L), on again
+    after it, and nothing is frozen."""
     reference = EmbeddedStore(bundled_store_path)
     collector_on: list[bool] = []
     database = open_database(database_uri, tracer=lambda query, params: collector_on.append(gc.isenabled()))
