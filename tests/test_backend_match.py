@@ -67,7 +67,7 @@ def test_a_database_match_pauses_the_collector(database_uri, bundled_store_path)
     frozen = gc.get_freeze_count()
     assert Psikg(database).match(practice).candidates
     assert len(collector_on) > 2 and not any(collector_on)
-    assert gc.isenabled() and gc.get_freeze_count() <= frozen  # frozen objects may have died meanwhile
+    assert gc.isenabled() and gc.get_freeze_count() <= frozen  # none frozen (frozen ones may have died)
     database.close()
 
 
