@@ -7,10 +7,10 @@ collector's cost grows with the square of the input (it was over a quarter of a 
 survived into the permanent generation (``gc.freeze``), so that later collections skip it.
 Objects freed by reference counting are freed as usual meanwhile.
 
-A match on a graph database is the same in small: it reads and builds a catalog of some 50,000
-short-lived objects (collections took a fifth to a quarter of its client CPU time at L). There the
-collector is paused without freezing: what the match made dies with it, by reference counting or
-in a later collection.
+A match on a graph database is the same in small: it reads and builds a catalog that dies with it
+(7,000 to 23,000 tracked objects still alive as it scores at L; collections took a fifth to a
+quarter of its client CPU time). There the collector is paused without freezing: what the match
+made dies with it, by reference counting or in a later collection.
 """
 
 from __future__ import annotations
