@@ -60,6 +60,7 @@ __all__ = [
     "graph_lines",
     "dataset_triples",
     "export",
+    "dated_info",
     "batch_from_rdf",
     "RdfMappingIssue",
     "dataset_iri",
@@ -131,6 +132,12 @@ def store_date(store) -> str | None:
     return _dt.datetime.fromtimestamp(Path(path).stat().st_mtime, _dt.timezone.utc).date().isoformat()
 
 
+def dated_info(info: DatasetInfo | None, store) -> DatasetInfo:
+    """``info`` (default: :class:`DatasetInfo`) with the store's date (:func:`store_date`) when it
+    has none, also when only the licence or publisher was given."""
+    info = info if info is not None else DatasetInfo()
+    return info if info.modified is not None else dataclasses.replace(info, modified=store_date(store))
+
 
 def export(store, output: IO[bytes] | str | Path, fmt: str = "nt", base: str | None = None, *,
            ontology: bool = False, dataset: bool = True, info: DatasetInfo | None = None,
@@ -149,9 +156,7 @@ def export(store, output: IO[bytes] | str | Path, fmt: str = "nt", base: str | N
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     base = _base(base)
     stats = ExportStats()
-    info = info if info is not None else DatasetInfo()
-    if info.modified is None:  # the store's date, also when only the licence or publisher was given
-        info = dataclasses.replace(info, modified=store_date(store))
+    info = dated_info(info, store)
 
     def rest():
         """The parts after the data, made once the data has been counted."""

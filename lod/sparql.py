@@ -97,10 +97,10 @@ def oxigraph_store(store, base: str | None = None, path: str | None = None, *, o
     import os
     import tempfile
 
-    from .rdf import DatasetInfo, _base, dataset_triples, export, ontology_triples, store_date
+    from .rdf import _base, dataset_triples, dated_info, export, ontology_triples
 
     base = _base(base)
-    info = info if info is not None else DatasetInfo(modified=store_date(store))
+    info = dated_info(info, store)  # both descriptions below carry the same date
     target = ox.Store(path) if path else ox.Store()
     fd, dump = tempfile.mkstemp(prefix="psikg-sparql-", suffix=".nt",
                                 dir=os.path.dirname(os.path.abspath(path)) if path else None)
