@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -59,22 +60,33 @@ def output_options(function):
 
 
 def json_text(data) -> str:
-    """``data`` as indented JSON, exactly as ``json.dumps(to_plain(data), indent=2,
-    ensure_ascii=False)`` writes it, several times faster on large results: orjson writes it when
-    its compact text equals the json module's (C) compact text, so every token is the same; it
-    writes some floats differently (``1e-5``, NaN as null), and then the json module does it all.
-    Both writers read dataclasses, sets and paths through ``to_plain`` only where they meet them,
-    so a result that is already plain is not walked again in Python."""
+    """``data`` as JSON indented by two spaces: the values ``json.dumps(to_plain(data))`` writes,
+    as RFC 8259 has them. orjson writes dataclasses, tuples and dicts itself and asks
+    :func:`to_plain` only for the rest (sets, paths), so a large answer is not walked in Python.
+    Numbers are in their shortest form that reads back the same (``1e-5``, where the json module
+    writes ``1e-05``); NaN and infinities, which JSON has no words for, are null."""
     import orjson
 
     try:
-        compact = orjson.dumps(data, default=to_plain)
-        same = compact == json.dumps(data, default=to_plain, ensure_ascii=False, separators=(",", ":")).encode()
-    except (TypeError, ValueError, orjson.JSONEncodeError):  # e.g. an integer over 64 bits, a key not text
-        same = False
-    if same:
         return orjson.dumps(data, default=to_plain, option=orjson.OPT_INDENT_2).decode()
-    return json.dumps(to_plain(data), indent=2, ensure_ascii=False)
+    except orjson.JSONEncodeError:  # a key that is not text: to_plain makes it text
+        pass
+    plain = to_plain(data)
+    try:
+        return orjson.dumps(plain, option=orjson.OPT_INDENT_2).decode()
+    except orjson.JSONEncodeError:  # an integer over 64 bits: the json module writes it
+        return json.dumps(_finite(plain), indent=2, ensure_ascii=False)
+
+
+def _finite(plain):
+    """``plain`` with NaN and infinities as None, as orjson writes them."""
+    if isinstance(plain, float):
+        return plain if math.isfinite(plain) else None
+    if isinstance(plain, dict):
+        return {key: _finite(value) for key, value in plain.items()}
+    if isinstance(plain, list):
+        return [_finite(value) for value in plain]
+    return plain
 
 
 def emit(fmt: str, data, rows: list[dict] | None = None, columns: list[str] | None = None,

@@ -54,7 +54,7 @@ def match_command(ctx, practice, top, weights, as_of, min_coverage, all_countrie
         return
     result = graph.match(practice, top, parse_weights(Weights.parse, weights), **options)
     if fmt == "json":
-        emit(fmt, result.as_dict())
+        emit(fmt, result.json_shape())
         return
     rows = [{"rank": rank, **c.row()} for rank, c in enumerate(result.candidates, 1)]
     emit(fmt, None, rows, ["rank", "country", "name", "tier", "score", "factor_fit", "sdg_fit", "evidence", "coverage",

@@ -177,15 +177,16 @@ class MatchResult:
 
     def as_dict(self) -> dict:
         """The JSON shape: scores unrounded, countries as ISO3."""
+        return to_plain(self.json_shape())
+
+    def json_shape(self) -> dict:
+        """The JSON shape with its values as they are (dataclasses, tuples): a JSON writer that
+        reads dataclasses itself (orjson, ``json_text``) writes it without a walk in Python."""
         return {
             "practice": self.practice, "exporter": self.exporter, "as_of": self.as_of,
-            "record_as_of": self.record_as_of,
-            "min_coverage": self.min_coverage, "weights": to_plain(self.weights),
-            "tier_counts": dict(self.tier_counts),
-            "candidates": to_plain(self.candidates),
-            "engaged": to_plain(self.engaged),
-            "ask": to_plain(self.ask),
-            "warnings": list(self.warnings),
+            "record_as_of": self.record_as_of, "min_coverage": self.min_coverage, "weights": self.weights,
+            "tier_counts": self.tier_counts, "candidates": self.candidates, "engaged": self.engaged,
+            "ask": self.ask, "warnings": self.warnings,
         }
 
 
