@@ -214,7 +214,7 @@ class EmbeddedStore:
         """The catalog of the graph: from the cache when it matches the tables, else rebuilt."""
         if self._catalog is not None:
             return self._catalog
-        from .catalog_cache import decode_catalog
+        from .catalog_cache import CacheVersionError, decode_catalog
         from .catalog import catalog_from_store
 
         with self._reading() as connection:
@@ -227,6 +227,8 @@ class EmbeddedStore:
             if cached is not None and cached[0] == generation and hashlib.sha256(cached[2]).hexdigest() == cached[1]:
                 try:
                     catalog = decode_catalog(cached[2])
+                except CacheVersionError as error:
+                    log.info("rebuilding the catalog cache of %s: %s", self.path, error)
                 except (ValueError, TypeError, KeyError, IndexError) as error:
                     log.warning("the catalog cache of %s is damaged (%s); rebuilding it", self.path, error)
             rebuilt = catalog is None

@@ -10,6 +10,7 @@ import os
 import pickle
 import shutil
 import sqlite3
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -119,6 +120,40 @@ def test_damaged_cache_is_rebuilt_from_the_tables(copy):
     assert any("checksum" in p for p in check_store(copy).problems)
     assert _answers(copy) == expected
     assert check_store(copy).ok  # the next open saved a good cache again
+
+
+def test_a_cache_of_another_version_is_rebuilt_without_a_warning(copy, caplog):
+    """An upgrade of psikg changes the cache's layout: the cache is rebuilt (logged as info), not
+    reported as damaged."""
+    import hashlib
+    import logging
+
+    expected = _answers(copy)
+    old = b'{"version":4,"sections":{},"statements":[],"practice_factors":[]}'
+    connection = sqlite3.connect(copy)
+    connection.execute("UPDATE psikg_cache SET data = ?, sha256 = ?", (old, hashlib.sha256(old).hexdigest()))
+    connection.commit()
+    connection.close()
+    with caplog.at_level(logging.INFO, logger="psikg"):
+        assert _answers(copy) == expected
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("version 4, not" in r.getMessage() for r in caplog.records)
+    assert check_store(copy).ok
+
+
+def test_the_cache_writes_a_repeated_value_once(bundled_store_path):
+    """The sources that many statements name alike are written once in the cache and read back as
+    one shared value."""
+    import orjson
+
+    from psikg.graph.catalog_cache import decode_catalog, encode_catalog
+
+    catalog = EmbeddedStore(bundled_store_path).catalog()
+    data = encode_catalog(catalog)
+    sources, times = Counter(statement.sources for statement in catalog.statements).most_common(1)[0]
+    assert times > 100 and data.count(orjson.dumps(list(sources))) == 1
+    decoded = [s.sources for s in decode_catalog(data).statements if s.sources == sources]
+    assert len(decoded) == times and len({id(found) for found in decoded}) == 1
 
 
 def test_an_edit_made_with_another_tool_makes_the_cache_stale(copy):
