@@ -84,3 +84,24 @@ def test_an_unknown_command_is_refused(runner):
     result = runner.invoke(cli, ["mach"])
     assert result.exit_code == 2
     assert "No such command" in result.output
+
+
+#: Counts the cyclic collector's runs from the start of the process to the end of the command.
+COLLECTIONS = """
+import atexit, gc, sys
+runs = []
+gc.callbacks.append(lambda phase, info: phase == "start" and runs.append(info["generation"]))
+atexit.register(lambda: print(len(runs), gc.isenabled(), file=sys.stderr))
+from psikg.cli import main
+main()
+"""
+
+
+def test_the_program_seldom_runs_the_cycle_collector(bundled_store_path):
+    """What a command makes lives until it ends: the collector runs a few times in a match, not the
+    sixty of Python's default threshold, and it is still on."""
+    done = subprocess.run([sys.executable, "-c", COLLECTIONS, "--store", str(bundled_store_path), "match",
+                           "bgd-sdg-tracker", "--format", "json"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    runs, enabled = done.stderr.strip().splitlines()[-1].split()
+    assert int(runs) <= 5 and enabled == "True"
