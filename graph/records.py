@@ -37,6 +37,8 @@ def split_key(key: str) -> tuple[str, str]:
 
 @dataclass
 class Node:
+    """A node of the graph as stores exchange it: its kind, id and properties."""
+
     kind: str
     id: str
     props: dict[str, Any] = field(default_factory=dict)
@@ -88,6 +90,9 @@ class Removals:
 
 @dataclass
 class GraphBatch:
+    """What a load writes in one go: nodes and links by key, what each source contributed, and
+    what applying it deletes."""
+
     nodes: dict[str, Node] = field(default_factory=dict)
     links: dict[tuple[str, str, str], Link] = field(default_factory=dict)
     owned: set[tuple[str, str]] = field(default_factory=set)

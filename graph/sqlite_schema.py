@@ -57,6 +57,8 @@ class _Columns:
 
 @dataclass(frozen=True)
 class KindTable(_Columns):
+    """The table of one kind of node: its id and a column per property."""
+
     kind: str
 
     @property
@@ -70,6 +72,8 @@ class KindTable(_Columns):
 
 @dataclass(frozen=True)
 class LinkTable(_Columns):
+    """The table of one relation of a kind: source and target ids and a column per link property."""
+
     kind: str
     rel: str
     targets: tuple[str, ...]

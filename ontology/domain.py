@@ -23,6 +23,9 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Country:
+    """A country or territory (ISO 3166 alpha-3 ``id``) with its UN M49 grouping, World Bank income
+    group and UN lists (LDC, LLDC, SIDS); ``un_member`` tells member states from territories."""
+
     id: str
     name: str
     region: str | None = None
@@ -40,6 +43,9 @@ class Country:
 
 @dataclass(frozen=True)
 class Factor:
+    """A success factor (a SKOS concept): something a practice needs in place, or has; ``broader``
+    is the factor it narrows."""
+
     id: str
     label: str
     definition: str | None = None
@@ -48,6 +54,8 @@ class Factor:
 
 @dataclass(frozen=True)
 class Theme:
+    """A public-service theme (a SKOS concept) that practices and needs are filed under."""
+
     id: str
     label: str
     definition: str | None = None
@@ -56,6 +64,9 @@ class Theme:
 
 @dataclass(frozen=True)
 class PracticeFactor:
+    """How a practice depends on a factor: its role (critical or supporting), its kind and who read
+    it from which source."""
+
     factor: str
     role: str  # "critical" | "supporting"
     note: str | None = None
@@ -67,6 +78,9 @@ class PracticeFactor:
 
 @dataclass(frozen=True)
 class Practice:
+    """A public-service practice that a country or organization can export, with its factors, themes,
+    SDG targets and sources."""
+
     id: str
     title: str
     country: str | None = None
@@ -104,6 +118,9 @@ class FactorStatement:
 
 @dataclass(frozen=True)
 class Need:
+    """A need a country stated (often at a matchmaking event), with the themes, targets and goals it
+    asks for."""
+
     id: str
     country: str
     title: str
@@ -132,6 +149,9 @@ class StatusStep:
 
 @dataclass(frozen=True)
 class Transfer:
+    """A practice moving from an exporter to an importer: its current status and outcome, with the
+    history of its statuses in ``steps``."""
+
     id: str
     practice: str
     exporter: str
@@ -151,6 +171,8 @@ class Transfer:
 
 @dataclass(frozen=True)
 class Organization:
+    """An organization that runs or facilitates practices and transfers."""
+
     id: str
     name: str
     country: str | None = None
@@ -159,6 +181,9 @@ class Organization:
 
 @dataclass(frozen=True)
 class Network:
+    """A network of countries or organizations (such as the South-South Network for Public Service
+    Innovation)."""
+
     id: str
     name: str
     members: tuple[str, ...] = ()  # ISO3 codes or organization ids
@@ -167,6 +192,9 @@ class Network:
 
 @dataclass(frozen=True)
 class Event:
+    """A meeting of a network, such as a matchmaking workshop, where needs are raised and partnerships
+    found."""
+
     id: str
     name: str
     place: str | None = None
@@ -181,12 +209,16 @@ class Event:
 
 @dataclass(frozen=True)
 class Goal:
+    """A UN Sustainable Development Goal."""
+
     id: str
     title: str
 
 
 @dataclass(frozen=True)
 class Target:
+    """A UN SDG target, under its ``goal``."""
+
     id: str
     goal: str
     title: str
