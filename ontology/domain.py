@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from .countries import CountryResolver
+if TYPE_CHECKING:  # imported where it is used: a match resolves no country names
+    from .countries import CountryResolver
 
 __all__ = [
     "Country", "Factor", "Theme", "PracticeFactor", "Practice", "FactorStatement", "Need",
@@ -290,6 +291,8 @@ class Catalog:
     @cached_property
     def country_resolver(self) -> CountryResolver:
         """Resolves what a person writes for one of this catalog's countries (ISO3, ISO2, names)."""
+        from .countries import CountryResolver
+
         return CountryResolver.of_countries(self.countries.values())
 
     @cached_property

@@ -9,8 +9,6 @@ Every query that takes an id resolves it here, so an unknown id always fails the
 
 from __future__ import annotations
 
-import difflib
-
 from ..errors import UnknownIdError
 from ..ontology.domain import Catalog, Country, Event, Need, Practice
 
@@ -24,6 +22,8 @@ def nearest(text: str, known, n: int = 5) -> list[str]:
     >>> nearest("bgd-a2i", ["bgd-ssn4psi", "bgd-a2i-service-innovation", "per-a2i"])
     ['bgd-a2i-service-innovation', 'per-a2i', 'bgd-ssn4psi']
     """
+    import difflib  # here: only a miss needs it
+
     by_folded: dict[str, str] = {}
     for id_ in known:
         by_folded.setdefault(str(id_).casefold(), id_)

@@ -19,7 +19,6 @@ psikg.errors.QueryError: weights must sum to 1, not 2 (factor=1,sdg=1); normalis
 
 from __future__ import annotations
 
-import difflib
 import math
 from typing import Sequence
 
@@ -58,6 +57,8 @@ def parse_weights(text: str, names: Sequence[str]) -> dict[str, float]:
         name, sep, value = part.partition("=")
         name = name.strip()
         if not sep or name not in values:
+            import difflib  # here: only a mistake needs it
+
             near = difflib.get_close_matches(name, names, n=1)
             hint = f" (did you mean {near[0]}?)" if near else ""
             raise QueryError(f"expected name=value with name {', '.join(names)}, not {part!r}{hint}")
