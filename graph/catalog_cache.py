@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from itertools import chain
-from typing import Any
 
 import orjson  # reads twice and writes five times as fast as the json module; the same JSON bytes
 
@@ -124,7 +123,7 @@ def _columns(cls, written: list, rows: int, factors: list[PracticeFactor] | None
         elif shape == "steps":
             values = [tuple(_objects(StatusStep, steps, None)) for steps in values]
         if shared:
-            values = [values[index] for index in column["at"]]
+            values = list(map(values.__getitem__, column["at"]))
         if len(values) != rows:
             raise ValueError(f"a {cls.__name__} column has {len(values)} values, expected {rows}")
         columns.append(values)
