@@ -179,7 +179,7 @@ def _require_data(store, location) -> None:
     fill = "psikg load" if location is None else f"psikg --store {location} load"
     if not store.exists():
         raise StoreError(f"no knowledge graph at {where} yet; fill it with: {fill}")
-    if store.path is not None and not store.counts().get("nodes"):  # a database exists() only with nodes
+    if store.path is not None and not store.has_nodes():  # a database exists() only with nodes
         raise StoreError(f"the store {where} is empty; fill it with: {fill}")
 
 

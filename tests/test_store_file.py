@@ -156,6 +156,20 @@ def test_the_cache_writes_a_repeated_value_once(bundled_store_path):
     assert len(decoded) == times and len({id(found) for found in decoded}) == 1
 
 
+def test_has_nodes_says_what_the_counts_say(bundled_store_path, tmp_path):
+    """The one-statement check that a command's store is not empty agrees with the counts: no
+    file, a new store, one node, the bundled network."""
+    missing, new = EmbeddedStore(tmp_path / "missing.psikg"), EmbeddedStore(tmp_path / "new.psikg")
+    new._open(create=True)
+    assert not missing.has_nodes() and not new.has_nodes() and new.counts()["nodes"] == 0
+    connection = sqlite3.connect(tmp_path / "new.psikg")
+    connection.execute("INSERT INTO event (id) VALUES ('e1')")  # the last kind's table
+    connection.commit()
+    connection.close()
+    assert EmbeddedStore(tmp_path / "new.psikg").has_nodes()
+    assert EmbeddedStore(bundled_store_path).has_nodes() and EmbeddedStore(bundled_store_path).counts()["nodes"]
+
+
 def test_an_edit_made_with_another_tool_makes_the_cache_stale(copy):
     connection = sqlite3.connect(copy)
     connection.execute("UPDATE practice SET title = 'Edited in sqlite3' WHERE id = 'one-stop'")
