@@ -2,8 +2,9 @@
 themselves live in :mod:`psikg.commands`, one module per group of commands; each parses, calls
 the Python API (:mod:`psikg.api`) and formats. The group is lazy (click's "lazily loading
 subcommands" pattern): a command's module is imported only when it runs, so a command pays only
-for what it uses (``python -X importtime -m psikg.cli ...`` shows it; docs/cli.md). Nothing
-imports this module back.
+for what it uses (``python -X importtime -m psikg.cli ...`` shows it; docs/cli.md). The ``psikg``
+program starts in :mod:`psikg.__main__`, which sets the process up first. Nothing imports this
+module back but that.
 
 Exit codes: 0 success; 1 a failure (store, server, environment); 2 bad input or an unknown id
 (nothing was written).
@@ -11,24 +12,14 @@ Exit codes: 0 success; 1 a failure (store, server, environment); 2 bad input or 
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 
-#: Objects made between two collections of the cyclic garbage collector's youngest generation
-#: (Python's default: 700). A command makes tens of thousands of objects that live until it ends
-#: (modules, the catalog): at 700 the collector scans them some 60 times in a ``psikg match``,
-#: 6 ms of 160, and frees nothing. Cycles are still collected, 50,000 objects apart. Set before
-#: the imports below, which make a good part of those objects; only the ``psikg`` program (and
-#: tests of it) imports this module.
-YOUNG_GENERATION_THRESHOLD = 50_000
-gc.set_threshold(YOUNG_GENERATION_THRESHOLD, *gc.get_threshold()[1:])
+import click
 
-import click  # noqa: E402 - after the collector's threshold, on purpose
-
-from .commands import COMMAND_MODULES, load_command  # noqa: E402
-from .commands.common import report_issues  # noqa: E402
-from .errors import InputError, PsikgError  # noqa: E402
+from .commands import COMMAND_MODULES, load_command
+from .commands.common import report_issues
+from .errors import InputError, PsikgError
 
 __all__ = ["main", "cli"]
 

@@ -92,7 +92,7 @@ import atexit, gc, sys
 runs = []
 gc.callbacks.append(lambda phase, info: phase == "start" and runs.append(info["generation"]))
 atexit.register(lambda: print(len(runs), gc.isenabled(), file=sys.stderr))
-from psikg.cli import main
+from psikg.__main__ import main
 main()
 """
 
@@ -105,3 +105,19 @@ def test_the_program_seldom_runs_the_cycle_collector(bundled_store_path):
     assert done.returncode == 0, done.stderr
     runs, enabled = done.stderr.strip().splitlines()[-1].split()
     assert int(runs) <= 5 and enabled == "True"
+
+
+def test_importing_the_command_line_leaves_the_collector_as_it_was():
+    """Only the program sets the threshold: a process that imports psikg.cli (these tests) keeps
+    its own, so that the cycles it makes are collected as it expects."""
+    code = "import gc; before = gc.get_threshold(); import psikg.cli; print(before == gc.get_threshold())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr
+
+
+def test_python_dash_m_psikg_runs_the_program(bundled_store_path):
+    done = subprocess.run([sys.executable, "-m", "psikg", "--store", str(bundled_store_path), "match",
+                           "bgd-sdg-tracker", "--top", "1", "--format", "json"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["practice"] == "bgd-sdg-tracker"
