@@ -2,7 +2,7 @@
 themselves live in :mod:`psikg.commands`, one module per group of commands; each parses, calls
 the Python API (:mod:`psikg.api`) and formats. The group is lazy (click's "lazily loading
 subcommands" pattern): a command's module is imported only when it runs, so a command pays only
-for what it uses (``python -X importtime -m psikg.cli ...`` shows it; docs/cli.md). The ``psikg``
+for what it uses (``python -X importtime -m psikg ...`` shows it; docs/cli.md). The ``psikg``
 program starts in :mod:`psikg.__main__`, which sets the process up first. Nothing imports this
 module back but that.
 
