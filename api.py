@@ -475,10 +475,10 @@ class Psikg:
         base = base or iri_base()
         workdir = default_workdir(self.store)
         if workdir is not None:
-            from .lod.rdf import DatasetInfo, store_date
+            from .lod.rdf import dated_info
 
             sparql_store = ox.Store.read_only(prepare_sparql_store(self.store, base, workdir,
-                                                                   DatasetInfo(modified=store_date(self.store))))
+                                                                   dated_info(None, self.store)))
         else:
             sparql_store = oxigraph_store(self.store, base)
         return run_query(sparql_store, query, base)

@@ -134,14 +134,11 @@ def _prepare_sparql_store_apart(store, config: ServerConfig) -> None:
 def _prepare_sparql_store(path: str, base: str, workdir: str, license: str | None, publisher: str | None) -> None:
     """In the child: the SPARQL store as :class:`LodServer` asks for it (same base and description)."""
     from ..graph.store import open_store
-    from .rdf import DatasetInfo, store_date
+    from .site import served_info
     from .sparql import prepare_sparql_store
 
     store = open_store(path)
-    defaults = DatasetInfo()
-    info = DatasetInfo(license=license or defaults.license, publisher=publisher or defaults.publisher,
-                       modified=store_date(store))
-    prepare_sparql_store(store, base, workdir, info)
+    prepare_sparql_store(store, base, workdir, served_info(store, license, publisher))
     store.close()
 
 

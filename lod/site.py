@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .query_pool import QueryPool
 
-__all__ = ["LodServer", "LABELS", "MAX_INCOMING"]
+__all__ = ["LodServer", "LABELS", "MAX_INCOMING", "served_info"]
 
 #: predicates that give a thing its label, most preferred first
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "https://schema.org/name",
@@ -36,18 +36,26 @@ def _built_at(workdir: Path) -> float:
     return stamp.stat().st_mtime if stamp.exists() else time.time()
 
 
+def served_info(store, license: str | None, publisher: str | None):
+    """The description the server gives of its dataset: the configured licence and publisher (else
+    the defaults), dated by the store (:func:`psikg.lod.rdf.dated_info`). The SPARQL store built in
+    a child process is described by the same call."""
+    from .rdf import DatasetInfo, dated_info
+
+    defaults = DatasetInfo()
+    return dated_info(DatasetInfo(license=license or defaults.license, publisher=publisher or defaults.publisher),
+                      store)
+
+
 class LodServer:
     """The state behind the app: the graph, the on-disk SPARQL store, the dumps."""
 
     def __init__(self, store, config):
-        from .rdf import DatasetInfo, store_date
         from .sparql import default_workdir, prepare_sparql_store
 
         self.store, self.config = store, config
         self.base = config.base
-        defaults = DatasetInfo()
-        self.info = DatasetInfo(license=config.license or defaults.license,
-                                publisher=config.publisher or defaults.publisher, modified=store_date(store))
+        self.info = served_info(store, config.license, config.publisher)
         workdir = Path(config.workdir) if config.workdir else default_workdir(store)
         self._own_workdir = workdir is None
         self._root = workdir or Path(tempfile.mkdtemp(prefix="psikg-serve-"))
