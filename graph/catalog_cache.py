@@ -7,7 +7,7 @@ read them) holds each distinct value once and an index per row, so it is read on
 share it (the cache at L: 15 MB instead of 30, reopened in 0.55 s instead of 0.68, 220 MB at most
 instead of 351). The practice-factor links that most practices share are written once and referred
 to by index; status steps sit inside their transfer, as a table of their own. The store keeps the
-bytes with their SHA-256 and the generation of the tables they were built from (see
+bytes with their checksum and the generation of the tables they were built from (see
 :mod:`psikg.graph.sqlite_schema`).
 """
 

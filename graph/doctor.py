@@ -8,14 +8,14 @@ mark the catalog cache stale, and whether the catalog cache matches the tables. 
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import StoreError
 from .embedded import check_file_header
-from .sqlite_schema import CACHE, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, generation_trigger_names
+from .sqlite_schema import (CACHE, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, cache_checksum,
+                            generation_trigger_names)
 
 __all__ = ["StoreCheck", "check_store"]
 
@@ -81,10 +81,13 @@ def _check_contents(connection: sqlite3.Connection, report: StoreCheck) -> None:
     for message in _orphans(connection):
         report.problems.append(message)
     report.problems.extend(_missing_triggers(connection))
-    cached = connection.execute(f"SELECT generation, sha256, data FROM {CACHE}").fetchone()
+    cached = connection.execute(f"SELECT * FROM {CACHE}").fetchone()  # generation, checksum, data
     if cached is None or cached[0] != meta.get("generation"):
         report.notes.append("the catalog cache is stale; it is rebuilt from the tables on the next open")
-    elif hashlib.sha256(cached[2]).hexdigest() != cached[1]:
+    elif not str(cached[1]).startswith("crc32:"):
+        report.notes.append("the catalog cache was written by an older psikg (its checksum is a SHA-256); it is "
+                            "rebuilt from the tables on the next open")
+    elif cache_checksum(cached[2]) != cached[1]:
         report.problems.append("the catalog cache does not match its checksum (damaged); it is rebuilt from the "
                                "tables on the next open")
     else:

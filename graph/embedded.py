@@ -6,7 +6,7 @@ transaction in WAL mode: a write that fails or is killed leaves the previous ver
 readers go on reading while a writer writes, and SQLite's own locking (which works on every
 platform) serialises writers. networkx views are built from the tables on demand.
 
-Reopening for a query reads the catalog from a cache table (JSON, checked by SHA-256 and by the
+Reopening for a query reads the catalog from a cache table (JSON, checked by a checksum and by the
 generation of the tables it was built from) instead of rebuilding it; a stale or damaged cache is
 rebuilt from the tables. Opening never runs code from the file: a store in the old pickle format is
 refused, never unpickled, and damage is reported as one :class:`~psikg.errors.StoreError`.
@@ -15,7 +15,6 @@ refused, never unpickled, and damage is reported as one :class:`~psikg.errors.St
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import sqlite3
 import sys
@@ -31,8 +30,8 @@ from ..ontology.model import KINDS
 from .bulk import paused_gc
 from .records import ApplyResult, GraphBatch, Origin, node_key
 from .sqlite_origins import apply_origins, read_origins
-from .sqlite_schema import (CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, drop_generation_triggers,
-                            generation_triggers, schema_sql)
+from .sqlite_schema import (CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, cache_checksum,
+                            drop_generation_triggers, generation_triggers, rename_old_cache_column, schema_sql)
 from .sqlite_write import merge_links as _merge_links  # module names: tests stop a load inside them
 from .sqlite_write import merge_nodes as _merge_nodes
 
@@ -222,9 +221,9 @@ class EmbeddedStore:
                 self._catalog = catalog_from_store(self)
                 return self._catalog
             generation = self._generation(connection)
-            cached = connection.execute(f"SELECT generation, sha256, data FROM {CACHE}").fetchone()
+            cached = connection.execute(f"SELECT * FROM {CACHE}").fetchone()  # generation, checksum, data
             catalog = None
-            if cached is not None and cached[0] == generation and hashlib.sha256(cached[2]).hexdigest() == cached[1]:
+            if cached is not None and cached[0] == generation and cache_checksum(cached[2]) == cached[1]:
                 try:
                     catalog = decode_catalog(cached[2])
                 except CacheVersionError as error:
@@ -565,5 +564,6 @@ def _write_cache(connection: sqlite3.Connection, catalog, generation: int) -> No
     from .catalog_cache import encode_catalog
 
     data = encode_catalog(catalog)
+    rename_old_cache_column(connection)
     connection.execute(f"DELETE FROM {CACHE}")
-    connection.execute(f"INSERT INTO {CACHE} VALUES (?, ?, ?)", (generation, hashlib.sha256(data).hexdigest(), data))
+    connection.execute(f"INSERT INTO {CACHE} VALUES (?, ?, ?)", (generation, cache_checksum(data), data))

@@ -21,6 +21,7 @@ from psikg.cli import cli
 from psikg.errors import StoreError
 from psikg.graph.doctor import check_store
 from psikg.graph.embedded import EmbeddedStore
+from psikg.graph.sqlite_schema import cache_checksum
 
 from .conftest import DATA
 
@@ -122,16 +123,54 @@ def test_damaged_cache_is_rebuilt_from_the_tables(copy):
     assert check_store(copy).ok  # the next open saved a good cache again
 
 
+def test_a_cache_checked_by_sha256_is_rebuilt_once_and_its_column_renamed(copy, caplog):
+    """Stores written before the CRC-32 name the checksum column sha256 and keep a SHA-256 in it:
+    the doctor says so without calling it damage; the next open rebuilds the cache without a
+    warning and renames the column; the open after that reads the cache."""
+    import hashlib
+    import logging
+
+    expected = _answers(copy)
+    connection = sqlite3.connect(copy)
+    connection.execute("ALTER TABLE psikg_cache RENAME COLUMN checksum TO sha256")
+    data = connection.execute("SELECT data FROM psikg_cache").fetchone()[0]
+    connection.execute("UPDATE psikg_cache SET sha256 = ?", (hashlib.sha256(data).hexdigest(),))
+    connection.commit()
+    connection.close()
+    report = check_store(copy)
+    assert report.ok and any("older psikg" in note for note in report.notes)
+    with caplog.at_level(logging.INFO, logger="psikg"):
+        assert _answers(copy) == expected
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("rebuilding the catalog" in r.getMessage() for r in caplog.records)
+    connection = sqlite3.connect(copy)
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(psikg_cache)")]
+    checksum, data = connection.execute("SELECT checksum, data FROM psikg_cache").fetchone()
+    connection.close()
+    assert columns == ["generation", "checksum", "data"] and checksum == cache_checksum(data)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="psikg"):
+        assert _answers(copy) == expected
+    assert not any("rebuilding" in r.getMessage() for r in caplog.records)
+    assert any("matches the tables" in note for note in check_store(copy).notes)
+
+
+def test_the_cache_checksum_tells_a_changed_byte():
+    data = b'{"version":5}' * 100
+    changed = data[:700] + b"X" + data[701:]
+    assert cache_checksum(data) == cache_checksum(bytes(data)) != cache_checksum(changed)
+    assert cache_checksum(data) != cache_checksum(data[:-1])
+
+
 def test_a_cache_of_another_version_is_rebuilt_without_a_warning(copy, caplog):
     """An upgrade of psikg changes the cache's layout: the cache is rebuilt (logged as info), not
     reported as damaged."""
-    import hashlib
     import logging
 
     expected = _answers(copy)
     old = b'{"version":4,"sections":{},"statements":[],"practice_factors":[]}'
     connection = sqlite3.connect(copy)
-    connection.execute("UPDATE psikg_cache SET data = ?, sha256 = ?", (old, hashlib.sha256(old).hexdigest()))
+    connection.execute("UPDATE psikg_cache SET data = ?, checksum = ?", (old, cache_checksum(old)))
     connection.commit()
     connection.close()
     with caplog.at_level(logging.INFO, logger="psikg"):
