@@ -23,17 +23,16 @@ import weakref
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..errors import StoreError
 from ..ontology.model import KINDS
 from .bulk import paused_gc
-from .records import ApplyResult, GraphBatch, Origin, node_key
-from .sqlite_origins import apply_origins, read_origins
 from .sqlite_schema import (CACHE, FORMAT, KIND_TABLES, LINK_TABLES, META, SCHEMA_VERSION, cache_checksum,
                             drop_generation_triggers, generation_triggers, rename_old_cache_column, schema_sql)
-from .sqlite_write import merge_links as _merge_links  # module names: tests stop a load inside them
-from .sqlite_write import merge_nodes as _merge_nodes
+
+if TYPE_CHECKING:  # the write path's modules are imported where they are used: a query needs none
+    from .records import ApplyResult, GraphBatch, Origin
 
 __all__ = ["EmbeddedStore", "SQLITE_MAGIC", "check_file_header", "is_old_pickle_store"]
 
@@ -214,7 +213,6 @@ class EmbeddedStore:
         if self._catalog is not None:
             return self._catalog
         from .catalog_cache import CacheVersionError, decode_catalog
-        from .catalog import catalog_from_store
 
         with self._reading() as connection:
             if connection is None:
@@ -232,6 +230,8 @@ class EmbeddedStore:
                     log.warning("the catalog cache of %s is damaged (%s); rebuilding it", self.path, error)
             rebuilt = catalog is None
             if rebuilt:
+                from .catalog import catalog_from_store
+
                 log.info("rebuilding the catalog of %s from its tables", self.path)
                 catalog = catalog_from_store(self)
                 self._derived = {}
@@ -364,6 +364,8 @@ class EmbeddedStore:
 
     def origins(self) -> dict[str, Origin]:
         """What each input source contributed, as recorded by the loads (graph/sqlite_origins.py)."""
+        from .sqlite_origins import read_origins
+
         with self._reading() as connection:
             return {} if connection is None else read_origins(connection)
 
@@ -377,6 +379,8 @@ class EmbeddedStore:
 
     def _networkx(self):
         import networkx as nx
+
+        from .records import node_key
 
         graph = nx.MultiDiGraph()
         with self._reading():
@@ -434,7 +438,10 @@ class EmbeddedStore:
         instead of the write-ahead log while it runs (see :meth:`_bulk_journal`)."""
         if replace:
             self._open(create=True, replace_old=True)
+        from . import sqlite_write  # by module: tests stop a load inside its functions
         from .catalog import catalog_from_store
+        from .records import ApplyResult
+        from .sqlite_origins import apply_origins
 
         with paused_gc(), self._bulk_journal(), self.transaction() as _, self._guard("write"):
             connection = self._connection
@@ -446,8 +453,8 @@ class EmbeddedStore:
                     connection.execute(f"DELETE FROM {_q(table.table)}")
             if whole:  # the generation is set below; back before the transaction ends
                 _run_all(connection, drop_generation_triggers())
-            node_rows = _merge_nodes(connection, batch, whole)
-            link_rows = _merge_links(connection, batch, whole)
+            node_rows = sqlite_write.merge_nodes(connection, batch, whole)
+            link_rows = sqlite_write.merge_links(connection, batch, whole)
             apply_origins(connection, batch, replace)  # a reload's removals, and what each source gave
             if whole:
                 _run_all(connection, generation_triggers())

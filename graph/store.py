@@ -11,12 +11,14 @@ asked for, and no backend imports this module back.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Iterator, Protocol, runtime_checkable
 
 from ..errors import StoreError
-from .records import ApplyResult, GraphBatch, Origin
 
-__all__ = ["Store", "ApplyResult", "CAPABILITIES", "open_store", "open_database", "DATABASE_SCHEMES"]
+if TYPE_CHECKING:  # the records of a write: a store that is only read never imports them
+    from .records import ApplyResult, GraphBatch, Origin
+
+__all__ = ["Store", "CAPABILITIES", "open_store", "open_database", "DATABASE_SCHEMES"]
 
 #: Every capability flag a store may declare, and what it promises.
 CAPABILITIES = {

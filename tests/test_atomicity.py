@@ -19,11 +19,11 @@ from .conftest import DATA
 
 KILL_POINTS = {
     "while writing the tables": """
-        original = embedded._merge_links
+        original = sqlite_write.merge_links
         def dying_merge(*args, **kwargs):
             original(*args, **kwargs)
             os.kill(os.getpid(), signal.SIGKILL)
-        embedded._merge_links = dying_merge
+        sqlite_write.merge_links = dying_merge
     """,
     "just before the commit": """
         original = embedded._write_cache
@@ -61,7 +61,7 @@ def previous_version(store_path):
 
 @pytest.mark.parametrize("point", sorted(KILL_POINTS))
 def test_killed_load_keeps_previous_version(point, store_path, previous_version):
-    script = "import os, signal\nimport psikg\nfrom psikg.graph import embedded\n"
+    script = "import os, signal\nimport psikg\nfrom psikg.graph import embedded, sqlite_write\n"
     script += textwrap.dedent(KILL_POINTS[point])
     script += f"psikg.open({str(store_path)!r}).load(bundled=True)\n"
     process = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
@@ -77,7 +77,7 @@ def test_killed_first_load_into_a_new_store_is_rolled_back_and_back_in_wal(tmp_p
     _bulk_journal); killed, it leaves that journal, and the next opener rolls it back and
     returns the store to WAL."""
     path = tmp_path / "new.psikg"
-    script = "import os, signal\nimport psikg\nfrom psikg.graph import embedded\n"
+    script = "import os, signal\nimport psikg\nfrom psikg.graph import embedded, sqlite_write\n"
     script += textwrap.dedent(KILL_POINTS["while writing the tables"])
     script += f"psikg.open({str(path)!r}).load(bundled=True)\n"
     process = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)

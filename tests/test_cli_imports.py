@@ -53,6 +53,18 @@ def test_only_the_command_run_is_imported(bundled_store_path):
     assert commands == ["psikg.commands.common", "psikg.commands.matching"]
 
 
+#: What a query of a store with a good cache does without: the write path, the rebuild from the
+#: tables, and OpenSSL (the cache's checksum is a CRC-32).
+WRITE_PATH = ("psikg.graph.records", "psikg.graph.sqlite_write", "psikg.graph.sqlite_origins", "psikg.graph.catalog",
+              "hashlib", "_hashlib")
+
+
+def test_match_reads_the_store_without_its_write_path(bundled_store_path):
+    modules = _modules_after("--store", str(bundled_store_path), "match", "bgd-sdg-tracker", "--format", "json")
+    assert "psikg.graph.catalog_cache" in modules  # the catalog came from the cache
+    assert not sorted(set(WRITE_PATH) & modules)
+
+
 def test_the_check_can_fail(bundled_store_path):
     """A command that needs a heavy library shows up: ``sparql`` imports pyoxigraph."""
     modules = _modules_after("--store", str(bundled_store_path), "sparql", "SELECT (1 AS ?x) {}", "--format", "json")
