@@ -73,11 +73,15 @@ def factor_ancestors(catalog: Catalog, factor: str) -> tuple[str, ...]:
     return concept_ancestors(catalog.factors, factor)
 
 
-def latest_statements(statements) -> dict[str, FactorStatement]:
-    """The latest statement about each factor (by ``as_of``; ties: the later statement in order wins)."""
+def latest_statements(statements, year: int | None = None) -> dict[str, FactorStatement]:
+    """The latest statement about each factor (by ``as_of``; ties: the later statement in order
+    wins), among the statements that count as of ``year`` (None: all): the undated ones and those
+    dated in or before it."""
     latest: dict[str, tuple[tuple[int, int, int, int], FactorStatement]] = {}
     for statement in statements:
         order = as_of_order(statement.as_of)
+        if year is not None and order[0] and order[1] > year:  # order[0]: dated
+            continue
         known = latest.get(statement.factor)
         if known is None or order >= known[0]:
             latest[statement.factor] = (order, statement)
@@ -177,8 +181,7 @@ NO_STATES = FactorStates({}, frozenset(), {})
 
 def factor_states(catalog: Catalog, statements, year: int | None = None) -> FactorStates:
     """The states of every factor given ``statements`` of one country, as of ``year`` (None: all)."""
-    counted = [s for s in statements if year is None or not s.as_of or statement_year(s.as_of) <= year]
-    latest = latest_statements(counted)
+    latest = latest_statements(statements, year)
     via: dict[str, set[str]] = {}
     for factor, statement in latest.items():
         if statement.present:

@@ -377,3 +377,13 @@ def test_related_practices_share_most_themes_first():
         ("b-two", ("digital", "stats")), ("b-one", ("stats",))]
     bbb_main = next(c for c in match(catalog, "p-main").candidates if c.country == "BBB")
     assert [r.practice for r in bbb_main.related_practices] == ["b-two"]  # p-main's one theme: digital
+
+
+def test_latest_statements_as_of_a_year_are_those_of_the_statements_that_count_then(bundled_catalog):
+    """The year's filter inside latest_statements is the rule's: undated statements always count,
+    dated ones by their year (checked for every country of the bundled data and several years)."""
+    assert any(not s.as_of for s in bundled_catalog.statements)  # both kinds occur
+    for year in (1999, 2012, 2015, 2020, 2100):
+        for statements in bundled_catalog.statements_by_country.values():
+            counted = [s for s in statements if not s.as_of or rules.statement_year(s.as_of) <= year]
+            assert rules.latest_statements(statements, year) == rules.latest_statements(counted)
