@@ -32,6 +32,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence, TypeVar
 import numpy as np
 
 from ..ontology.domain import Catalog, Country, Practice
+from ..ontology.lifecycle import as_of_order
 from . import rules
 from .lookup import sdg_key
 from .score_arrays import columns_of, need_arrays, rows_of, state_arrays
@@ -40,7 +41,7 @@ from .weights import check_weights, parse_weights
 __all__ = [
     "Weights", "DEFAULT_WEIGHTS", "ROLE_WEIGHTS", "EPSILON", "TIERS", "DEFAULT_MIN_COVERAGE", "STALE_YEARS",
     "FactorCheck", "EvidenceTransfer", "Fit", "FitArrays", "PracticeScorer", "score_practices", "preconditions", "links_of_kind",
-    "ranked", "targets_by_country", "countries_by_target", "deciding_dates",
+    "ranked", "targets_by_country", "countries_by_target", "deciding_date",
 ]
 
 #: Weight of a precondition by its role.
@@ -204,29 +205,22 @@ def countries_by_target(catalog: Catalog) -> dict[str, frozenset[str]]:
     return _cached(catalog, "countries_by_target", build)
 
 
-def deciding_dates(catalog: Catalog, year: int) -> dict[str, dict[str, tuple[str, int]]]:
-    """country -> factor -> (as_of, its year) of the latest dated statement among those that decide
-    the factor's state as of ``year``: for a present factor, the statements that make it so (itself
-    or narrower factors; the first of equal dates in factor order); otherwise its own latest
-    statement. Factors with no dated deciding statement are left out. Built once per catalog and
-    year, so that explaining a candidate reads dates instead of comparing them."""
-    def build():
-        dates: dict[str, dict[str, tuple[str, int]]] = {}
-        for country, states in rules.states_by_country(catalog, year).items():
-            order = {f: rules.as_of_order(s.as_of) for f, s in states.decisive.items() if s.as_of}
-            found: dict[str, tuple[str, int]] = {}
-            for factor, via in states.present.items():
-                dated = [f for f in via if f in order]
-                if dated:
-                    best = max(dated, key=order.__getitem__)
-                    found[factor] = (states.decisive[best].as_of, order[best][1])
-            for factor, statement in states.decisive.items():
-                if factor not in states.present and factor in order:
-                    found[factor] = (statement.as_of, order[factor][1])
-            dates[country] = found
-        return dates
-
-    return _cached(catalog, f"deciding_dates_{year}", build)
+def deciding_date(states: rules.FactorStates, factor: str) -> tuple[str, int] | None:
+    """(as_of, its year) of the latest dated statement among those that decide ``factor``'s state
+    (:func:`rules.factor_states`): for a present factor, the statements that make it so (itself or
+    narrower factors; the first of equal dates in factor order); otherwise its own latest
+    statement. None when none of them is dated. Read for the factors explained alone, not for
+    every factor of every country."""
+    decisive, via = states.decisive, states.present.get(factor)
+    if via is None:
+        statement = decisive.get(factor)
+        return (statement.as_of, as_of_order(statement.as_of)[1]) if statement and statement.as_of else None
+    best = None
+    for narrower in via:
+        as_of = decisive[narrower].as_of
+        if as_of and (best is None or as_of_order(as_of) > best[0]):
+            best = (as_of_order(as_of), as_of)
+    return None if best is None else (best[1], best[0][1])
 
 
 def _subregion_income(country: Country | None) -> tuple[str | None, str | None]:
@@ -281,13 +275,12 @@ class PracticeScorer:
         """Each precondition's state at ``country``, critical first then by id."""
         states = self.states.get(country, rules.NO_STATES)
         present, absent = states.present, states.absent
-        dates = deciding_dates(self.catalog, self.year).get(country, {})
         oldest_fresh = self.year - STALE_YEARS
         found = []
         for (factor, role, weight), label in zip(self.factors, self.labels):
             via = present.get(factor)
             status = "present" if via is not None else "absent" if factor in absent else "unknown"
-            as_of, year = dates.get(factor, (None, None))
+            as_of, year = deciding_date(states, factor) or (None, None)
             stale = status != "unknown" and year is not None and year < oldest_fresh
             found.append(FactorCheck(factor, label, role, weight, status, via or (), as_of, stale))
         return found
