@@ -216,6 +216,8 @@ class EmbeddedStore:
 
         with self._reading() as connection:
             if connection is None:
+                from .catalog import catalog_from_store
+
                 self._catalog = catalog_from_store(self)
                 return self._catalog
             generation = self._generation(connection)

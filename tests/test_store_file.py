@@ -335,3 +335,11 @@ def test_the_catalog_cache_is_the_json_the_json_module_writes(bundled_store_path
                               allow_nan=False).encode("utf-8")
     assert "ü".encode() in data or "é".encode() in data  # names written as UTF-8, not escaped
     _same_catalog(decode_catalog(data), catalog)
+
+
+def test_a_store_that_does_not_exist_reads_as_an_empty_catalog(tmp_path):
+    """Reading never creates the file: no file is an empty graph, and the file is still not there."""
+    path = tmp_path / "none.psikg"
+    catalog = EmbeddedStore(path).catalog()
+    assert not catalog.practices and not catalog.countries and not catalog.statements
+    assert not path.exists()
