@@ -32,7 +32,6 @@ from typing import Callable, Iterable, NamedTuple, Sequence, TypeVar
 import numpy as np
 
 from ..ontology.domain import Catalog, Country, Practice
-from ..ontology.lifecycle import as_of_order
 from . import rules
 from .lookup import sdg_key
 from .score_arrays import columns_of, need_arrays, rows_of, state_arrays
@@ -205,22 +204,16 @@ def countries_by_target(catalog: Catalog) -> dict[str, frozenset[str]]:
     return _cached(catalog, "countries_by_target", build)
 
 
-def deciding_date(states: rules.FactorStates, factor: str) -> tuple[str, int] | None:
-    """(as_of, its year) of the latest dated statement among those that decide ``factor``'s state
+def deciding_date(states: rules.FactorStates, factor: str) -> str | None:
+    """The ``as_of`` of the latest dated statement among those that decide ``factor``'s state
     (:func:`rules.factor_states`): for a present factor, the statements that make it so (itself or
     narrower factors; the first of equal dates in factor order); otherwise its own latest
     statement. None when none of them is dated. Read for the factors explained alone, not for
     every factor of every country."""
-    decisive, via = states.decisive, states.present.get(factor)
-    if via is None:
-        statement = decisive.get(factor)
-        return (statement.as_of, as_of_order(statement.as_of)[1]) if statement and statement.as_of else None
-    best = None
-    for narrower in via:
-        as_of = decisive[narrower].as_of
-        if as_of and (best is None or as_of_order(as_of) > best[0]):
-            best = (as_of_order(as_of), as_of)
-    return None if best is None else (best[1], best[0][1])
+    via = states.present.get(factor)
+    deciding = ([states.decisive[narrower] for narrower in via] if via is not None
+                else [statement for statement in (states.decisive.get(factor),) if statement])
+    return max((s.as_of for s in deciding if s.as_of), key=rules.as_of_order, default=None)
 
 
 def _subregion_income(country: Country | None) -> tuple[str | None, str | None]:
@@ -280,7 +273,8 @@ class PracticeScorer:
         for (factor, role, weight), label in zip(self.factors, self.labels):
             via = present.get(factor)
             status = "present" if via is not None else "absent" if factor in absent else "unknown"
-            as_of, year = deciding_date(states, factor) or (None, None)
+            as_of = deciding_date(states, factor)
+            year = rules.statement_year(as_of)
             stale = status != "unknown" and year is not None and year < oldest_fresh
             found.append(FactorCheck(factor, label, role, weight, status, via or (), as_of, stale))
         return found
