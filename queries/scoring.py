@@ -210,10 +210,11 @@ def deciding_date(states: rules.FactorStates, factor: str) -> str | None:
     narrower factors; the first of equal dates in factor order); otherwise its own latest
     statement. None when none of them is dated. Read for the factors explained alone, not for
     every factor of every country."""
-    via = states.present.get(factor)
-    deciding = ([states.decisive[narrower] for narrower in via] if via is not None
-                else [statement for statement in (states.decisive.get(factor),) if statement])
-    return max((s.as_of for s in deciding if s.as_of), key=rules.as_of_order, default=None)
+    decisive, via = states.decisive, states.present.get(factor)
+    if via is None:
+        statement = decisive.get(factor)
+        return (statement.as_of or None) if statement else None
+    return max((decisive[f].as_of for f in via if decisive[f].as_of), key=rules.as_of_order, default=None)
 
 
 def _subregion_income(country: Country | None) -> tuple[str | None, str | None]:
