@@ -14,8 +14,10 @@ outcome any step states.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Iterable
+
+from msgspec.structs import replace
 
 from ..ontology.domain import StatusStep
 from ..graph.records import GraphBatch, node_key

@@ -1,4 +1,12 @@
-"""The domain as plain, frozen dataclasses, and the catalog that queries read.
+"""The domain as plain, frozen records, and the catalog that queries read.
+
+The records are msgspec Structs, not dataclasses: a frozen dataclass writes and compiles six
+methods when its class is made, and its ``__init__`` sets each field through ``object.__setattr__``;
+a Struct's class and objects are made in C. Making these fourteen classes cost a ``psikg match`` 68
+million of its 813 million instructions (docs/performance.md). They behave as frozen dataclasses do
+(keyword or positional fields, equality and hashing by value, no assignment) except for the
+helpers: copy one with changes by ``msgspec.structs.replace``, list its fields by
+``__struct_fields__``, make it JSON-ready by :func:`psikg.ontology.plain.to_plain`.
 
 Nothing here knows about a backend. A :class:`Catalog` is built from any store with
 :func:`psikg.graph.catalog.catalog_from_store` (a bounded number of bulk reads: one per kind and
@@ -13,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
+import msgspec
+
 if TYPE_CHECKING:  # imported where it is used: a match resolves no country names
     from .countries import CountryResolver
 
@@ -22,8 +32,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Country:
+class Country(msgspec.Struct, frozen=True):
     """A country or territory (ISO 3166 alpha-3 ``id``) with its UN M49 grouping, World Bank income
     group and UN lists (LDC, LLDC, SIDS); ``un_member`` tells member states from territories."""
 
@@ -42,8 +51,7 @@ class Country:
     official_name: str | None = None
 
 
-@dataclass(frozen=True)
-class Factor:
+class Factor(msgspec.Struct, frozen=True):
     """A success factor (a SKOS concept): something a practice needs in place, or has; ``broader``
     is the factor it narrows."""
 
@@ -53,8 +61,7 @@ class Factor:
     broader: str | None = None
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(msgspec.Struct, frozen=True):
     """A public-service theme (a SKOS concept) that practices and needs are filed under."""
 
     id: str
@@ -63,8 +70,7 @@ class Theme:
     broader: str | None = None
 
 
-@dataclass(frozen=True)
-class PracticeFactor:
+class PracticeFactor(msgspec.Struct, frozen=True):
     """How a practice depends on a factor: its role (critical or supporting), its kind and who read
     it from which source."""
 
@@ -77,8 +83,7 @@ class PracticeFactor:
     read_on: str | None = None
 
 
-@dataclass(frozen=True)
-class Practice:
+class Practice(msgspec.Struct, frozen=True):
     """A public-service practice that a country or organization can export, with its factors, themes,
     SDG targets and sources."""
 
@@ -101,8 +106,7 @@ class Practice:
     targets_read_on: str | None = None
 
 
-@dataclass(frozen=True)
-class FactorStatement:
+class FactorStatement(msgspec.Struct, frozen=True):
     """One statement of a context: in ``country`` as of ``as_of``, ``factor`` was present or not."""
 
     country: str
@@ -117,8 +121,7 @@ class FactorStatement:
     read_on: str | None = None
 
 
-@dataclass(frozen=True)
-class Need:
+class Need(msgspec.Struct, frozen=True):
     """A need a country stated (often at a matchmaking event), with the themes, targets and goals it
     asks for."""
 
@@ -134,8 +137,7 @@ class Need:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class StatusStep:
+class StatusStep(msgspec.Struct, frozen=True):
     """One step of a transfer's status history: the status reached, when, on whose word, why."""
 
     id: str
@@ -148,8 +150,7 @@ class StatusStep:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Transfer:
+class Transfer(msgspec.Struct, frozen=True):
     """A practice moving from an exporter to an importer: its current status and outcome, with the
     history of its statuses in ``steps``."""
 
@@ -170,8 +171,7 @@ class Transfer:
     degree: str | None = None  # what moved: copy, adaptation or inspiration (None: not recorded)
 
 
-@dataclass(frozen=True)
-class Organization:
+class Organization(msgspec.Struct, frozen=True):
     """An organization that runs or facilitates practices and transfers."""
 
     id: str
@@ -180,8 +180,7 @@ class Organization:
     kind: str | None = None
 
 
-@dataclass(frozen=True)
-class Network:
+class Network(msgspec.Struct, frozen=True):
     """A network of countries or organizations (such as the South-South Network for Public Service
     Innovation)."""
 
@@ -191,8 +190,7 @@ class Network:
     founded: str | None = None
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(msgspec.Struct, frozen=True):
     """A meeting of a network, such as a matchmaking workshop, where needs are raised and partnerships
     found."""
 
@@ -208,16 +206,14 @@ class Event:
     organizers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Goal:
+class Goal(msgspec.Struct, frozen=True):
     """A UN Sustainable Development Goal."""
 
     id: str
     title: str
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(msgspec.Struct, frozen=True):
     """A UN SDG target, under its ``goal``."""
 
     id: str

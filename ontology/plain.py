@@ -14,12 +14,22 @@ from pathlib import PurePath
 __all__ = ["to_plain"]
 
 _ATOMS = frozenset({str, int, float, bool, type(None)})
-#: the field names of each dataclass met so far (``dataclasses.fields`` is slow to ask each time)
+#: the field names of each record type met so far (``dataclasses.fields`` is slow to ask each time)
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass or a msgspec Struct (the domain records), in declaration order;
+    None for any other type."""
+    names = getattr(kind, "__struct_fields__", None)
+    if names is None and dataclasses.is_dataclass(kind):
+        names = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
 def to_plain(value):
-    """Dataclasses, tuples, sets and paths as JSON-ready values (dicts, lists, str, numbers, None).
+    """Records (dataclasses, Structs), tuples, sets and paths as JSON-ready values (dicts, lists,
+    str, numbers, None).
 
     >>> to_plain({"a": (1, 2.5), "b": frozenset({"y", "x"})})
     {'a': [1, 2.5], 'b': ['x', 'y']}
@@ -28,8 +38,8 @@ def to_plain(value):
     if kind in _ATOMS:  # most values: answered at once
         return value
     names = _FIELD_NAMES.get(kind)
-    if names is None and dataclasses.is_dataclass(kind):
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    if names is None and kind not in _FIELD_NAMES:
+        names = _FIELD_NAMES[kind] = _field_names(kind)
     if names is not None:
         return {name: to_plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):

@@ -32,7 +32,7 @@ reads the whole one; it is built once per catalog and year (a catalog is not mod
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from ..ontology.domain import Catalog, Need, Transfer
 from ..ontology.lifecycle import history_order

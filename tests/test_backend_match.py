@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 
+import msgspec
 import pytest
 
 from psikg.api import Psikg
@@ -104,8 +105,8 @@ def test_minimal_and_generated_graphs_match_the_same(database_uri, tmp_path):
 def _at_defaults(record, keep: set[str]):
     """``record`` with every field but ``keep`` at its default, or at its id where it has none (as
     the catalog builder names a node read without its name or title)."""
-    return dataclasses.replace(record, **{f.name: record.id if f.default is dataclasses.MISSING else f.default
-                                          for f in dataclasses.fields(record) if f.name not in keep})
+    return msgspec.structs.replace(record, **{f.name: record.id if f.default is msgspec.NODEFAULT else f.default
+                                              for f in msgspec.structs.fields(record) if f.name not in keep})
 
 
 def test_a_match_needs_no_more_of_the_network_than_it_reads(bundled_catalog):
@@ -120,14 +121,14 @@ def test_a_match_needs_no_more_of_the_network_than_it_reads(bundled_catalog):
     kinds = match_reads.WHOLE_KINDS
     dated = sorted(e.id for e in bundled_catalog.events.values() if e.start_date)
     goals = sorted(bundled_catalog.goals)
-    needs = {i: dataclasses.replace(n, event=dated[k % len(dated)], goals=(goals[k % len(goals)],))
+    needs = {i: msgspec.structs.replace(n, event=dated[k % len(dated)], goals=(goals[k % len(goals)],))
              for k, (i, n) in enumerate(bundled_catalog.needs.items())}
     bundled_catalog = dataclasses.replace(bundled_catalog, needs=needs)
-    countries = {f.name for f in dataclasses.fields(Country)} - {"id", *match_reads.COUNTRY_FIELDS}
+    countries = set(Country.__struct_fields__) - {"id", *match_reads.COUNTRY_FIELDS}
     assert countries == {"region", "intermediate_region", "ldc", "lldc", "sids", "iso2", "m49", "official_name"}
     assert set(kinds) == {"country", "target", "need", "event"}
     kept = {"country", "factor", "present", "context", *match_reads.CONTEXT_FIELDS}
-    statements = {f.name for f in dataclasses.fields(FactorStatement)} - kept
+    statements = set(FactorStatement.__struct_fields__) - kept
     assert statements == {"sources", "note", "basis", "read_by", "read_on"}
     for proof in (any(c.ldc or c.sids for c in bundled_catalog.countries.values()),
                   any(s.note and s.sources and s.basis for s in bundled_catalog.statements),

@@ -219,7 +219,7 @@ def test_as_of_2015_keeps_t2_implementing_and_not_evidence(catalog):
 
 
 def test_as_of_dated_only_leaves_out_undated_needs_and_statements(catalog):
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     undated = replace(catalog.statements[0], as_of=None)
     with_undated = backtest_catalog()

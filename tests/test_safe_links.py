@@ -4,10 +4,10 @@ are opened in headless Chromium, which says what a reader could click."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
+import msgspec
 import pytest
 
 import psikg
@@ -48,7 +48,7 @@ def test_html_and_markdown_links():
 def _hostile_sheet():
     parts = base_parts()
     main = parts["practices"][0]
-    parts["practices"][0] = dataclasses.replace(main, sources=(*HOSTILE, "https://example.org/p-main"))
+    parts["practices"][0] = msgspec.structs.replace(main, sources=(*HOSTILE, "https://example.org/p-main"))
     return worksheet(hand_catalog(**parts), "p-main", "BBB")
 
 
