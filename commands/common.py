@@ -63,8 +63,9 @@ def json_text(data) -> str:
     """``data`` as JSON indented by two spaces: the values ``json.dumps(to_plain(data))`` writes,
     as RFC 8259 has them. orjson writes dataclasses, tuples and dicts itself and asks
     :func:`to_plain` only for the rest (sets, paths, the domain records), so a large answer is
-    mostly not walked in Python. Numbers are in their shortest form that reads back the same (``1e-5``, where the json module
-    writes ``1e-05``); NaN and infinities, which JSON has no words for, are null."""
+    mostly not walked in Python. Numbers are in their shortest form that reads back the same
+    (``1e-5``, where the json module writes ``1e-05``); NaN and infinities, which JSON has no words
+    for, are null."""
     import orjson
 
     try:

@@ -14,8 +14,9 @@ from pathlib import PurePath
 __all__ = ["to_plain"]
 
 _ATOMS = frozenset({str, int, float, bool, type(None)})
-#: the field names of each record type met so far (``dataclasses.fields`` is slow to ask each time)
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+#: the field names of each type met so far, None for a type that is not a record
+#: (``dataclasses.fields`` is slow to ask each time)
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
 
 
 def _field_names(kind: type) -> tuple[str, ...] | None:
