@@ -6,7 +6,6 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from psikg.graph.catalog_cache import decode_catalog, encode_catalog
 from psikg.ontology import domain, model
 from psikg.ontology.plain import to_plain
 
@@ -34,11 +33,3 @@ def test_records_nested_in_a_record_are_made_json_ready():
                                  "basis": None, "read_by": None, "read_on": None}]
     assert plain["targets"] == ["1.1"] and plain["country"] is None
 
-
-def test_the_bundled_catalog_reads_back_from_its_cache_as_equal_records(bundled_catalog):
-    again = decode_catalog(encode_catalog(bundled_catalog))
-    for name in ("countries", "factors", "practices", "needs", "transfers", "events", "targets"):
-        assert getattr(again, name) == getattr(bundled_catalog, name), name
-    assert again.statements == bundled_catalog.statements
-    assert all(type(t.steps) is tuple and all(type(s) is domain.StatusStep for s in t.steps)
-               for t in again.transfers.values())
