@@ -334,7 +334,9 @@ def test_the_catalog_cache_is_the_json_the_json_module_writes(bundled_store_path
     assert data == json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":"),
                               allow_nan=False).encode("utf-8")
     assert "ü".encode() in data or "é".encode() in data  # names written as UTF-8, not escaped
-    _same_catalog(decode_catalog(data), catalog)
+    again = decode_catalog(data)
+    _same_catalog(again, catalog)
+    assert again.statements == catalog.statements  # in order: of two statements tied by date, the later counts
 
 
 def test_a_store_that_does_not_exist_reads_as_an_empty_catalog(tmp_path):
